@@ -1,0 +1,54 @@
+/**
+ * Typed errors of the sidecar. Each carries a stable `code` and, where it wraps another failure, a `cause`.
+ * They are mapped to HTTP only at the edge (app.ts's error handler), through `httpStatus`.
+ */
+export class SidecarError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly details?: unknown;
+
+  constructor(code: string, message: string, opts: { httpStatus?: number; cause?: unknown; details?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.httpStatus = opts.httpStatus ?? 500;
+    this.details = opts.details;
+  }
+}
+
+export class ConfigError extends SidecarError {
+  constructor(readonly problems: string[]) {
+    super('invalid_config', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export class UnauthorizedError extends SidecarError {
+  constructor(message = 'A valid Bearer admin token is required.') {
+    super('unauthorized', message, { httpStatus: 401 });
+  }
+}
+
+export class NotFoundError extends SidecarError {
+  constructor(code: string, message: string) {
+    super(code, message, { httpStatus: 404 });
+  }
+}
+
+export class ValidationError extends SidecarError {
+  constructor(message: string, details?: unknown) {
+    super('invalid_request', message, { httpStatus: 400, details });
+  }
+}
+
+/** A WooCommerce delivery refused at ingress. It is recorded in the sync log before it is answered. */
+export class IngressRejection extends SidecarError {
+  constructor(code: string, message: string, httpStatus: number) {
+    super(code, message, { httpStatus });
+  }
+}
+
+export class StorageError extends SidecarError {
+  constructor(message: string, cause?: unknown) {
+    super('storage_unavailable', message, { httpStatus: 503, cause });
+  }
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { ProfileImportBody } from '../klaviyo/types.js';
+import { profileAttributes } from './profile.js';
+import type { MappingResult } from './types.js';
+import type { WooCustomer } from './woo.js';
+
+/** customer.created / customer.updated -> one profile upsert (POST /api/profile-import). */
+export function mapCustomer(storeId: string, customer: WooCustomer): MappingResult {
+  const attributes = profileAttributes({
+    email: customer.email,
+    firstName: customer.first_name,
+    lastName: customer.last_name,
+    billing: customer.billing,
+    properties: { WooCommerceCustomerId: customer.id },
+  });
+  const summary = { resource: 'customer' as const, resourceId: customer.id, email: attributes.email ?? undefined };
+  if (!attributes.email && !attributes.phone_number) {
+    return { summary, requests: [], note: 'The customer has no email and no valid phone: Klaviyo needs a profile identifier.' };
+  }
+  const body: ProfileImportBody = { data: { type: 'profile', attributes } };
+  const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+  return { summary, requests: [{ kind: 'profile', key: `woo:${storeId}:customer:${customer.id}:profile:${digest}`, body }] };
+}

@@ -1,0 +1,53 @@
+/** Pure mapping from WooCommerce deliveries to Klaviyo requests. See docs/how-it-works.md. */
+import { mapCustomer } from './customer.js';
+import { MappingError } from './errors.js';
+import { mapOrder } from './order.js';
+import { WOO_TOPICS, type MappingInput, type MappingResult, type WooTopic } from './types.js';
+import { CustomerSchema, DeletedSchema, OrderSchema } from './woo.js';
+
+export { MappingError } from './errors.js';
+export { METRICS } from './order.js';
+export * from './types.js';
+
+export function parseTopic(header: string | undefined | null): WooTopic | null {
+  const t = (header ?? '').trim();
+  return (WOO_TOPICS as readonly string[]).includes(t) ? (t as WooTopic) : null;
+}
+
+/** A WP REST error object delivered instead of a resource (e.g. the webhook's user lost its rights). */
+export function isRestErrorPayload(payload: unknown): boolean {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const p = payload as Record<string, unknown>;
+  return typeof p.code === 'string' && typeof p.message === 'string' && !('id' in p) &&
+    (p.data === undefined || (typeof p.data === 'object' && p.data !== null));
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, payload: unknown, what: string): T {
+  const r = schema.safeParse(payload);
+  if (!r.success) {
+    const first = r.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new MappingError(`The ${what} payload is not usable: ${first}`);
+  }
+  return r.data;
+}
+
+export function mapDelivery(input: MappingInput): MappingResult {
+  const { storeId, topic, payload } = input;
+  switch (topic) {
+    case 'order.created':
+    case 'order.updated':
+    case 'order.restored':
+      return mapOrder(storeId, parse(OrderSchema, payload, 'order'));
+    case 'customer.created':
+    case 'customer.updated':
+      return mapCustomer(storeId, parse(CustomerSchema, payload, 'customer'));
+    case 'order.deleted': {
+      const { id } = parse(DeletedSchema, payload, 'order.deleted');
+      return { summary: { resource: 'order', resourceId: id, orderNumber: String(id) }, requests: [], note: 'Recorded only: a trashed order sends nothing to Klaviyo.' };
+    }
+    case 'customer.deleted': {
+      const { id } = parse(DeletedSchema, payload, 'customer.deleted');
+      return { summary: { resource: 'customer', resourceId: id }, requests: [], note: 'Recorded only: a deleted WordPress user sends nothing to Klaviyo.' };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** Keeps secrets (Klaviyo private keys, admin tokens, webhook secrets) out of logs, errors and responses. */
+const KEY_PATTERN = /\bpk_[A-Za-z0-9_]{6,}\b/g;
+const BEARER_PATTERN = /(Bearer|Klaviyo-API-Key)\s+[^\s"',]+/gi;
+
+/** pino `redact` paths: headers and body fields that may carry a secret. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-wc-webhook-signature"]',
+  'headers.authorization',
+  'authorization',
+  'privateKey',
+  'webhookSecret',
+  'adminToken',
+  '*.privateKey',
+  '*.webhookSecret',
+  '*.adminToken',
+  'klaviyo.privateKey',
+  'body.klaviyo.privateKey',
+  'body.webhookSecret',
+];
+
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(KEY_PATTERN, 'pk_***').replace(BEARER_PATTERN, '$1 ***');
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+export function last4(secret: string): string {
+  return secret.slice(-4);
+}
