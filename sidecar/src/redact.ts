@@ -1,6 +1,6 @@
 /** Keeps secrets (Klaviyo private keys, admin tokens, webhook secrets) out of logs, errors and responses. */
 const KEY_PATTERN = /\bpk_[A-Za-z0-9_]{6,}\b/g;
-const BEARER_PATTERN = /(Bearer|Klaviyo-API-Key)\s+[^\s"',]+/gi;
+const BEARER_PATTERN = /(Bearer|Klaviyo-API-Key)\s+[A-Za-z0-9._~+/=-]{12,}/gi;
 
 /** pino `redact` paths: headers and body fields that may carry a secret. */
 export const REDACT_PATHS = [

@@ -1,0 +1,118 @@
+/**
+ * Builds the sidecar: storage, Klaviyo client, pipeline and routes. server.ts runs it; tests build it too.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { Config } from './config.js';
+import { SidecarError, UnauthorizedError } from './errors.js';
+import { ingressRoutes } from './ingress/route.js';
+import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
+import { KlaviyoClient } from './klaviyo/client.js';
+import { InMemoryRateLimiter } from './klaviyo/rate-limiter.js';
+import { Pipeline } from './queue/pipeline.js';
+import { SqliteStorage } from './queue/sqlite.js';
+import type { Storage } from './queue/types.js';
+import { REDACT_PATHS, redactText } from './redact.js';
+import { statusRoutes } from './status/routes.js';
+import { StoreCache } from './stores/cache.js';
+import { storeRoutes } from './stores/routes.js';
+import { resolveAdminToken, SecretBox } from './stores/secrets.js';
+
+export interface AppDeps {
+  storage?: Storage;
+  client?: KlaviyoClient;
+  /** Start the processing and sending loops (default true). */
+  startPipeline?: boolean;
+  logger?: boolean | Record<string, unknown>;
+}
+
+export interface SidecarApp {
+  app: FastifyInstance;
+  storage: Storage;
+  pipeline: Pipeline;
+  client: KlaviyoClient;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  /** Stop taking requests and work, drain what is in flight, close storage. */
+  shutdown(): Promise<void>;
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<SidecarApp> {
+  const { token: adminToken, generated } = resolveAdminToken(config.dataDir, config.adminToken);
+  const box = SecretBox.fromDataDir(config.dataDir);
+  const storage = deps.storage ?? new SqliteStorage(config.dataDir, box);
+  const client = deps.client ?? new KlaviyoClient({
+    baseUrl: config.klaviyoApiBase,
+    timeoutMs: config.klaviyoTimeoutMs,
+    limiter: new InMemoryRateLimiter(),
+    breaker: new CircuitBreaker(),
+  });
+  const stores = new StoreCache(storage);
+
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '***' },
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const log = app.log;
+  const pipeline = new Pipeline(storage, client, stores, log, {
+    concurrency: config.sendConcurrency,
+    retry: { maxAttempts: config.maxAttempts, baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
+  });
+  let closing = false;
+  const secrets = () => [adminToken];
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof SidecarError) {
+      if (err.httpStatus >= 500) req.log.error({ err: { message: redactText(err.message, secrets()), code: err.code } }, 'request failed');
+      return reply.code(err.httpStatus).send({ error: { code: err.code, message: redactText(err.message, secrets()), ...(err.details ? { details: err.details } : {}) } });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      req.log.error({ err: { message: redactText(err.message, secrets()), stack: err.stack } }, 'unexpected error');
+      return reply.code(500).send({ error: { code: 'internal_error', message: 'Internal Server Error' } });
+    }
+    return reply.code(status).send({ error: { code: (err.code ?? 'bad_request').toLowerCase(), message: redactText(err.message, secrets()) } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` } }));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    if (closing) return reply.code(503).send({ ready: false, reason: 'shutting down' });
+    try {
+      await storage.ping();
+      return { ready: true, backend: storage.backend };
+    } catch {
+      return reply.code(503).send({ ready: false, reason: 'storage unreachable' });
+    }
+  });
+
+  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, pipeline, maxBodyBytes: config.maxBodyBytes }));
+  await app.register(async (scope) => {
+    const expected = Buffer.from(adminToken);
+    scope.addHook('onRequest', async (req) => {
+      const h = req.headers.authorization ?? '';
+      const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7).trim() : '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnauthorizedError();
+    });
+    await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: config.publicUrl });
+    await statusRoutes(scope, { storage, stores, client, pipeline });
+  });
+
+  if (deps.startPipeline !== false) app.addHook('onReady', async () => pipeline.start());
+
+  return {
+    app, storage, pipeline, client, adminToken, adminTokenGenerated: generated,
+    async shutdown() {
+      closing = true;
+      await app.close();
+      await pipeline.stop();
+      await client.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * POST /v1/stores/{storeId}/webhooks/woocommerce: verifies WooCommerce's signature over the raw bytes,
+ * stores the delivery durably, then answers. Every rejection is recorded before its 4xx.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IngressRejection } from '../errors.js';
+import { isRestErrorPayload, parseTopic } from '../mapping/index.js';
+import type { Pipeline } from '../queue/pipeline.js';
+import type { Storage } from '../queue/types.js';
+import type { StoreCache } from '../stores/cache.js';
+import { contentHash, verifySignature } from './signature.js';
+
+const PING = /^webhook_id=\d+$/;
+
+function wcHeaders(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if ((k.startsWith('x-wc-webhook-') && k !== 'x-wc-webhook-signature') || k === 'content-type' || k === 'user-agent') {
+      out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+  }
+  return out;
+}
+
+export interface IngressDeps {
+  storage: Storage;
+  stores: StoreCache;
+  pipeline: Pipeline;
+  maxBodyBytes: number;
+}
+
+export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Promise<void> {
+  const { storage, stores, pipeline } = deps;
+  // Raw bytes for every content type: the signature is over the exact body, never a re-serialisation.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_req, body, done) => done(null, body));
+
+  const reject = async (req: FastifyRequest<{ Params: { storeId: string } }>, reply: FastifyReply, e: IngressRejection, raw?: Buffer) => {
+    const topic = req.headers['x-wc-webhook-topic'];
+    const id = await storage.recordRejection({
+      storeId: req.params.storeId,
+      topic: typeof topic === 'string' ? topic.slice(0, 100) : null,
+      code: e.code,
+      message: e.message,
+      headers: wcHeaders(req),
+      body: raw ? raw.subarray(0, 65536).toString('utf8') : '',
+    });
+    req.log.info({ storeId: req.params.storeId, code: e.code, deliveryId: id }, 'delivery rejected');
+    return reply.code(e.httpStatus).send({ error: { code: e.code, message: e.message }, id });
+  };
+
+  app.setErrorHandler(async (err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    const r = req as FastifyRequest<{ Params: { storeId: string } }>;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reject(r, reply, new IngressRejection('body_too_large', `The body is larger than ${deps.maxBodyBytes} bytes.`, 413));
+    }
+    throw err;
+  });
+
+  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/webhooks/woocommerce', async (req, reply) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const store = await stores.get(req.params.storeId);
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+    if (type === 'application/x-www-form-urlencoded' && PING.test(raw.toString('latin1').trim())) {
+      // WooCommerce's creation ping: exactly 200, or it counts a failure.
+      return reply.code(200).send({ ok: true });
+    }
+    if (!store) return reject(req, reply, new IngressRejection('unknown_store', `No store "${req.params.storeId}" is configured on this sidecar.`, 404), raw);
+    if (type !== 'application/json') {
+      return reject(req, reply, new IngressRejection('unsupported_content_type', `Expected application/json, got ${type || 'no content type'}.`, 415), raw);
+    }
+    const signature = req.headers['x-wc-webhook-signature'];
+    if (typeof signature !== 'string' || signature === '') {
+      return reject(req, reply, new IngressRejection('missing_signature', 'The X-WC-Webhook-Signature header is missing.', 401), raw);
+    }
+    if (!verifySignature(raw, store.webhookSecret, signature)) {
+      return reject(req, reply, new IngressRejection('invalid_signature', 'The signature does not match the body and the store\'s webhook secret.', 401), raw);
+    }
+    const topicHeader = req.headers['x-wc-webhook-topic'];
+    const topic = parseTopic(typeof topicHeader === 'string' ? topicHeader : null);
+    if (!topic) {
+      return reject(req, reply, new IngressRejection('unknown_topic', `The topic "${String(topicHeader ?? '')}" is not one this sidecar handles.`, 422), raw);
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return reject(req, reply, new IngressRejection('malformed_json', 'The body is not valid JSON.', 400), raw);
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      return reject(req, reply, new IngressRejection('malformed_json', 'The body is not a JSON object.', 400), raw);
+    }
+    if (isRestErrorPayload(payload)) {
+      const p = payload as { code: string };
+      return reject(req, reply, new IngressRejection('rest_error_payload',
+        `WooCommerce delivered a REST error ("${p.code}") instead of the ${topic.split('.')[0]}: check the webhook's user can read it.`, 422), raw);
+    }
+    const { id, duplicate } = await storage.recordDelivery({
+      storeId: store.id,
+      topic,
+      contentHash: contentHash(topic, raw),
+      headers: wcHeaders(req),
+      body: raw.toString('utf8'),
+    });
+    if (!duplicate) pipeline.kick();
+    return reply.code(200).send({ id, status: duplicate ? 'duplicate' : 'accepted' });
+  });
+}

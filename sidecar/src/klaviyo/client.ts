@@ -1,0 +1,147 @@
+/**
+ * Klaviyo REST client (revision from the generated spec). One undici keep-alive pool per base URL.
+ * Every failure becomes a typed KlaviyoError; the retry policy decides what happens next.
+ */
+import { Pool } from 'undici';
+import type { KlaviyoRequest } from '../mapping/types.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoError, KlaviyoNetworkError } from './errors.js';
+import { KLAVIYO_REVISION } from './generated/ratelimits.js';
+import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
+import type { AccountsResponse, ListsResponse, SubscribeProfilesBody } from './types.js';
+
+export interface KlaviyoClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  connections?: number;
+  limiter?: RateLimiter;
+  breaker?: CircuitBreaker;
+}
+
+export interface SendResult {
+  status: number;
+  body: unknown;
+}
+
+export interface KlaviyoList {
+  id: string;
+  name: string;
+  optInProcess: string | null;
+}
+
+export class KlaviyoClient {
+  private readonly pool: Pool;
+  private readonly origin: string;
+  private readonly basePath: string;
+  readonly breaker: CircuitBreaker;
+
+  constructor(private readonly opts: KlaviyoClientOptions) {
+    const url = new URL(opts.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    const timeout = opts.timeoutMs ?? 10_000;
+    this.pool = new Pool(this.origin, {
+      connections: opts.connections ?? 32,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: Math.min(timeout, 10_000),
+    });
+    this.breaker = opts.breaker ?? new CircuitBreaker();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Sends one mapped request: an event (POST /api/events) or a profile upsert (POST /api/profile-import). */
+  send(apiKey: string, request: KlaviyoRequest, priority: Priority = 'live'): Promise<SendResult> {
+    return request.kind === 'event'
+      ? this.call(apiKey, 'POST', '/api/events', 'POST /api/events', request.body, priority)
+      : this.call(apiKey, 'POST', '/api/profile-import', 'POST /api/profile-import', request.body, priority);
+  }
+
+  subscribeProfiles(apiKey: string, body: SubscribeProfilesBody): Promise<SendResult> {
+    return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-create-jobs', 'POST /api/profile-subscription-bulk-create-jobs', body);
+  }
+
+  /** Checks a key: GET /api/accounts (XS tier: 1/s, 15/m; call it on save, never per request). */
+  async getAccount(apiKey: string): Promise<{ id: string; name: string | null }> {
+    const res = await this.call(apiKey, 'GET', '/api/accounts', 'GET /api/accounts');
+    const doc = res.body as AccountsResponse;
+    const acc = doc.data[0];
+    return { id: acc?.id ?? '', name: acc?.attributes.contact_information?.organization_name ?? null };
+  }
+
+  /** Every list of the account, following links.next (Klaviyo pages lists by 10). */
+  async getAllLists(apiKey: string): Promise<KlaviyoList[]> {
+    const lists: KlaviyoList[] = [];
+    let path: string | null = '/api/lists?page%5Bsize%5D=10';
+    for (let page = 0; path && page < 1000; page++) {
+      const res = await this.call(apiKey, 'GET', path, 'GET /api/lists');
+      const doc = res.body as ListsResponse;
+      for (const l of doc.data) {
+        lists.push({ id: l.id, name: l.attributes.name ?? l.id, optInProcess: l.attributes.opt_in_process ?? null });
+      }
+      const next = doc.links?.next;
+      if (!next) path = null;
+      else {
+        const u = new URL(next, this.origin);
+        path = `${u.pathname.slice(this.basePath.length) || u.pathname}${u.search}`;
+      }
+    }
+    return lists;
+  }
+
+  private async call(apiKey: string, method: 'GET' | 'POST', path: string, operation: Operation, body?: unknown, priority: Priority = 'live'): Promise<SendResult> {
+    const account = accountIdForKey(apiKey);
+    const blocked = this.breaker.check(account);
+    if (blocked > 0) throw new KlaviyoCircuitOpenError(blocked);
+    await this.opts.limiter?.acquire(account, operation, priority);
+    let status: number;
+    let text: string;
+    let headers: Record<string, string | string[] | undefined>;
+    try {
+      const res = await this.pool.request({
+        method,
+        path: this.basePath + path,
+        headers: {
+          authorization: `Klaviyo-API-Key ${apiKey}`,
+          revision: KLAVIYO_REVISION,
+          accept: 'application/vnd.api+json',
+          ...(body === undefined ? {} : { 'content-type': 'application/vnd.api+json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      status = res.statusCode;
+      headers = res.headers;
+      text = await res.body.text();
+    } catch (err) {
+      this.breaker.failure(account);
+      const code = (err as { code?: string }).code ?? 'error';
+      throw new KlaviyoNetworkError(`Klaviyo could not be reached (${code}).`, err);
+    }
+    this.opts.limiter?.observe(account, operation, headers);
+    if (status >= 200 && status < 300) {
+      this.breaker.success(account);
+      let parsed: unknown = null;
+      if (text) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      }
+      return { status, body: parsed };
+    }
+    const error: KlaviyoError = errorFromResponse(status, text, headers);
+    if (error.errorClass === 'server') this.breaker.failure(account);
+    else this.breaker.success(account);
+    if (error.errorClass === 'rate_limited') {
+      const wait = (error as { retryAfterMs?: number | null }).retryAfterMs;
+      this.opts.limiter?.blockFor(account, operation, wait ?? 1000);
+    }
+    throw error;
+  }
+}

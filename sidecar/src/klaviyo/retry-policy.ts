@@ -1,0 +1,57 @@
+/**
+ * Which failures retry, decided in one place.
+ * - 429: wait as Retry-After (or the detail text) says, plus jitter; does not consume an attempt.
+ * - 5xx, timeouts, connection resets, an open circuit: exponential backoff with full jitter, capped; after
+ *   maxAttempts the job is dead-lettered.
+ * - 400-class: dead at once, keeping Klaviyo's error detail (retrying cannot fix the request).
+ * - 401/403: pause the store until a valid key is saved; nothing is lost.
+ * - 409 duplicate_profile on a profile upsert: retry once without the conflicting phone, then dead.
+ */
+import { KlaviyoError } from './errors.js';
+
+export interface RetryOptions {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+  random?: () => number;
+}
+
+export type Decision =
+  | { action: 'retry'; delayMs: number; consumesAttempt: boolean }
+  | { action: 'dead'; reason: string }
+  | { action: 'pause'; reason: string }
+  | { action: 'retry_without_phone' };
+
+export function backoffMs(attempt: number, opts: RetryOptions): number {
+  const random = opts.random ?? Math.random;
+  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.max(opts.baseMs / 2, Math.round(random() * ceiling));
+}
+
+/** attempt = how many attempts have been made, including the one that just failed. */
+export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx: { kind: 'event' | 'profile'; phoneDropped?: boolean }): Decision {
+  const random = opts.random ?? Math.random;
+  if (!(error instanceof KlaviyoError)) {
+    return { action: 'dead', reason: error instanceof Error ? error.message : String(error) };
+  }
+  switch (error.errorClass) {
+    case 'rate_limited': {
+      const wait = (error as { retryAfterMs?: number | null }).retryAfterMs;
+      const delay = wait != null ? wait + Math.round(random() * 250) : backoffMs(attempt, opts);
+      return { action: 'retry', delayMs: delay, consumesAttempt: false };
+    }
+    case 'auth':
+      return { action: 'pause', reason: error.message };
+    case 'conflict':
+      if (ctx.kind === 'profile' && !ctx.phoneDropped) return { action: 'retry_without_phone' };
+      return { action: 'dead', reason: error.message };
+    case 'bad_request':
+      return { action: 'dead', reason: error.message };
+    case 'circuit_open':
+      return { action: 'retry', delayMs: Math.max((error as { retryInMs?: number }).retryInMs ?? 0, opts.baseMs), consumesAttempt: false };
+    case 'server':
+    case 'network':
+      if (attempt >= opts.maxAttempts) return { action: 'dead', reason: `${error.message} (gave up after ${attempt} attempts)` };
+      return { action: 'retry', delayMs: backoffMs(attempt, opts), consumesAttempt: true };
+  }
+}

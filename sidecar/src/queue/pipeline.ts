@@ -1,0 +1,186 @@
+/**
+ * Moves work through the stored queue: the processor maps received deliveries into jobs, the sender
+ * sends due jobs to Klaviyo with bounded concurrency and applies the retry policy's decision.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { KlaviyoClient } from '../klaviyo/client.js';
+import { KlaviyoError } from '../klaviyo/errors.js';
+import { decide, type RetryOptions } from '../klaviyo/retry-policy.js';
+import { mapDelivery } from '../mapping/index.js';
+import { MappingError } from '../mapping/errors.js';
+import type { KlaviyoRequest } from '../mapping/types.js';
+import type { StoreCache } from '../stores/cache.js';
+import type { Job, JobFailure, Storage } from './types.js';
+
+export interface PipelineOptions {
+  concurrency: number;
+  retry: RetryOptions;
+  /** Longest idle wait between looks at the queue (another replica may have added work). */
+  pollMs?: number;
+}
+
+export class Pipeline {
+  private readonly inflight = new Set<Promise<void>>();
+  private processing = false;
+  private processAgain = false;
+  private pumping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private started = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly client: KlaviyoClient,
+    private readonly stores: StoreCache,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: PipelineOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.started = true;
+    await this.storage.recover();
+    this.kick();
+  }
+
+  /** New work may be there: process received deliveries, then send. */
+  kick(): void {
+    if (!this.started || this.stopping) return;
+    void this.process();
+  }
+
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  private async process(): Promise<void> {
+    if (this.processing) {
+      this.processAgain = true;
+      return;
+    }
+    this.processing = true;
+    try {
+      do {
+        this.processAgain = false;
+        for (;;) {
+          const batch = await this.storage.takeReceived(200);
+          if (batch.length === 0) break;
+          await Promise.all(batch.map(async (d) => {
+            try {
+              const payload = JSON.parse(d.body) as unknown;
+              const result = mapDelivery({ storeId: d.storeId, topic: d.topic, payload });
+              await this.storage.completeProcessing(d.id, { ok: true, result });
+            } catch (err) {
+              const message = err instanceof MappingError || err instanceof SyntaxError ? err.message : `Mapping failed: ${(err as Error).message}`;
+              if (!(err instanceof MappingError)) this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly');
+              await this.storage.completeProcessing(d.id, { ok: false, error: message });
+            }
+          }));
+          if (batch.length < 200) break;
+        }
+      } while (this.processAgain && !this.stopping);
+    } catch (err) {
+      this.log.error({ err }, 'processing deliveries failed; will retry');
+      this.schedule(1000);
+    } finally {
+      this.processing = false;
+    }
+    void this.pump();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopping) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.process();
+    }, Math.max(0, ms));
+    this.timer.unref?.();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.stopping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const free = this.opts.concurrency - this.inflight.size;
+        if (free <= 0) return;
+        const jobs = await this.storage.claimJobs(free, Date.now());
+        if (jobs.length === 0) {
+          if (this.inflight.size === 0) {
+            const next = await this.storage.nextDueAt();
+            const poll = this.opts.pollMs ?? 1000;
+            this.schedule(next == null ? poll : Math.min(poll, Math.max(5, next - Date.now())));
+          }
+          return;
+        }
+        for (const job of jobs) {
+          const p: Promise<void> = this.send(job)
+            .catch((err: unknown) => this.log.error({ err, jobId: job.id }, 'recording a send outcome failed'))
+            .finally(() => {
+              this.inflight.delete(p);
+              void this.pump();
+            });
+          this.inflight.add(p);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async send(job: Job): Promise<void> {
+    const store = await this.stores.get(job.storeId);
+    if (!store) {
+      await this.storage.jobDead(job, { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null }, Date.now());
+      return;
+    }
+    try {
+      const res = await this.client.send(store.privateKey, job.request, job.priority);
+      await this.storage.jobDone(job, res.status, Date.now());
+    } catch (err) {
+      const failure = toFailure(err);
+      const decision = decide(err, job.attempts + 1, this.opts.retry, { kind: job.request.kind, phoneDropped: job.phoneDropped });
+      const now = Date.now();
+      switch (decision.action) {
+        case 'retry':
+          await this.storage.jobRetry(job, failure, decision.delayMs, decision.consumesAttempt, now);
+          break;
+        case 'dead':
+          await this.storage.jobDead(job, { ...failure, message: decision.reason }, now);
+          break;
+        case 'pause':
+          this.log.warn({ storeId: job.storeId }, 'Klaviyo refused the store key; pausing the store');
+          await this.storage.setKeyStatus(job.storeId, 'invalid', failure.message);
+          await this.storage.setPaused(job.storeId, true, 'Klaviyo refused the private key. Save a valid key to resume.');
+          await this.storage.jobHeld(job, failure, now);
+          this.stores.invalidate(job.storeId);
+          break;
+        case 'retry_without_phone':
+          await this.storage.replaceJobRequest(job, withoutPhone(job.request));
+          await this.storage.jobRetry(job, failure, 0, false, now);
+          break;
+      }
+    }
+  }
+
+  /** Stops taking work and waits for the requests already sent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inflight]);
+  }
+}
+
+function toFailure(err: unknown): JobFailure {
+  if (err instanceof KlaviyoError) {
+    return { errorClass: err.errorClass, message: err.message, responseStatus: err.status, klaviyoErrors: err.errors };
+  }
+  return { errorClass: 'internal', message: err instanceof Error ? err.message : String(err), responseStatus: null };
+}
+
+function withoutPhone(request: KlaviyoRequest): KlaviyoRequest {
+  const copy = structuredClone(request);
+  if (copy.kind === 'profile') delete copy.body.data.attributes.phone_number;
+  else delete copy.body.data.attributes.profile.data.attributes.phone_number;
+  return copy;
+}

@@ -1,0 +1,469 @@
+/**
+ * Embedded storage: one SQLite database under DATA_DIR (WAL, synchronous=FULL: an acknowledged delivery
+ * survives a process crash and a power loss). Writes from concurrent requests are grouped into one
+ * transaction per event-loop turn (group commit), so durability costs one fsync per batch, not per request.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
+import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
+import type { SecretBox } from '../stores/secrets.js';
+import type {
+  DeliveryFilter, DeliveryStatus, DeliveryView, Job, JobFailure, JobStatus, JobView, KeyStatus, NewDelivery,
+  ProcessingOutcome, ReceivedDelivery, Rejection, Storage, StoreRecord, StoreStats,
+} from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stores (
+  id TEXT PRIMARY KEY, site_url TEXT NOT NULL, secret_enc TEXT NOT NULL, key_enc TEXT NOT NULL, key_last4 TEXT NOT NULL,
+  list_id TEXT, key_status TEXT NOT NULL, key_detail TEXT, key_checked_at TEXT, paused INTEGER NOT NULL DEFAULT 0,
+  pause_reason TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error_class TEXT, last_error_message TEXT,
+  last_error_delivery TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, store_id TEXT NOT NULL, received_at INTEGER NOT NULL, topic TEXT,
+  content_hash TEXT, headers TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, status TEXT NOT NULL,
+  resource TEXT, resource_id INTEGER, order_number TEXT, email TEXT, note TEXT,
+  error_class TEXT, error_message TEXT, error_detail TEXT);
+CREATE INDEX IF NOT EXISTS deliveries_store ON deliveries(store_id, id);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(store_id, status, id);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state) WHERE state = 'received';
+CREATE UNIQUE INDEX IF NOT EXISTS deliveries_content ON deliveries(store_id, topic, content_hash) WHERE state <> 'duplicate' AND content_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS planned_keys (store_id TEXT NOT NULL, key TEXT NOT NULL, job_id INTEGER, PRIMARY KEY (store_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER NOT NULL, store_id TEXT NOT NULL, kind TEXT NOT NULL,
+  metric TEXT, key TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0, phone_dropped INTEGER NOT NULL DEFAULT 0,
+  response_status INTEGER, error_class TEXT, error_message TEXT, error_detail TEXT, done_at INTEGER);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs(status, priority, next_at) WHERE status IN ('pending', 'retrying');
+CREATE INDEX IF NOT EXISTS jobs_delivery ON jobs(delivery_id);
+CREATE INDEX IF NOT EXISTS jobs_store_status ON jobs(store_id, status);
+CREATE INDEX IF NOT EXISTS jobs_done ON jobs(store_id, done_at) WHERE status = 'done';
+CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (store_id, class)) WITHOUT ROWID;
+`;
+
+type Row = Record<string, unknown>;
+
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export class SqliteStorage implements Storage {
+  readonly backend = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private writes: PendingWrite[] = [];
+  private flushScheduled = false;
+  private readonly stmts;
+
+  constructor(dataDir: string, private readonly box: SecretBox, file = 'sidecar.db') {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, file));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmts = {
+      insertDelivery: p(`INSERT INTO deliveries (store_id, received_at, topic, content_hash, headers, body, state, status)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      insertDuplicate: p(`INSERT INTO deliveries (store_id, received_at, topic, content_hash, headers, body, state, status, note)
+        VALUES (?, ?, ?, ?, ?, ?, 'duplicate', 'duplicate', ?)`),
+      findByContent: p(`SELECT id FROM deliveries WHERE store_id = ? AND topic = ? AND content_hash = ? AND state <> 'duplicate'`),
+      insertRejection: p(`INSERT INTO deliveries (store_id, received_at, topic, headers, body, state, status, error_class, error_message)
+        VALUES (?, ?, ?, ?, ?, 'rejected', 'rejected', ?, ?)`),
+      received: p(`SELECT id, store_id, topic, body FROM deliveries WHERE state = 'received' ORDER BY id LIMIT ?`),
+      planKey: p(`INSERT INTO planned_keys (store_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING`),
+      setPlannedJob: p(`UPDATE planned_keys SET job_id = ? WHERE store_id = ? AND key = ?`),
+      insertJob: p(`INSERT INTO jobs (delivery_id, store_id, kind, metric, key, body, status, next_at, priority)
+        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 0)`),
+      processed: p(`UPDATE deliveries SET state = 'processed', status = ?, resource = ?, resource_id = ?, order_number = ?, email = ?, note = ?,
+        error_class = ?, error_message = ? WHERE id = ?`),
+      jobsOfDelivery: p(`SELECT status, count(*) AS n FROM jobs WHERE delivery_id = ? GROUP BY status`),
+      setDeliveryStatus: p(`UPDATE deliveries SET status = ? WHERE id = ? AND state = 'processed'`),
+      due: p(`SELECT j.* FROM jobs j JOIN stores s ON s.id = j.store_id
+        WHERE j.status IN ('pending', 'retrying') AND j.next_at <= ? AND s.paused = 0
+        ORDER BY j.priority, j.next_at, j.id LIMIT ?`),
+      markInFlight: p(`UPDATE jobs SET status = 'in_flight' WHERE id = ?`),
+      jobDone: p(`UPDATE jobs SET status = 'done', attempts = attempts + 1, response_status = ?, error_class = NULL, error_message = NULL, error_detail = NULL, done_at = ? WHERE id = ?`),
+      jobRetry: p(`UPDATE jobs SET status = 'retrying', attempts = attempts + ?, next_at = ?, response_status = ?, error_class = ?, error_message = ?, error_detail = ? WHERE id = ?`),
+      jobDead: p(`UPDATE jobs SET status = 'dead', attempts = attempts + 1, response_status = ?, error_class = ?, error_message = ?, error_detail = ? WHERE id = ?`),
+      jobHeld: p(`UPDATE jobs SET status = 'pending', response_status = ?, error_class = ?, error_message = ?, error_detail = ? WHERE id = ?`),
+      replaceBody: p(`UPDATE jobs SET body = ?, phone_dropped = 1 WHERE id = ?`),
+      lastSuccess: p(`UPDATE stores SET last_success_at = ? WHERE id = ?`),
+      lastError: p(`UPDATE stores SET last_error_at = ?, last_error_class = ?, last_error_message = ?, last_error_delivery = ? WHERE id = ?`),
+      countError: p(`INSERT INTO error_counts (store_id, class, count) VALUES (?, ?, 1) ON CONFLICT (store_id, class) DO UPDATE SET count = count + 1`),
+      nextDue: p(`SELECT min(j.next_at) AS t FROM jobs j JOIN stores s ON s.id = j.store_id WHERE j.status IN ('pending', 'retrying') AND s.paused = 0`),
+      getStore: p(`SELECT * FROM stores WHERE id = ?`),
+    };
+  }
+
+  /** Queues a write; all writes queued in one event-loop turn commit in one transaction. */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.writes.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.writes;
+    this.writes = [];
+    if (batch.length === 0) return;
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const w of batch) {
+          this.db.exec('SAVEPOINT w');
+          try {
+            results.push({ ok: true, value: w.run() });
+            this.db.exec('RELEASE w');
+          } catch (err) {
+            this.db.exec('ROLLBACK TO w');
+            this.db.exec('RELEASE w');
+            results.push({ ok: false, value: err });
+          }
+        }
+      })();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const r = results[i]!;
+      if (r.ok) w.resolve(r.value);
+      else w.reject(r.value);
+    });
+  }
+
+  async getStore(id: string): Promise<StoreRecord | null> {
+    const r = this.stmts.getStore.get(id) as Row | undefined;
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      siteUrl: r.site_url as string,
+      webhookSecret: this.box.open(r.secret_enc as string),
+      privateKey: this.box.open(r.key_enc as string),
+      keyLast4: r.key_last4 as string,
+      listId: (r.list_id as string | null) ?? null,
+      keyStatus: r.key_status as KeyStatus,
+      keyDetail: (r.key_detail as string | null) ?? null,
+      keyCheckedAt: (r.key_checked_at as string | null) ?? null,
+      paused: r.paused === 1,
+      pauseReason: (r.pause_reason as string | null) ?? null,
+    };
+  }
+
+  saveStore(s: StoreRecord): Promise<void> {
+    const now = Date.now();
+    return this.write(() => {
+      this.db.prepare(`INSERT INTO stores (id, site_url, secret_enc, key_enc, key_last4, list_id, key_status, key_detail, key_checked_at, paused, pause_reason, created_at, updated_at)
+        VALUES (@id, @siteUrl, @secret, @key, @last4, @listId, @keyStatus, @keyDetail, @keyCheckedAt, @paused, @pauseReason, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET site_url = excluded.site_url, secret_enc = excluded.secret_enc, key_enc = excluded.key_enc,
+          key_last4 = excluded.key_last4, list_id = excluded.list_id, key_status = excluded.key_status, key_detail = excluded.key_detail,
+          key_checked_at = excluded.key_checked_at, paused = excluded.paused, pause_reason = excluded.pause_reason, updated_at = excluded.updated_at`).run({
+        id: s.id, siteUrl: s.siteUrl, secret: this.box.seal(s.webhookSecret), key: this.box.seal(s.privateKey), last4: s.keyLast4,
+        listId: s.listId, keyStatus: s.keyStatus, keyDetail: s.keyDetail, keyCheckedAt: s.keyCheckedAt, paused: s.paused ? 1 : 0,
+        pauseReason: s.pauseReason, now,
+      });
+    });
+  }
+
+  setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> {
+    return this.write(() => {
+      this.db.prepare(`UPDATE stores SET key_status = ?, key_detail = ?, key_checked_at = ? WHERE id = ?`).run(status, detail, new Date().toISOString(), id);
+    });
+  }
+
+  setPaused(id: string, paused: boolean, reason: string | null): Promise<void> {
+    return this.write(() => {
+      this.db.prepare(`UPDATE stores SET paused = ?, pause_reason = ? WHERE id = ?`).run(paused ? 1 : 0, reason, id);
+      this.refreshStoreDeliveries(id);
+    });
+  }
+
+  recordDelivery(d: NewDelivery): Promise<{ id: string; duplicate: boolean }> {
+    const now = Date.now();
+    const headers = JSON.stringify(d.headers);
+    return this.write(() => {
+      const r = this.stmts.insertDelivery.run(d.storeId, now, d.topic, d.contentHash, headers, d.body, 'received', 'pending');
+      if (r.changes === 1) return { id: String(r.lastInsertRowid), duplicate: false };
+      const original = this.stmts.findByContent.get(d.storeId, d.topic, d.contentHash) as Row | undefined;
+      const dup = this.stmts.insertDuplicate.run(d.storeId, now, d.topic, d.contentHash, headers, d.body,
+        `Same content as delivery ${String(original?.id ?? '?')}; nothing new to send.`);
+      return { id: String(dup.lastInsertRowid), duplicate: true };
+    });
+  }
+
+  recordRejection(r: Rejection): Promise<string> {
+    const now = Date.now();
+    return this.write(() => {
+      const res = this.stmts.insertRejection.run(r.storeId, now, r.topic, JSON.stringify(r.headers), r.body, r.code, r.message);
+      this.stmts.countError.run(r.storeId, 'ingress');
+      return String(res.lastInsertRowid);
+    });
+  }
+
+  async takeReceived(limit: number): Promise<ReceivedDelivery[]> {
+    return (this.stmts.received.all(limit) as Row[]).map((r) => ({
+      id: String(r.id), storeId: r.store_id as string, topic: r.topic as WooTopic, body: r.body as string,
+    }));
+  }
+
+  completeProcessing(deliveryId: string, outcome: ProcessingOutcome): Promise<{ jobs: number }> {
+    const now = Date.now();
+    return this.write(() => {
+      const row = this.db.prepare(`SELECT store_id, state FROM deliveries WHERE id = ?`).get(deliveryId) as Row | undefined;
+      if (!row || row.state !== 'received') return { jobs: 0 };
+      const storeId = row.store_id as string;
+      if (!outcome.ok) {
+        const s = outcome.summary ?? {};
+        this.stmts.processed.run('dead', s.resource ?? null, s.resourceId ?? null, s.orderNumber ?? null, s.email ?? null, null,
+          'mapping', outcome.error, deliveryId);
+        this.stmts.countError.run(storeId, 'mapping');
+        this.stmts.lastError.run(now, 'mapping', outcome.error, deliveryId, storeId);
+        return { jobs: 0 };
+      }
+      const { summary, requests, note } = outcome.result;
+      let jobs = 0;
+      for (const req of requests) {
+        if (this.stmts.planKey.run(storeId, req.key).changes === 0) continue;
+        const j = this.stmts.insertJob.run(deliveryId, storeId, req.kind, req.kind === 'event' ? req.metric : null, req.key, JSON.stringify(req.body), now);
+        this.stmts.setPlannedJob.run(j.lastInsertRowid, storeId, req.key);
+        jobs++;
+      }
+      const skippedNote = jobs === 0 ? note ?? (requests.length ? 'Everything this delivery implies was already sent or queued.' : null) : note ?? null;
+      this.stmts.processed.run(jobs === 0 ? 'skipped' : 'pending', summary.resource, summary.resourceId, summary.orderNumber ?? null,
+        summary.email ?? null, skippedNote, null, null, deliveryId);
+      if (jobs > 0) this.refreshDelivery(deliveryId);
+      return { jobs };
+    });
+  }
+
+  /** Recomputes a processed delivery's status from its jobs. */
+  private refreshDelivery(deliveryId: string | number): void {
+    const counts: Partial<Record<JobStatus, number>> = {};
+    for (const r of this.stmts.jobsOfDelivery.all(deliveryId) as Row[]) counts[r.status as JobStatus] = r.n as number;
+    const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+    if (total === 0) return;
+    const d = this.db.prepare(`SELECT s.paused FROM deliveries d JOIN stores s ON s.id = d.store_id WHERE d.id = ?`).get(deliveryId) as Row | undefined;
+    const waiting = (counts.pending ?? 0) + (counts.retrying ?? 0) + (counts.in_flight ?? 0);
+    let status: DeliveryStatus;
+    if (counts.dead) status = 'dead';
+    else if (waiting > 0 && d?.paused === 1) status = 'paused';
+    else if (counts.retrying) status = 'retrying';
+    else if (waiting > 0) status = 'pending';
+    else status = 'succeeded';
+    this.stmts.setDeliveryStatus.run(status, deliveryId);
+  }
+
+  private refreshStoreDeliveries(storeId: string): void {
+    const rows = this.db.prepare(`SELECT DISTINCT delivery_id FROM jobs WHERE store_id = ? AND status IN ('pending', 'retrying', 'in_flight')`).all(storeId) as Row[];
+    for (const r of rows) this.refreshDelivery(r.delivery_id as number);
+  }
+
+  claimJobs(limit: number, now: number): Promise<Job[]> {
+    return this.write(() => {
+      const rows = this.stmts.due.all(now, limit) as Row[];
+      for (const r of rows) this.stmts.markInFlight.run(r.id);
+      return rows.map((r) => {
+        const body = JSON.parse(r.body as string) as unknown;
+        const request = (r.kind === 'event'
+          ? { kind: 'event', key: r.key, metric: r.metric, body }
+          : { kind: 'profile', key: r.key, body }) as KlaviyoRequest;
+        return {
+          id: String(r.id), deliveryId: String(r.delivery_id), storeId: r.store_id as string, request,
+          attempts: r.attempts as number, phoneDropped: r.phone_dropped === 1, priority: r.priority === 0 ? 'live' : 'backlog',
+        } satisfies Job;
+      });
+    });
+  }
+
+  jobDone(job: Job, responseStatus: number, now: number): Promise<void> {
+    return this.write(() => {
+      this.stmts.jobDone.run(responseStatus, now, job.id);
+      this.stmts.lastSuccess.run(now, job.storeId);
+      this.refreshDelivery(job.deliveryId);
+    });
+  }
+
+  private noteFailure(job: Job, f: JobFailure, now: number): void {
+    this.stmts.countError.run(job.storeId, f.errorClass);
+    this.stmts.lastError.run(now, f.errorClass, f.message, job.deliveryId, job.storeId);
+  }
+
+  jobRetry(job: Job, f: JobFailure, delayMs: number, consumesAttempt: boolean, now: number): Promise<void> {
+    return this.write(() => {
+      this.stmts.jobRetry.run(consumesAttempt ? 1 : 0, now + delayMs, f.responseStatus, f.errorClass, f.message, detail(f.klaviyoErrors), job.id);
+      this.noteFailure(job, f, now);
+      this.refreshDelivery(job.deliveryId);
+    });
+  }
+
+  jobDead(job: Job, f: JobFailure, now: number): Promise<void> {
+    return this.write(() => {
+      this.stmts.jobDead.run(f.responseStatus, f.errorClass, f.message, detail(f.klaviyoErrors), job.id);
+      this.noteFailure(job, f, now);
+      this.refreshDelivery(job.deliveryId);
+    });
+  }
+
+  jobHeld(job: Job, f: JobFailure, now: number): Promise<void> {
+    return this.write(() => {
+      this.stmts.jobHeld.run(f.responseStatus, f.errorClass, f.message, detail(f.klaviyoErrors), job.id);
+      this.noteFailure(job, f, now);
+      this.refreshDelivery(job.deliveryId);
+    });
+  }
+
+  replaceJobRequest(job: Job, request: KlaviyoRequest): Promise<void> {
+    return this.write(() => {
+      this.stmts.replaceBody.run(JSON.stringify(request.body), job.id);
+    });
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const r = this.stmts.nextDue.get() as Row | undefined;
+    return (r?.t as number | null) ?? null;
+  }
+
+  recover(): Promise<void> {
+    return this.write(() => {
+      this.db.prepare(`UPDATE jobs SET status = 'pending' WHERE status = 'in_flight'`).run();
+    });
+  }
+
+  async listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+    const where = ['store_id = @storeId'];
+    const params: Record<string, unknown> = { storeId, limit: f.limit + 1 };
+    if (f.status) { where.push('status = @status'); params.status = f.status; }
+    if (f.q) {
+      const q = f.q.trim();
+      where.push(`(email LIKE @like ESCAPE '\\' OR order_number = @q)`);
+      params.like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.q = q.replace(/^#/, '');
+    }
+    if (f.cursor) {
+      const c = Number.parseInt(Buffer.from(f.cursor, 'base64url').toString('utf8'), 10);
+      if (Number.isFinite(c)) { where.push('id < @cursor'); params.cursor = c; }
+    }
+    const rows = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all(params) as Row[];
+    const more = rows.length > f.limit;
+    const page = rows.slice(0, f.limit);
+    const items = page.map((r) => this.view(r, false));
+    const last = page[page.length - 1];
+    return { items, nextCursor: more && last ? Buffer.from(String(last.id)).toString('base64url') : null };
+  }
+
+  async getDelivery(storeId: string, id: string): Promise<DeliveryView | null> {
+    const r = this.db.prepare(`SELECT * FROM deliveries WHERE store_id = ? AND id = ?`).get(storeId, id) as Row | undefined;
+    return r ? this.view(r, true) : null;
+  }
+
+  private view(r: Row, full: boolean): DeliveryView {
+    const jobs = (this.db.prepare(`SELECT * FROM jobs WHERE delivery_id = ? ORDER BY id`).all(r.id) as Row[]).map((j): JobView => ({
+      id: String(j.id), kind: j.kind as 'event' | 'profile', metric: (j.metric as string | null) ?? null, key: j.key as string,
+      status: j.status as JobStatus, attempts: j.attempts as number, responseStatus: (j.response_status as number | null) ?? null,
+      error: (j.error_message as string | null) ?? null, ...(full ? { body: JSON.parse(j.body as string) as unknown } : {}),
+    }));
+    let error: DeliveryView['error'] = null;
+    if (r.error_class) error = { class: r.error_class as string, message: r.error_message as string };
+    else {
+      const failed = (this.db.prepare(`SELECT error_class, error_message, error_detail FROM jobs WHERE delivery_id = ? AND error_class IS NOT NULL
+        ORDER BY (status = 'dead') DESC, id LIMIT 1`).get(r.id) as Row | undefined);
+      if (failed) {
+        error = { class: failed.error_class as string, message: failed.error_message as string };
+        if (failed.error_detail) error.klaviyo = JSON.parse(failed.error_detail as string) as KlaviyoErrorItem[];
+      }
+    }
+    const v: DeliveryView = {
+      id: String(r.id), receivedAt: new Date(r.received_at as number).toISOString(), topic: (r.topic as string | null) ?? null,
+      resource: (r.resource as string | null) ?? null, resourceId: (r.resource_id as number | null) ?? null,
+      orderNumber: (r.order_number as string | null) ?? null, email: (r.email as string | null) ?? null,
+      status: r.status as DeliveryStatus, note: (r.note as string | null) ?? null, error, requests: jobs,
+    };
+    if (full) {
+      v.headers = JSON.parse(r.headers as string) as Record<string, string>;
+      try { v.payload = JSON.parse(r.body as string); } catch { v.rawBody = (r.body as string).slice(0, 65536); }
+    }
+    return v;
+  }
+
+  replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null> {
+    return this.write(() => {
+      const d = this.db.prepare(`SELECT id, state FROM deliveries WHERE store_id = ? AND id = ?`).get(storeId, id) as Row | undefined;
+      if (!d) return null;
+      const now = Date.now();
+      const statuses = all ? `('dead', 'done', 'retrying', 'pending')` : `('dead')`;
+      const n = this.db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, next_at = ?, priority = 1 WHERE delivery_id = ? AND status IN ${statuses}`).run(now, id).changes;
+      if (d.state === 'processed' && n === 0) {
+        // A delivery that failed before it had jobs (e.g. mapping) is mapped again.
+        const m = this.db.prepare(`UPDATE deliveries SET state = 'received', status = 'pending', error_class = NULL, error_message = NULL WHERE id = ? AND status = 'dead'`).run(id).changes;
+        return m;
+      }
+      this.refreshDelivery(id);
+      return n;
+    });
+  }
+
+  replayByStatus(storeId: string, _status: 'dead'): Promise<number> {
+    return this.write(() => {
+      const now = Date.now();
+      const n = this.db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, next_at = ?, priority = 1 WHERE store_id = ? AND status = 'dead'`).run(now, storeId).changes;
+      const m = this.db.prepare(`UPDATE deliveries SET state = 'received', status = 'pending', error_class = NULL, error_message = NULL
+        WHERE store_id = ? AND state = 'processed' AND status = 'dead' AND NOT EXISTS (SELECT 1 FROM jobs WHERE delivery_id = deliveries.id)`).run(storeId).changes;
+      this.refreshStoreDeliveries(storeId);
+      return n + m;
+    });
+  }
+
+  async stats(storeId: string, now: number): Promise<StoreStats> {
+    const store = this.stmts.getStore.get(storeId) as Row | undefined;
+    const queue: StoreStats['queue'] = { pending: 0, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0 };
+    for (const r of this.db.prepare(`SELECT status, count(*) AS n FROM jobs WHERE store_id = ? GROUP BY status`).all(storeId) as Row[]) {
+      queue[r.status as JobStatus] = r.n as number;
+    }
+    if (store?.paused === 1) {
+      queue.paused = queue.pending + queue.retrying;
+      queue.pending = 0;
+      queue.retrying = 0;
+    }
+    const byStatus: StoreStats['deliveries']['byStatus'] = {};
+    let total = 0;
+    for (const r of this.db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE store_id = ? GROUP BY status`).all(storeId) as Row[]) {
+      byStatus[r.status as DeliveryStatus] = r.n as number;
+      total += r.n as number;
+    }
+    const events = (this.db.prepare(`SELECT count(*) AS n FROM jobs WHERE store_id = ? AND status = 'done' AND kind = 'event' AND done_at > ?`).get(storeId, now - 300_000) as Row).n as number;
+    const errorCounts: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT class, count FROM error_counts WHERE store_id = ?`).all(storeId) as Row[]) errorCounts[r.class as string] = r.count as number;
+    return {
+      queue,
+      deliveries: { total, byStatus },
+      eventsLast5Min: events,
+      lastSuccessAt: store?.last_success_at ? new Date(store.last_success_at as number).toISOString() : null,
+      lastError: store?.last_error_at
+        ? { at: new Date(store.last_error_at as number).toISOString(), class: store.last_error_class as string, message: store.last_error_message as string, deliveryId: (store.last_error_delivery as string | null) ?? null }
+        : null,
+      errorCounts,
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.writes.length) this.flush();
+    this.db.close();
+  }
+}
+
+function detail(errors: KlaviyoErrorItem[] | undefined): string | null {
+  return errors && errors.length ? JSON.stringify(errors.map(({ code, title, detail: d, source }) => ({ code, title, detail: d, source }))) : null;
+}

@@ -1,0 +1,41 @@
+/** At-rest encryption of Klaviyo keys and webhook secrets: AES-256-GCM with a key file in DATA_DIR. */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class SecretBox {
+  private constructor(private readonly key: Buffer) {}
+
+  static fromDataDir(dataDir: string): SecretBox {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, 'secret.key');
+    if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    return new SecretBox(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'));
+  }
+
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join('.');
+  }
+
+  open(sealed: string): string {
+    const [v, iv, tag, data] = sealed.split('.');
+    if (v !== 'v1' || !iv || !tag || data === undefined) throw new Error('unreadable sealed secret');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  }
+}
+
+/** The admin token: ADMIN_TOKEN, or one generated on first start and kept in DATA_DIR. */
+export function resolveAdminToken(dataDir: string, configured: string | undefined): { token: string; generated: boolean } {
+  if (configured) return { token: configured, generated: false };
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'admin-token');
+  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false };
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(path, token, { mode: 0o600, flag: 'wx' });
+  return { token, generated: true };
+}
