@@ -1,0 +1,382 @@
+/**
+ * A stateful Klaviyo test double. Every request is validated against Klaviyo's OpenAPI spec (revision
+ * header, auth scheme, JSON:API body); it answers with Klaviyo's real status codes and error bodies,
+ * dedupes events by unique_id, upserts profiles (201 then 200, 409 duplicate_profile), pages lists by 10,
+ * throttles with Retry-After, and injects faults on demand.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { loadSpec, type Operation } from './spec.js';
+
+export interface RecordedRequest {
+  id: number; at: string; method: string; path: string; query: Record<string, string>;
+  headers: Record<string, string>; body: unknown; status: number; validationErrors: string[]; fault?: string;
+}
+export interface AcceptedEvent {
+  metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
+  value?: number | null; valueCurrency?: string | null; time?: string | null; apiKey: string; receivedAt: string;
+}
+export interface StoredProfile {
+  id: string; email?: string; phone_number?: string; external_id?: string; attributes: Record<string, unknown>; apiKey: string;
+}
+export type Fault =
+  | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; probability?: number; retryAfter?: number | null; paths?: string[] }
+  | { kind: 'reset'; count?: number; probability?: number; paths?: string[] }
+  | { kind: 'hang'; ms: number; count?: number; probability?: number; paths?: string[] };
+
+export interface DoubleOptions {
+  port?: number;
+  host?: string;
+  specPath?: string;
+  validKeys?: string[];
+  lists?: { id: string; name: string; optInProcess?: 'single_opt_in' | 'double_opt_in' }[];
+  rateLimits?: { enabled: boolean; scale?: number };
+  latencyMs?: number;
+  seed?: number;
+}
+
+export interface KlaviyoDouble {
+  url: string;
+  close(): Promise<void>;
+  reset(): void;
+  readonly requests: RecordedRequest[];
+  invalidRequests(): RecordedRequest[];
+  readonly events: AcceptedEvent[];
+  readonly profiles: StoredProfile[];
+  readonly subscriptions: RecordedRequest[];
+  revokeKey(key: string): void;
+  restoreKey(key: string): void;
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  setRateLimits(r: { enabled: boolean; scale?: number }): void;
+}
+
+type Json = Record<string, unknown>;
+
+function klaviyoError(status: number, code: string, title: string, detail: string, pointer = '/data') {
+  return { errors: [{ id: randomUUID(), status, code, title, detail, source: { pointer }, links: {}, meta: {} }] };
+}
+
+function perWindow(spec: string): number {
+  return Number(/^(\d+)/.exec(spec)?.[1] ?? '0');
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function isValidPhone(p: unknown): boolean {
+  if (typeof p !== 'string' || !p.startsWith('+')) return false;
+  const parsed = parsePhoneNumberFromString(p);
+  return !!parsed && parsed.isValid() && parsed.number === p;
+}
+
+function validEmail(e: unknown): boolean {
+  return typeof e === 'string' && e.length < 100 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e);
+}
+
+export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<KlaviyoDouble> {
+  const spec = loadSpec(opts.specPath);
+  const requests: RecordedRequest[] = [];
+  const events: AcceptedEvent[] = [];
+  const profiles: StoredProfile[] = [];
+  const subscriptions: RecordedRequest[] = [];
+  const seenEvents = new Set<string>();
+  const revoked = new Set<string>();
+  let faults: (Fault & { left?: number })[] = [];
+  let rateLimits = opts.rateLimits ?? { enabled: false };
+  const windows = new Map<string, { start: number; n: number }>();
+  const random = mulberry32(opts.seed ?? 42);
+  const lists = opts.lists ?? Array.from({ length: 23 }, (_, i) => ({
+    id: `L${String(i + 1).padStart(5, '0')}`, name: `List ${i + 1}`, optInProcess: (i % 2 ? 'double_opt_in' : 'single_opt_in') as 'single_opt_in' | 'double_opt_in',
+  }));
+  let seq = 0;
+  const sockets = new Set<Socket>();
+  let baseUrl = '';
+
+  const keyValid = (key: string) => {
+    if (revoked.has(key)) return false;
+    if (opts.validKeys) return opts.validKeys.includes(key);
+    return key.startsWith('pk_') && !key.startsWith('pk_bad');
+  };
+
+  const takeFault = (path: string): Fault | null => {
+    for (const f of faults) {
+      if (f.paths && !f.paths.some((p) => path.startsWith(p))) continue;
+      if (f.left !== undefined) {
+        if (f.left <= 0) continue;
+        f.left--;
+        return f;
+      }
+      if (f.probability !== undefined && random() < f.probability) return f;
+    }
+    faults = faults.filter((f) => f.left === undefined || f.left > 0);
+    return null;
+  };
+
+  /** Fixed windows per key and operation: burst over 1 s, steady over 60 s. */
+  const throttle = (apiKey: string, op: Operation, now: number): { retryAfter: number } | { remaining: number; reset: number; limit: number } => {
+    const scale = rateLimits.scale ?? 1;
+    const burst = Math.max(1, Math.floor(perWindow(op.ratelimit.burst) * scale));
+    const steady = Math.max(1, Math.floor(perWindow(op.ratelimit.steady) * scale));
+    const w = (name: string, ms: number) => {
+      const key = `${apiKey}|${op.operationId}|${name}`;
+      const start = Math.floor(now / ms) * ms;
+      let e = windows.get(key);
+      if (!e || e.start !== start) { e = { start, n: 0 }; windows.set(key, e); }
+      return e;
+    };
+    const b = w('burst', 1000);
+    const s = w('steady', 60_000);
+    if (rateLimits.enabled) {
+      if (b.n >= burst) return { retryAfter: Math.max(1, Math.ceil((b.start + 1000 - now) / 1000)) };
+      if (s.n >= steady) return { retryAfter: Math.max(1, Math.ceil((s.start + 60_000 - now) / 1000)) };
+    }
+    b.n++;
+    s.n++;
+    return { remaining: Math.max(0, steady - s.n), reset: Math.ceil((s.start + 60_000 - now) / 1000), limit: steady };
+  };
+
+  const profileIdentity = (attrs: Json) => (attrs.email ?? attrs.phone_number ?? attrs.external_id ?? attrs.anonymous_id ?? attrs.id ?? '') as string;
+
+  const upsertProfile = (apiKey: string, attrs: Json): { status: number; body: unknown } => {
+    const byEmail = attrs.email ? profiles.find((p) => p.apiKey === apiKey && p.email === attrs.email) : undefined;
+    const byPhone = attrs.phone_number ? profiles.find((p) => p.apiKey === apiKey && p.phone_number === attrs.phone_number) : undefined;
+    const byExt = attrs.external_id ? profiles.find((p) => p.apiKey === apiKey && p.external_id === attrs.external_id) : undefined;
+    if (byEmail && byPhone && byEmail !== byPhone) {
+      return { status: 409, body: { errors: [{ id: randomUUID(), status: 409, code: 'duplicate_profile', title: 'Conflict.', detail: 'A profile already exists with one of these identifiers.', source: { pointer: '/data/attributes' }, links: {}, meta: { duplicate_profile_id: byPhone.id } }] } };
+    }
+    const existing = byEmail ?? byPhone ?? byExt;
+    const p: StoredProfile = existing ?? { id: `01P${randomUUID().replace(/-/g, '').slice(0, 23).toUpperCase()}`, attributes: {}, apiKey };
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null) delete p.attributes[k];
+      else p.attributes[k] = v;
+    }
+    p.email = p.attributes.email as string | undefined;
+    p.phone_number = p.attributes.phone_number as string | undefined;
+    p.external_id = p.attributes.external_id as string | undefined;
+    if (!existing) profiles.push(p);
+    const now = new Date().toISOString();
+    return {
+      status: existing ? 200 : 201,
+      body: { data: { type: 'profile', id: p.id, attributes: { ...p.attributes, created: now, updated: now }, links: { self: `${baseUrl}/api/profiles/${p.id}/` } }, links: { self: `${baseUrl}/api/profile-import/` } },
+    };
+  };
+
+  const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[]): { status: number; body?: unknown } => {
+    const data = (body?.data ?? {}) as Json;
+    const attrs = (data.attributes ?? {}) as Json;
+    switch (op.operationId) {
+      case 'create_event': {
+        const profile = ((attrs.profile as Json)?.data as Json)?.attributes as Json ?? {};
+        const metric = (((attrs.metric as Json)?.data as Json)?.attributes as Json)?.name as string;
+        if (!profileIdentity(profile)) {
+          errors.push('profile has no identifier');
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'At least one profile identifier (email, phone_number, external_id, id) is required.', '/data/attributes/profile/data/attributes') };
+        }
+        if (profile.phone_number !== undefined && profile.phone_number !== null && !isValidPhone(profile.phone_number)) {
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid phone number format (Example of a valid format: +12345678901)', '/data/attributes/profile/data/attributes/phone_number') };
+        }
+        if (profile.email !== undefined && profile.email !== null && !validEmail(profile.email)) {
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid email address', '/data/attributes/profile/data/attributes/email') };
+        }
+        if (Object.keys((attrs.properties as Json) ?? {}).length > 400) {
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Events may not have more than 400 properties.', '/data/attributes/properties') };
+        }
+        const uniqueId = (attrs.unique_id as string | null | undefined) ?? null;
+        const dedupe = `${apiKey}|${profileIdentity(profile)}|${metric}|${uniqueId ?? String(attrs.time ?? Math.floor(Date.now() / 1000))}`;
+        if (!seenEvents.has(dedupe)) {
+          seenEvents.add(dedupe);
+          events.push({
+            metric, uniqueId, profile, properties: (attrs.properties as Json) ?? {}, value: attrs.value as number | null | undefined,
+            valueCurrency: attrs.value_currency as string | null | undefined, time: attrs.time as string | null | undefined, apiKey, receivedAt: new Date().toISOString(),
+          });
+        }
+        return { status: 202 };
+      }
+      case 'create_or_update_profile': {
+        if (!profileIdentity(attrs)) {
+          errors.push('profile has no identifier');
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'At least one profile identifier is required.', '/data/attributes') };
+        }
+        if (attrs.phone_number !== undefined && attrs.phone_number !== null && !isValidPhone(attrs.phone_number)) {
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid phone number format (Example of a valid format: +12345678901)', '/data/attributes/phone_number') };
+        }
+        if (attrs.email !== undefined && attrs.email !== null && !validEmail(attrs.email)) {
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid email address', '/data/attributes/email') };
+        }
+        return upsertProfile(apiKey, attrs);
+      }
+      case 'get_accounts':
+        return {
+          status: 200,
+          body: { data: [{ type: 'account', id: 'AbC123', attributes: { test_account: true, contact_information: { default_sender_name: 'Test Shop', default_sender_email: 'shop@example.com', website_url: 'https://shop.example', organization_name: 'Test Shop', street_address: { address1: '1 Main St', address2: '', city: 'Boston', region: 'MA', country: 'US', zip: '02110' } }, industry: 'Retail', timezone: 'America/New_York', preferred_currency: 'USD', public_api_key: 'AbC123', locale: 'en-US' }, links: { self: `${baseUrl}/api/accounts/AbC123/` } }], links: { self: `${baseUrl}/api/accounts/` } },
+        };
+      case 'get_lists': {
+        const size = query['page[size]'] === undefined ? 10 : Number(query['page[size]']);
+        if (!Number.isInteger(size) || size < 1 || size > 10) {
+          errors.push('page[size] must be between 1 and 10');
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'page[size] must be <= 10', '/page[size]') };
+        }
+        const start = query['page[cursor]'] ? Number(Buffer.from(query['page[cursor]'], 'base64url').toString()) : 0;
+        const page = lists.slice(start, start + size);
+        const next = start + size < lists.length ? `${baseUrl}/api/lists?page%5Bsize%5D=${size}&page%5Bcursor%5D=${Buffer.from(String(start + size)).toString('base64url')}` : null;
+        return {
+          status: 200,
+          body: { data: page.map((l) => ({ type: 'list', id: l.id, attributes: { name: l.name, created: '2026-01-01T00:00:00+00:00', updated: '2026-01-01T00:00:00+00:00', opt_in_process: l.optInProcess ?? 'single_opt_in' }, links: { self: `${baseUrl}/api/lists/${l.id}/` } })), links: { self: `${baseUrl}/api/lists`, next, prev: null } },
+        };
+      }
+      case 'bulk_subscribe_profiles': {
+        const hist = attrs.historical_import === true;
+        const profs = (((attrs.profiles as Json)?.data as Json[]) ?? []);
+        for (const p of profs) {
+          const subs = ((p.attributes as Json)?.subscriptions ?? {}) as Record<string, Record<string, { consented_at?: unknown }>>;
+          for (const channel of Object.values(subs)) {
+            for (const c of Object.values(channel ?? {})) {
+              if (c && typeof c === 'object' && c.consented_at && !hist) {
+                return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'consented_at may only be provided with historical_import.', '/data/attributes/profiles') };
+              }
+            }
+          }
+        }
+        return { status: 202 };
+      }
+    }
+    return { status: 501, body: klaviyoError(501, 'not_implemented', 'Not implemented.', 'The test double does not serve this operation.') };
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://double');
+        const path = url.pathname.replace(/\/+$/, '') || '/';
+        const raw = Buffer.concat(chunks).toString('utf8');
+        if (path.startsWith('/__double')) return control(path, req.method ?? 'GET', raw, res);
+        const query = Object.fromEntries(url.searchParams.entries());
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+        const auth = headers.authorization ?? '';
+        const record: RecordedRequest = {
+          id: ++seq, at: new Date().toISOString(), method: req.method ?? 'GET', path, query,
+          headers: { ...headers, ...(auth ? { authorization: auth.replace(/(pk_[A-Za-z0-9]{0,4})[A-Za-z0-9_]*/, '$1***') } : {}) },
+          body: null, status: 0, validationErrors: [],
+        };
+        requests.push(record);
+        const send = (status: number, body?: unknown, extra: Record<string, string> = {}) => {
+          record.status = status;
+          const text = body === undefined ? '' : JSON.stringify(body);
+          res.writeHead(status, { ...(text ? { 'content-type': 'application/vnd.api+json' } : {}), ...extra });
+          res.end(text);
+        };
+        if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+        const fault = takeFault(path);
+        if (fault) {
+          record.fault = fault.kind === 'status' ? `status ${fault.status}` : fault.kind;
+          if (fault.kind === 'reset') { record.status = -1; req.socket.destroy(); return; }
+          if (fault.kind === 'hang') await new Promise((r) => setTimeout(r, fault.ms));
+          else if (fault.status === 429) {
+            const n = fault.retryAfter ?? 1;
+            return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${n} second${n === 1 ? '' : 's'}.`), fault.retryAfter === null ? {} : { 'retry-after': String(n) });
+          } else {
+            return send(fault.status, klaviyoError(fault.status, 'error', 'A server error occurred.', 'Something went wrong on our side.'));
+          }
+        }
+        const op = spec.operations.get(`${record.method} ${path}`);
+        if (!op) {
+          record.validationErrors.push(spec.allPaths.has(path) ? `${record.method} ${path} is not served by the double` : `${record.method} ${path} is not in the spec`);
+          return send(404, klaviyoError(404, 'not_found', 'Not found.', `${record.method} ${path} does not exist.`));
+        }
+        if (!/^Klaviyo-API-Key pk_[A-Za-z0-9_]+$/.test(auth)) {
+          record.validationErrors.push('Authorization must be "Klaviyo-API-Key <private key>"');
+          return send(401, klaviyoError(401, 'not_authenticated', 'Authentication credentials were not provided.', 'Missing or invalid authorization scheme. Please use Klaviyo-API-Key.'));
+        }
+        const apiKey = auth.slice('Klaviyo-API-Key '.length);
+        if (!/^\d{4}-\d{2}-\d{2}(\.[a-z0-9]+)?$/.test(headers.revision ?? '')) {
+          record.validationErrors.push(`must have required header 'revision' (YYYY-MM-DD[.suffix]), got ${JSON.stringify(headers.revision ?? null)}`);
+          return send(400, klaviyoError(400, 'invalid', 'Invalid input.', 'You must specify a valid API revision in the revision header.', '/headers/revision'));
+        }
+        let body: Json | null = null;
+        if (op.validateBody) {
+          const ctype = (headers['content-type'] ?? '').split(';')[0]!.trim();
+          if (ctype !== 'application/vnd.api+json' && ctype !== 'application/json') {
+            record.validationErrors.push(`unsupported content type ${ctype}`);
+            return send(415, klaviyoError(415, 'unsupported_media_type', 'Unsupported media type.', `Unsupported media type "${ctype}" in request.`));
+          }
+          try { body = JSON.parse(raw) as Json; } catch {
+            record.validationErrors.push('body is not JSON');
+            return send(400, klaviyoError(400, 'parse_error', 'Malformed request.', 'JSON parse error.'));
+          }
+          record.body = body;
+          if (!op.validateBody(body)) {
+            for (const e of op.validateBody.errors ?? []) record.validationErrors.push(`${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+            const first = op.validateBody.errors?.[0];
+            return send(400, klaviyoError(400, 'invalid', 'Invalid input.', `${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim(), first?.instancePath || '/data'));
+          }
+        }
+        if (!keyValid(apiKey)) return send(401, klaviyoError(401, 'not_authenticated', 'Incorrect authentication credentials.', 'Incorrect authentication credentials.'));
+        const t = throttle(apiKey, op, Date.now());
+        if ('retryAfter' in t) {
+          return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
+        }
+        const out = handle(op, apiKey, query, body, record.validationErrors);
+        if (op.operationId === 'bulk_subscribe_profiles' && out.status === 202) subscriptions.push(record);
+        return send(out.status, out.body, { 'ratelimit-limit': String(t.limit), 'ratelimit-remaining': String(t.remaining), 'ratelimit-reset': String(t.reset) });
+      })().catch((err: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err));
+      });
+    });
+  });
+
+  const double: KlaviyoDouble = {
+    url: '',
+    requests, events, profiles, subscriptions,
+    invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
+    reset() {
+      requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0;
+      seenEvents.clear(); revoked.clear(); faults = []; windows.clear();
+    },
+    revokeKey: (k) => void revoked.add(k),
+    restoreKey: (k) => void revoked.delete(k),
+    inject(f) { faults.push(f.count !== undefined ? { ...f, left: f.count } : { ...f }); },
+    clearFaults() { faults = []; },
+    setRateLimits(r) { rateLimits = r; windows.clear(); },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+
+  function control(path: string, method: string, raw: string, res: ServerResponse): void {
+    const reply = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const body = raw ? JSON.parse(raw) as Json : {};
+    const counts: Record<string, number> = {};
+    for (const r of requests) counts[`${r.method} ${r.path} ${r.status}`] = (counts[`${r.method} ${r.path} ${r.status}`] ?? 0) + 1;
+    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, requests: counts, invalid: double.invalidRequests() });
+    if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
+    if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
+    if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }
+    if (path === '/__double/keys/revoke' && method === 'POST') { double.revokeKey(String(body.key)); return reply(200, { ok: true }); }
+    if (path === '/__double/keys/restore' && method === 'POST') { double.restoreKey(String(body.key)); return reply(200, { ok: true }); }
+    if (path === '/__double/rate-limits' && method === 'POST') { double.setRateLimits(body as { enabled: boolean; scale?: number }); return reply(200, { ok: true }); }
+    return reply(404, { error: 'unknown control route' });
+  }
+
+  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+  baseUrl = `http://${opts.host ?? '127.0.0.1'}:${addr.port}`;
+  double.url = baseUrl;
+  return double;
+}
