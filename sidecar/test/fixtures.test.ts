@@ -1,0 +1,97 @@
+/**
+ * Replays every real WooCommerce 10.0.2 delivery through the running sidecar against the Klaviyo double and
+ * asserts exactly what Klaviyo received; then replays everything again and asserts nothing doubled.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { eventKeys, eventRequests, loadFixtures, startHarness, type Harness } from './helpers.js';
+
+const STORE = 'fixture-store';
+
+describe('real WooCommerce 10.0.2 deliveries', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    const put = await h.configureStore(STORE);
+    assert.equal(put.status, 200);
+    assert.equal(put.body.key.status, 'valid');
+  });
+  after(() => h.close());
+
+  const expectedEvents = [
+    'Cancelled Order|woo:fixture-store:order:18:cancelled|37.5|EUR',
+    'Fulfilled Order|woo:fixture-store:order:17:fulfilled|188.13|USD',
+    'Ordered Product|woo:fixture-store:order:17:item:1|12.5|USD',
+    'Ordered Product|woo:fixture-store:order:17:item:2|49.98|USD',
+    'Ordered Product|woo:fixture-store:order:17:item:3|57|USD',
+    'Ordered Product|woo:fixture-store:order:17:item:4|84|USD',
+    'Placed Order|woo:fixture-store:order:17:placed|188.13|USD',
+    'Refunded Order|woo:fixture-store:order:17:refund:19|12.5|USD',
+  ];
+
+  it('answers each delivery as WooCommerce needs and records the rejects', async () => {
+    const answers: Record<string, number> = {};
+    for (const f of loadFixtures()) {
+      const r = await h.deliver(STORE, f.body, f.headers);
+      answers[f.name] = r.status;
+    }
+    for (const [name, status] of Object.entries(answers)) {
+      if (name.includes('ping')) assert.equal(status, 200, `${name} (ping) must get exactly 200`);
+      else if (name.includes('product')) assert.equal(status, 422, `${name}: product topics are not handled`);
+      else if (name.startsWith('24-') || name.startsWith('25-')) assert.equal(status, 422, `${name} is a WP REST error object`);
+      else assert.equal(status, 200, name);
+    }
+    const rejected = await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=rejected&limit=100`);
+    assert.equal(rejected.body.items.length, 7);
+    assert.ok(rejected.body.items.some((d: any) => d.error.class === 'rest_error_payload'));
+  });
+
+  it('sends Klaviyo exactly the lifecycle the orders imply, once each', async () => {
+    const status = await h.drain(STORE);
+    assert.deepEqual(eventKeys(h.double), expectedEvents);
+    assert.deepEqual(h.double.invalidRequests(), []);
+    assert.equal(status.queue.dead, 0);
+    const placed = h.double.events.find((e) => e.metric === 'Placed Order')!;
+    assert.equal(placed.time, '2026-11-22T20:28:41Z', 'time is the UTC instant from date_paid_gmt');
+    assert.equal(placed.profile.email, 'jane.doe@example.com');
+    assert.equal(placed.profile.phone_number, undefined, 'a fictional 555 number cannot be E.164-valid and is dropped');
+    assert.deepEqual((placed.properties.Items as any[]).map((i) => i.ItemPrice), [12.5, 24.99, 19, 21]);
+    assert.equal(placed.properties.DiscountCode, 'save10');
+    const cancelled = h.double.events.find((e) => e.metric === 'Cancelled Order')!;
+    assert.equal(cancelled.profile.email, 'gus.guest+tag@example.com', 'guest email lowercased and trimmed');
+    assert.equal(h.double.profiles.length, 1);
+    assert.equal(h.double.profiles[0]!.attributes.email, 'jane.doe@example.com');
+    assert.deepEqual((h.double.profiles[0]!.attributes.properties as any).WooCommerceCustomerId, 2);
+    assert.equal(status.lastSuccessAt !== null, true);
+  });
+
+  it('sends nothing new when every delivery arrives again, and replays never double an event', async () => {
+    const before = eventRequests(h.double);
+    for (const f of loadFixtures()) await h.deliver(STORE, f.body, f.headers);
+    await h.drain(STORE);
+    assert.equal(eventRequests(h.double), before, 'repeated deliveries are deduplicated on content before Klaviyo');
+    const dup = await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=duplicate&limit=100`);
+    assert.ok(dup.body.items.length >= 10);
+
+    const all = await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=succeeded&limit=100`);
+    for (const d of all.body.items) {
+      const r = await h.admin('POST', `/v1/stores/${STORE}/deliveries/${d.id}/replay?all=1`);
+      assert.equal(r.status, 200);
+    }
+    await h.drain(STORE);
+    assert.ok(eventRequests(h.double) > before, 'the replay really sent the requests again');
+    assert.deepEqual(eventKeys(h.double), expectedEvents, 'Klaviyo dedupes them by unique_id');
+    assert.deepEqual(h.double.invalidRequests(), []);
+  });
+
+  it('finds deliveries by email and order number in the sync log', async () => {
+    const byEmail = await h.admin('GET', `/v1/stores/${STORE}/deliveries?q=GUS.guest&limit=100`);
+    assert.ok(byEmail.body.items.length > 0);
+    assert.ok(byEmail.body.items.every((d: any) => d.email === 'gus.guest+tag@example.com'));
+    const byOrder = await h.admin('GET', `/v1/stores/${STORE}/deliveries?q=17&limit=100`);
+    assert.ok(byOrder.body.items.every((d: any) => d.orderNumber === '17'));
+    const one = await h.admin('GET', `/v1/stores/${STORE}/deliveries/${byOrder.body.items[0].id}`);
+    assert.equal(one.body.payload.id, 17);
+    assert.ok(one.body.requests.length > 0 || one.body.status === 'duplicate' || one.body.status === 'skipped');
+  });
+});

@@ -1,0 +1,108 @@
+/** Test helpers: a running sidecar (real HTTP on port 0) against the Klaviyo double, and WooCommerce fixtures. */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startKlaviyoDouble, type DoubleOptions, type KlaviyoDouble } from '@wck/klaviyo-double';
+import { buildApp, type SidecarApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { sign } from '../src/ingress/signature.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(here, '..', '..');
+export const SHARED = resolve(REPO, '..', 'shared');
+export const FIXTURES = join(SHARED, 'fixtures', 'woocommerce-10.0.2');
+export const FIXTURE_SECRET = 'fixture-secret-do-not-use';
+export const GOOD_KEY = 'pk_test_0123456789abcdef';
+
+export interface Fixture {
+  name: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function loadFixtures(): Fixture[] {
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      const d = JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as { headers: Record<string, string>; body: string };
+      return { name, headers: d.headers, body: d.body };
+    });
+}
+
+export interface Harness {
+  double: KlaviyoDouble;
+  sidecar: SidecarApp;
+  url: string;
+  dataDir: string;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  deliver(storeId: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }>;
+  deliverJson(storeId: string, topic: string, payload: unknown, secret?: string): Promise<{ status: number; body: any }>;
+  configureStore(storeId: string, opts?: { secret?: string; key?: string }): Promise<{ status: number; body: any }>;
+  drain(storeId: string, timeoutMs?: number): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { env?: Record<string, string>; double?: DoubleOptions; dataDir?: string } = {}): Promise<Harness> {
+  const double = await startKlaviyoDouble(opts.double);
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wck-sidecar-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', KLAVIYO_API_BASE: double.url, ADMIN_TOKEN: 'test-admin-token-0123456789',
+    LOG_LEVEL: 'silent', BACKOFF_BASE_MS: '20', BACKOFF_MAX_MS: '100', ...opts.env,
+  });
+  const sidecar = await buildApp(config, { logger: false });
+  await sidecar.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = sidecar.app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* keep text */ }
+    return { status: res.status, body: parsed as any };
+  };
+  const h: Harness = {
+    double, sidecar, url, dataDir,
+    admin: (method, path, body) => call(method, path, {
+      authorization: `Bearer ${sidecar.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    }, body === undefined ? undefined : JSON.stringify(body)),
+    deliver: (storeId, body, headers) => call('POST', `/v1/stores/${storeId}/webhooks/woocommerce`, headers, body),
+    deliverJson: (storeId, topic, payload, secret = FIXTURE_SECRET) => {
+      const body = JSON.stringify(payload);
+      return h.deliver(storeId, body, {
+        'content-type': 'application/json', 'x-wc-webhook-topic': topic, 'x-wc-webhook-resource': topic.split('.')[0]!,
+        'x-wc-webhook-event': topic.split('.')[1]!, 'x-wc-webhook-signature': sign(body, secret), 'x-wc-webhook-id': '1',
+        'x-wc-webhook-delivery-id': Math.random().toString(16).slice(2),
+      });
+    },
+    configureStore: (storeId, o = {}) => h.admin('PUT', `/v1/stores/${storeId}`, {
+      siteUrl: 'http://shop.example', webhookSecret: o.secret ?? FIXTURE_SECRET, klaviyo: { privateKey: o.key ?? GOOD_KEY, listId: 'L00001' },
+    }),
+    async drain(storeId, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await h.admin('GET', `/v1/stores/${storeId}/status`);
+        const q = s.body.queue;
+        const busy = q.pending + q.in_flight + q.retrying + (s.body.deliveries.byStatus.pending ?? 0);
+        if (busy === 0) return s.body;
+        if (Date.now() > until) throw new Error(`queue did not drain: ${JSON.stringify(s.body)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      await sidecar.shutdown();
+      await double.close();
+    },
+  };
+  return h;
+}
+
+/** Events the double kept, as "Metric|unique_id|value|currency". */
+export function eventKeys(double: KlaviyoDouble): string[] {
+  return double.events.map((e) => `${e.metric}|${e.uniqueId}|${e.value}|${e.valueCurrency}`).sort();
+}
+
+export function eventRequests(double: KlaviyoDouble): number {
+  return double.requests.filter((r) => r.path === '/api/events' && r.status === 202).length;
+}
