@@ -45,7 +45,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     baseUrl: config.klaviyoApiBase,
     timeoutMs: config.klaviyoTimeoutMs,
     limiter: new InMemoryRateLimiter(),
-    breaker: new CircuitBreaker(),
+    breaker: new CircuitBreaker({ threshold: config.circuitThreshold, cooldownMs: config.circuitCooldownMs }),
   });
   const stores = new StoreCache(storage);
 

@@ -25,6 +25,8 @@ export const ConfigSchema = z.object({
   BACKOFF_BASE_MS: intFrom(1000, 1, 3_600_000),
   BACKOFF_MAX_MS: intFrom(300_000, 1, 86_400_000),
   KLAVIYO_TIMEOUT_MS: intFrom(10_000, 100, 600_000),
+  CIRCUIT_THRESHOLD: intFrom(5, 1, 1000),
+  CIRCUIT_COOLDOWN_MS: intFrom(30_000, 10, 3_600_000),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -44,6 +46,8 @@ export interface Config {
   backoffBaseMs: number;
   backoffMaxMs: number;
   klaviyoTimeoutMs: number;
+  circuitThreshold: number;
+  circuitCooldownMs: number;
 }
 
 /** Parses an environment (defaults to process.env). Throws ConfigError listing every problem. */
@@ -74,5 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backoffBaseMs: c.BACKOFF_BASE_MS,
     backoffMaxMs: c.BACKOFF_MAX_MS,
     klaviyoTimeoutMs: c.KLAVIYO_TIMEOUT_MS,
+    circuitThreshold: c.CIRCUIT_THRESHOLD,
+    circuitCooldownMs: c.CIRCUIT_COOLDOWN_MS,
   };
 }

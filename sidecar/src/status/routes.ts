@@ -39,7 +39,7 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
       eventsPerMinute: Math.round((s.eventsLast5Min / 5) * 10) / 10,
       lastSuccessAt: s.lastSuccessAt,
       lastError: s.lastError,
-      errorCounts: { rate_limited: 0, server: 0, network: 0, bad_request: 0, auth: 0, conflict: 0, ingress: 0, ...s.errorCounts },
+      errorCounts: { rate_limited: 0, server: 0, network: 0, bad_request: 0, auth: 0, conflict: 0, circuit_open: 0, mapping: 0, ingress: 0, ...s.errorCounts },
       circuit: client.breaker.state(accountIdForKey(store.privateKey)),
     };
   });
