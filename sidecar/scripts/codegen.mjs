@@ -76,7 +76,7 @@ for (const [name, content] of Object.entries(files)) {
   const target = join(outDir, name);
   if (check) {
     let current = '';
-    try { current = readFileSync(target, 'utf8'); } catch {}
+    try { current = readFileSync(target, 'utf8'); } catch { /* not generated yet */ }
     if (current !== content) stale.push(name);
   } else writeFileSync(target, content);
 }

@@ -5,7 +5,8 @@
 import { Pool } from 'undici';
 import type { KlaviyoRequest } from '../mapping/types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoError, KlaviyoNetworkError } from './errors.js';
+import type { KlaviyoError } from './errors.js';
+import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoNetworkError } from './errors.js';
 import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
 import type { AccountsResponse, ListsResponse, SubscribeProfilesBody } from './types.js';

@@ -1,0 +1,136 @@
+/** The double must behave like Klaviyo, or tests against it prove nothing. */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startKlaviyoDouble, type KlaviyoDouble } from '../src/index.js';
+
+const KEY = 'pk_test_abcdef123456';
+const H = { authorization: `Klaviyo-API-Key ${KEY}`, revision: '2026-07-15', 'content-type': 'application/vnd.api+json', accept: 'application/vnd.api+json' };
+const event = (o: { uniqueId?: string; email?: string; phone?: string; value?: unknown; metric?: string } = {}) => ({
+  data: { type: 'event', attributes: {
+    properties: { OrderId: 1 }, value: o.value ?? 9.99, value_currency: 'USD', unique_id: o.uniqueId ?? 'u-1',
+    metric: { data: { type: 'metric', attributes: { name: o.metric ?? 'Placed Order' } } },
+    profile: { data: { type: 'profile', attributes: { email: o.email ?? 'a@example.com', ...(o.phone ? { phone_number: o.phone } : {}) } } },
+  } },
+});
+const profile = (attrs: Record<string, unknown>) => ({ data: { type: 'profile', attributes: attrs } });
+
+describe('Klaviyo double', () => {
+  let d: KlaviyoDouble;
+  const post = async (path: string, body: unknown, headers: Record<string, string> = H) => {
+    const r = await fetch(d.url + path, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null, headers: r.headers };
+  };
+  before(async () => { d = await startKlaviyoDouble(); });
+  after(() => d.close());
+  beforeEach(() => d.reset());
+
+  it('accepts a valid event with 202 and no body, and dedupes by unique_id', async () => {
+    const a = await post('/api/events', event());
+    assert.equal(a.status, 202);
+    assert.equal(a.body, null);
+    assert.equal((await post('/api/events/', event())).status, 202, 'trailing slash works too');
+    assert.equal(d.events.length, 1);
+    await post('/api/events', event({ uniqueId: 'u-2' }));
+    await post('/api/events', event({ metric: 'Fulfilled Order' }));
+    assert.equal(d.events.length, 3, 'another unique_id or metric is another event');
+    assert.deepEqual(d.invalidRequests(), []);
+  });
+
+  it('rejects bodies the spec forbids, with Klaviyo-shaped errors', async () => {
+    const noMetric = event();
+    delete (noMetric.data.attributes as Record<string, unknown>).metric;
+    for (const [body, pointer] of [[noMetric, '/data/attributes'], [event({ value: '9.99' }), '/data/attributes/value'], [{ data: { ...event().data, type: 'events' } }, '/data/type']] as const) {
+      const r = await post('/api/events', body);
+      assert.equal(r.status, 400);
+      assert.equal(r.body.errors[0].status, 400);
+      assert.equal(r.body.errors[0].code, 'invalid');
+      assert.equal(r.body.errors[0].source.pointer, pointer);
+    }
+    assert.equal(d.invalidRequests().length, 3);
+    assert.equal(d.events.length, 0);
+  });
+
+  it('rejects an invalid phone with the real error body', async () => {
+    const r = await post('/api/events', event({ phone: '555-1234' }));
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0].detail, 'Invalid phone number format (Example of a valid format: +12345678901)');
+    assert.equal((await post('/api/events', event({ phone: '+14155552671' }))).status, 202);
+  });
+
+  it('requires the revision header and the Klaviyo-API-Key scheme', async () => {
+    const { revision: _r, ...noRevision } = H;
+    assert.equal((await post('/api/events', event(), noRevision)).status, 400);
+    assert.equal((await post('/api/events', event(), { ...H, authorization: `Bearer ${KEY}` })).status, 401);
+    assert.equal((await post('/api/events', event(), { ...H, authorization: 'Klaviyo-API-Key pk_bad_000000' })).status, 401);
+    assert.equal((await post('/api/events', event(), { ...H, 'content-type': 'text/plain' })).status, 415);
+    assert.equal((await post('/api/nope', {})).status, 404);
+  });
+
+  it('upserts profiles: 201, then 200, and 409 duplicate_profile across two profiles', async () => {
+    assert.equal((await post('/api/profile-import', profile({ email: 'x@example.com' }))).status, 201);
+    assert.equal((await post('/api/profile-import', profile({ email: 'x@example.com', first_name: 'X' }))).status, 200);
+    assert.equal((await post('/api/profile-import', profile({ email: 'y@example.com', phone_number: '+14155552671' }))).status, 201);
+    const c = await post('/api/profile-import', profile({ email: 'x@example.com', phone_number: '+14155552671' }));
+    assert.equal(c.status, 409);
+    assert.equal(c.body.errors[0].code, 'duplicate_profile');
+    assert.ok(c.body.errors[0].meta.duplicate_profile_id);
+    assert.equal(d.profiles.length, 2);
+    assert.equal(d.profiles[0]!.attributes.first_name, 'X');
+  });
+
+  it('answers 401 for a revoked key until it is restored', async () => {
+    d.revokeKey(KEY);
+    assert.equal((await post('/api/events', event())).status, 401);
+    d.restoreKey(KEY);
+    assert.equal((await post('/api/events', event())).status, 202);
+  });
+
+  it('pages lists by at most 10 with absolute next links', async () => {
+    let url: string | null = `${d.url}/api/lists?page%5Bsize%5D=10`;
+    const ids: string[] = [];
+    while (url) {
+      const r = await fetch(url, { headers: H });
+      const doc = await r.json() as { data: { id: string }[]; links: { next: string | null } };
+      ids.push(...doc.data.map((l) => l.id));
+      url = doc.links.next;
+    }
+    assert.equal(ids.length, 23);
+    assert.equal((await fetch(`${d.url}/api/lists?page%5Bsize%5D=50`, { headers: H })).status, 400);
+  });
+
+  it('injects 429 with and without Retry-After, 5xx and connection resets', async () => {
+    d.inject({ kind: 'status', status: 429, count: 1, retryAfter: 3 });
+    const a = await post('/api/events', event());
+    assert.equal(a.status, 429);
+    assert.equal(a.headers.get('retry-after'), '3');
+    assert.equal(a.body.errors[0].code, 'throttled');
+    d.inject({ kind: 'status', status: 429, count: 1, retryAfter: null });
+    const b = await post('/api/events', event());
+    assert.equal(b.headers.get('retry-after'), null);
+    assert.match(b.body.errors[0].detail, /Expected available in 1 second/);
+    d.inject({ kind: 'status', status: 503, count: 1 });
+    assert.equal((await post('/api/events', event())).status, 503);
+    d.inject({ kind: 'reset', count: 1 });
+    await assert.rejects(post('/api/events', event()));
+    assert.equal((await post('/api/events', event())).status, 202);
+  });
+
+  it('enforces the spec\'s rate limits when switched on', async () => {
+    d.setRateLimits({ enabled: true, scale: 0.01 }); // accounts: 1/s burst
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${d.url}/api/accounts`, { headers: H })).status);
+    assert.deepEqual(statuses, [200, 429, 429]);
+    d.setRateLimits({ enabled: false });
+  });
+
+  it('has a control API for tests in other processes', async () => {
+    await post('/api/events', event());
+    await fetch(`${d.url}/__double/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 500, count: 1 }) });
+    assert.equal((await post('/api/events', event())).status, 500);
+    const state = await (await fetch(`${d.url}/__double/state`)).json() as { events: unknown[] };
+    assert.equal(state.events.length, 1);
+    await fetch(`${d.url}/__double/reset`, { method: 'POST' });
+    assert.equal(d.events.length, 0);
+  });
+});
