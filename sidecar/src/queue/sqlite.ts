@@ -115,30 +115,22 @@ export class SqliteStorage implements Storage {
     const batch = this.writes;
     this.writes = [];
     if (batch.length === 0) return;
-    const results: { ok: boolean; value: unknown }[] = [];
+    let results: unknown[];
     try {
-      this.db.transaction(() => {
-        for (const w of batch) {
-          this.db.exec('SAVEPOINT w');
-          try {
-            results.push({ ok: true, value: w.run() });
-            this.db.exec('RELEASE w');
-          } catch (err) {
-            this.db.exec('ROLLBACK TO w');
-            this.db.exec('RELEASE w');
-            results.push({ ok: false, value: err });
-          }
+      // Optimistic: the whole batch in one transaction, one fsync.
+      results = this.db.transaction(() => batch.map((w) => w.run()))();
+    } catch {
+      // Something in the batch failed: run each write in its own transaction so only that one fails.
+      for (const w of batch) {
+        try {
+          w.resolve(this.db.transaction(w.run)());
+        } catch (err) {
+          w.reject(err);
         }
-      })();
-    } catch (err) {
-      for (const w of batch) w.reject(err);
+      }
       return;
     }
-    batch.forEach((w, i) => {
-      const r = results[i]!;
-      if (r.ok) w.resolve(r.value);
-      else w.reject(r.value);
-    });
+    batch.forEach((w, i) => w.resolve(results[i]));
   }
 
   async getStore(id: string): Promise<StoreRecord | null> {
