@@ -12,7 +12,7 @@ import { InMemoryRateLimiter } from './klaviyo/rate-limiter.js';
 import { Pipeline } from './queue/pipeline.js';
 import { SqliteStorage } from './queue/sqlite.js';
 import type { Storage } from './queue/types.js';
-import { REDACT_PATHS, redactText } from './redact.js';
+import { REDACT_PATHS, redactQuery, redactText } from './redact.js';
 import { statusRoutes } from './status/routes.js';
 import { StoreCache } from './stores/cache.js';
 import { storeRoutes } from './stores/routes.js';
@@ -53,6 +53,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     logger: deps.logger ?? {
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '***' },
+      serializers: {
+        // Query values never reach the log: someone will paste a token into a URL.
+        req: (req: { method: string; url: string; host?: string; ip?: string }) => ({
+          method: req.method, url: redactQuery(req.url), host: req.host, remoteAddress: req.ip,
+        }),
+      },
     },
     bodyLimit: 1024 * 1024,
     trustProxy: true,

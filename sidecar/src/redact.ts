@@ -28,3 +28,11 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 export function last4(secret: string): string {
   return secret.slice(-4);
 }
+
+/** "/path?status=dead&token=abc" -> "/path?status=***&token=***" */
+export function redactQuery(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return url;
+  const keys = url.slice(i + 1).split('&').map((kv) => `${kv.split('=')[0]}=***`);
+  return `${url.slice(0, i)}?${keys.join('&')}`;
+}
