@@ -8,6 +8,7 @@ import { isRestErrorPayload, parseTopic } from '../mapping/index.js';
 import type { Pipeline } from '../queue/pipeline.js';
 import type { Storage } from '../queue/types.js';
 import type { StoreCache } from '../stores/cache.js';
+import { tooComplex } from './shape.js';
 import { contentHash, verifySignature } from './signature.js';
 
 const PING = /^webhook_id=\d+$/;
@@ -86,10 +87,15 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
     try {
       payload = JSON.parse(raw.toString('utf8'));
     } catch {
+      // also RangeError from absurdly deep nesting
       return reject(req, reply, new IngressRejection('malformed_json', 'The body is not valid JSON.', 400), raw);
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       return reject(req, reply, new IngressRejection('malformed_json', 'The body is not a JSON object.', 400), raw);
+    }
+    const complex = tooComplex(payload);
+    if (complex) {
+      return reject(req, reply, new IngressRejection('payload_too_complex', `The payload is not a WooCommerce resource: ${complex}.`, 422), raw);
     }
     if (isRestErrorPayload(payload)) {
       const p = payload as { code: string };
