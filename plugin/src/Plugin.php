@@ -1,0 +1,172 @@
+<?php
+/**
+ * The one bootstrap: wires every service to WordPress.
+ *
+ * @package WcKlaviyoSync
+ */
+
+declare(strict_types=1);
+
+namespace WcKlaviyoSync;
+
+use WcKlaviyoSync\Admin\AdminPages;
+use WcKlaviyoSync\Admin\Notices;
+use WcKlaviyoSync\Rest\RestController;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Creates the services once and registers their hooks. Nothing that needs WooCommerce is registered
+ * unless WooCommerce is loaded.
+ */
+final class Plugin {
+
+	/**
+	 * The single instance.
+	 *
+	 * @var Plugin|null
+	 */
+	private static ?Plugin $instance = null;
+
+	/**
+	 * Stored settings and secrets.
+	 *
+	 * @var Settings
+	 */
+	private Settings $settings;
+
+	/**
+	 * HTTP client for the sidecar.
+	 *
+	 * @var SidecarClient
+	 */
+	private SidecarClient $sidecar;
+
+	/**
+	 * WooCommerce webhook management.
+	 *
+	 * @var WebhookRegistrar
+	 */
+	private WebhookRegistrar $registrar;
+
+	/**
+	 * Save flow: sidecar store + webhooks.
+	 *
+	 * @var Connector
+	 */
+	private Connector $connector;
+
+	/**
+	 * Private constructor: use instance().
+	 */
+	private function __construct() {
+		$this->settings  = new Settings( new Crypto() );
+		$this->sidecar   = new SidecarClient( $this->settings );
+		$this->registrar = new WebhookRegistrar();
+		$this->connector = new Connector( $this->settings, $this->sidecar, $this->registrar );
+	}
+
+	/**
+	 * The plugin instance.
+	 */
+	public static function instance(): Plugin {
+		if ( null === self::$instance ) {
+			self::$instance = new self();
+		}
+		return self::$instance;
+	}
+
+	/**
+	 * Registers the hooks. Called once from the main plugin file.
+	 */
+	public function boot(): void {
+		add_action( 'before_woocommerce_init', array( $this, 'declare_compatibility' ) );
+		add_action( 'plugins_loaded', array( $this, 'register_services' ), 20 );
+		add_action( 'init', array( $this, 'load_textdomain' ) );
+	}
+
+	/**
+	 * Declares HPOS and Cart/Checkout blocks compatibility. Must run inside before_woocommerce_init.
+	 */
+	public function declare_compatibility(): void {
+		if ( class_exists( \Automattic\WooCommerce\Utilities\FeaturesUtil::class ) ) {
+			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'custom_order_tables', WC_KLAVIYO_SYNC_FILE, true );
+			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'cart_checkout_blocks', WC_KLAVIYO_SYNC_FILE, true );
+		}
+	}
+
+	/**
+	 * Loads translations.
+	 */
+	public function load_textdomain(): void {
+		load_plugin_textdomain( 'wc-klaviyo-sync', false, dirname( plugin_basename( WC_KLAVIYO_SYNC_FILE ) ) . '/languages' );
+	}
+
+	/**
+	 * Whether WooCommerce is loaded.
+	 */
+	public static function woocommerce_active(): bool {
+		return class_exists( 'WooCommerce' ) && class_exists( 'WC_Webhook' ) && function_exists( 'wc_get_webhook' );
+	}
+
+	/**
+	 * Registers everything else, once every plugin is loaded.
+	 */
+	public function register_services(): void {
+		$notices = new Notices( $this->registrar );
+		if ( ! self::woocommerce_active() ) {
+			add_action( 'admin_notices', array( $notices, 'render_missing_woocommerce' ) );
+			return;
+		}
+		add_action( 'admin_notices', array( $notices, 'render_disabled_webhooks' ) );
+		( new UrlSafety( $this->settings ) )->register();
+		$this->registrar->register();
+		( new AdminPages() )->register();
+		( new RestController( $this->settings, $this->sidecar, $this->registrar, $this->connector ) )->register();
+	}
+
+	/**
+	 * Settings service (for tests and uninstall).
+	 */
+	public function settings(): Settings {
+		return $this->settings;
+	}
+
+	/**
+	 * Webhook registrar (for tests).
+	 */
+	public function registrar(): WebhookRegistrar {
+		return $this->registrar;
+	}
+
+	/**
+	 * Save flow (for tests).
+	 */
+	public function connector(): Connector {
+		return $this->connector;
+	}
+
+	/**
+	 * Activation: once configured, pushes the store to the sidecar again and resumes or recreates the webhooks.
+	 */
+	public static function activate(): void {
+		if ( ! self::woocommerce_active() ) {
+			return;
+		}
+		$plugin = self::instance();
+		if ( ! $plugin->settings->is_configured() ) {
+			return;
+		}
+		$plugin->connector->reconnect( get_current_user_id() );
+	}
+
+	/**
+	 * Deactivation: pauses our webhooks so WooCommerce stops delivering to the sidecar.
+	 */
+	public static function deactivate(): void {
+		if ( ! self::woocommerce_active() ) {
+			return;
+		}
+		self::instance()->registrar->set_all_status( 'paused' );
+	}
+}
