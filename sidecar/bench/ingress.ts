@@ -17,7 +17,7 @@ import { REPO } from '../test/helpers.js';
 const SECRET = 'bench-secret-0123456789';
 const TOKEN = 'bench-admin-token-0123456789';
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
-const CONNECTIONS = 32;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 async function freePort(): Promise<number> {
   return new Promise((res) => {

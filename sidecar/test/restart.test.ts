@@ -82,7 +82,10 @@ describe('kill -9 mid-queue', () => {
           } catch { /* the process is gone: not acknowledged */ }
         }
       })();
-      await new Promise((r) => setTimeout(r, 150 + round * 50));
+      // Kill once this round has had some deliveries acknowledged (not after a fixed time: a loaded machine is slow).
+      const before = acked.size;
+      const give = Date.now() + 10_000;
+      while (acked.size < before + 8 + round * 2 && Date.now() < give) await new Promise((r) => setTimeout(r, 5));
       child.kill('SIGKILL');
       await stream;
       await exits.get(child!);

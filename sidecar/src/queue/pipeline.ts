@@ -17,6 +17,12 @@ export interface PipelineOptions {
   retry: RetryOptions;
   /** Longest idle wait between looks at the queue (another replica may have added work). */
   pollMs?: number;
+  /**
+   * Mapping stops while this many jobs already wait to be sent. Klaviyo's rate limits pace sending far below
+   * what ingress takes during a burst, so mapping ahead of the sender only spends the CPU ingress needs; the
+   * deliveries are stored either way and are mapped as the backlog drains.
+   */
+  maxReadyJobs?: number;
 }
 
 export class Pipeline {
@@ -62,7 +68,11 @@ export class Pipeline {
       do {
         this.processAgain = false;
         for (;;) {
-          const batch = await this.storage.takeReceived(200);
+          if ((await this.storage.readyJobs()) >= (this.opts.maxReadyJobs ?? 2000)) {
+            this.schedule(250);
+            break;
+          }
+          const batch = await this.storage.takeReceived(100);
           if (batch.length === 0) break;
           await Promise.all(batch.map(async (d) => {
             try {
@@ -75,7 +85,8 @@ export class Pipeline {
               await this.storage.completeProcessing(d.id, { ok: false, error: message });
             }
           }));
-          if (batch.length < 200) break;
+          if (batch.length < 100) break;
+          await new Promise((r) => setImmediate(r)); // let ingress in between batches
         }
       } while (this.processAgain && !this.stopping);
     } catch (err) {

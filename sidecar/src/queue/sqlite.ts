@@ -57,9 +57,10 @@ export class SqliteStorage implements Storage {
   private flushScheduled = false;
   private readonly stmts;
 
-  constructor(dataDir: string, private readonly box: SecretBox, file = 'sidecar.db') {
+  constructor(dataDir: string, private readonly box: SecretBox, opts: { file?: string } = {}) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, file));
+    const path = join(dataDir, opts.file ?? 'sidecar.db');
+    this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -96,6 +97,7 @@ export class SqliteStorage implements Storage {
       countError: p(`INSERT INTO error_counts (store_id, class, count) VALUES (?, ?, 1) ON CONFLICT (store_id, class) DO UPDATE SET count = count + 1`),
       nextDue: p(`SELECT min(j.next_at) AS t FROM jobs j JOIN stores s ON s.id = j.store_id WHERE j.status IN ('pending', 'retrying') AND s.paused = 0`),
       getStore: p(`SELECT * FROM stores WHERE id = ?`),
+      ready: p(`SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'retrying')`),
     };
   }
 
@@ -317,6 +319,10 @@ export class SqliteStorage implements Storage {
     return this.write(() => {
       this.stmts.replaceBody.run(JSON.stringify(request.body), job.id);
     });
+  }
+
+  async readyJobs(): Promise<number> {
+    return (this.stmts.ready.get() as Row).n as number;
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -138,6 +138,8 @@ export interface Storage {
   /** The store's key was refused: the job waits, unchanged, until the store resumes. */
   jobHeld(job: Job, failure: JobFailure, now: number): Promise<void>;
   replaceJobRequest(job: Job, request: KlaviyoRequest): Promise<void>;
+  /** Jobs waiting to be sent (pending or retrying), for backpressure on mapping. */
+  readyJobs(): Promise<number>;
   /** When the next job becomes due (ms epoch), or null when nothing is waiting. */
   nextDueAt(): Promise<number | null>;
   /** After a crash: in_flight jobs go back to pending. */
