@@ -33,6 +33,14 @@ export interface DoubleOptions {
   validKeys?: string[];
   lists?: { id: string; name: string; optInProcess?: 'single_opt_in' | 'double_opt_in' }[];
   rateLimits?: { enabled: boolean; scale?: number };
+  /**
+   * Klaviyo's real limits, per API key and operation, taken from the spec's x-klaviyo-ratelimit (XL 350/s·3500/m,
+   * L 75/s·750/m, M 10/s·150/m, S 3/s·60/m, XS 1/s·15/m) in fixed 1-second and 1-minute windows, as Klaviyo's docs
+   * describe. Shorthand for rateLimits { enabled: true, scale: 1 }.
+   */
+  realLimits?: boolean;
+  /** The double's clock in ms (default Date.now): lets tests cross rate-limit windows without waiting. */
+  now?: () => number;
   latencyMs?: number;
   seed?: number;
 }
@@ -93,7 +101,8 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const seenEvents = new Set<string>();
   const revoked = new Set<string>();
   let faults: (Fault & { left?: number })[] = [];
-  let rateLimits = opts.rateLimits ?? { enabled: false };
+  let rateLimits = opts.realLimits ? { enabled: true, scale: 1 } : opts.rateLimits ?? { enabled: false };
+  const clock = opts.now ?? Date.now;
   const windows = new Map<string, { start: number; n: number }>();
   const random = mulberry32(opts.seed ?? 42);
   const lists = opts.lists ?? Array.from({ length: 23 }, (_, i) => ({
@@ -324,7 +333,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           }
         }
         if (!keyValid(apiKey)) return send(401, klaviyoError(401, 'not_authenticated', 'Incorrect authentication credentials.', 'Incorrect authentication credentials.'));
-        const t = throttle(apiKey, op, Date.now());
+        const t = throttle(apiKey, op, clock());
         if ('retryAfter' in t) {
           return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
         }
