@@ -1,0 +1,143 @@
+/** Webhook status per topic, with a warning and one-click re-enable when WooCommerce disabled any. */
+import { Button, Notice } from '@wordpress/components';
+import { useState } from '@wordpress/element';
+import { __, _n, sprintf } from '@wordpress/i18n';
+import type { Webhook } from '../types';
+import { reenableWebhooks } from './api';
+import { describeError } from './errors';
+import { WebhookStatusBadge } from './StatusBadge';
+
+export function disabledCount( webhooks: Webhook[] ): number {
+	return webhooks.filter( ( w ) => w.status === 'disabled' ).length;
+}
+
+export function WebhookTable( { webhooks }: { webhooks: Webhook[] } ) {
+	if ( webhooks.length === 0 ) {
+		return (
+			<p>
+				{ __(
+					'No webhooks are registered yet. They are created when the settings are saved.',
+					'wc-klaviyo-sync'
+				) }
+			</p>
+		);
+	}
+	return (
+		<table className="widefat striped wck-webhooks">
+			<caption className="screen-reader-text">
+				{ __( 'WooCommerce webhooks', 'wc-klaviyo-sync' ) }
+			</caption>
+			<thead>
+				<tr>
+					<th scope="col">{ __( 'Topic', 'wc-klaviyo-sync' ) }</th>
+					<th scope="col">{ __( 'Status', 'wc-klaviyo-sync' ) }</th>
+					<th scope="col">
+						{ __( 'Failed deliveries', 'wc-klaviyo-sync' ) }
+					</th>
+				</tr>
+			</thead>
+			<tbody>
+				{ webhooks.map( ( w ) => (
+					<tr key={ w.topic } data-topic={ w.topic }>
+						<td>
+							<code>{ w.topic }</code>
+						</td>
+						<td>
+							<WebhookStatusBadge status={ w.status } />
+						</td>
+						<td>{ w.failureCount }</td>
+					</tr>
+				) ) }
+			</tbody>
+		</table>
+	);
+}
+
+interface PanelProps {
+	webhooks: Webhook[];
+	onChange: ( webhooks: Webhook[] ) => void;
+}
+
+export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
+	const [ busy, setBusy ] = useState( false );
+	const [ error, setError ] = useState< string | null >( null );
+	const [ done, setDone ] = useState< string | null >( null );
+	const disabled = disabledCount( webhooks );
+	const missing = webhooks.filter( ( w ) => w.status === 'missing' ).length;
+
+	const reenable = async () => {
+		setBusy( true );
+		setError( null );
+		setDone( null );
+		try {
+			const res = await reenableWebhooks();
+			onChange( res.webhooks );
+			const still = disabledCount( res.webhooks );
+			setDone(
+				still === 0
+					? __(
+							'Webhooks re-enabled. WooCommerce delivers again.',
+							'wc-klaviyo-sync'
+						)
+					: __(
+							'Some webhooks are still disabled. Check that the sidecar is reachable, then try again.',
+							'wc-klaviyo-sync'
+						)
+			);
+		} catch ( e ) {
+			setError( describeError( e ).message );
+		} finally {
+			setBusy( false );
+		}
+	};
+
+	return (
+		<div className="wck-webhook-panel">
+			<h2>{ __( 'Webhooks', 'wc-klaviyo-sync' ) }</h2>
+			{ disabled > 0 && (
+				<Notice status="warning" isDismissible={ false }>
+					<p>
+						{ sprintf(
+							/* translators: %d: number of disabled webhooks */
+							_n(
+								'WooCommerce disabled %d webhook after repeated delivery failures (usually while the sidecar was unreachable). Orders and customers changed since then did not reach Klaviyo. Re-enable it once the sidecar is reachable.',
+								'WooCommerce disabled %d webhooks after repeated delivery failures (usually while the sidecar was unreachable). Orders and customers changed since then did not reach Klaviyo. Re-enable them once the sidecar is reachable.',
+								disabled,
+								'wc-klaviyo-sync'
+							),
+							disabled
+						) }
+					</p>
+					<Button
+						variant="primary"
+						onClick={ reenable }
+						isBusy={ busy }
+						disabled={ busy }
+						__next40pxDefaultSize
+					>
+						{ __( 'Re-enable webhooks', 'wc-klaviyo-sync' ) }
+					</Button>
+				</Notice>
+			) }
+			{ missing > 0 && (
+				<Notice status="warning" isDismissible={ false }>
+					{ __(
+						'Some webhooks are missing (deleted in WooCommerce → Settings → Advanced → Webhooks). Save the settings again to recreate them.',
+						'wc-klaviyo-sync'
+					) }
+				</Notice>
+			) }
+			{ error && (
+				<Notice status="error" onRemove={ () => setError( null ) }>
+					{ error }
+				</Notice>
+			) }
+			{ done && (
+				<Notice status="success" onRemove={ () => setDone( null ) }>
+					{ done }
+				</Notice>
+			) }
+			<WebhookTable webhooks={ webhooks } />
+		</div>
+	);
+}

@@ -1,0 +1,112 @@
+/** The plugin's WP REST routes (docs/plugin.md). The browser talks to nothing else. */
+import apiFetch from '@wordpress/api-fetch';
+import { addQueryArgs } from '@wordpress/url';
+import type {
+	DeliveriesQuery,
+	DeliveriesResponse,
+	DeliveryDetail,
+	ListsResponse,
+	ReenableResponse,
+	ReplayResponse,
+	SaveSettingsResponse,
+	Settings,
+	SettingsInput,
+	StatusResponse,
+	TestConnectionResponse,
+} from '../types';
+
+export const NAMESPACE = '/wc-klaviyo-sync/v1';
+
+export function getSettings(): Promise< Settings > {
+	return apiFetch< Settings >( { path: `${ NAMESPACE }/settings` } );
+}
+
+export function saveSettings(
+	input: SettingsInput
+): Promise< SaveSettingsResponse > {
+	return apiFetch< SaveSettingsResponse >( {
+		path: `${ NAMESPACE }/settings`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+export function testConnection(
+	input: SettingsInput
+): Promise< TestConnectionResponse > {
+	return apiFetch< TestConnectionResponse >( {
+		path: `${ NAMESPACE }/test-connection`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+export function getLists(): Promise< ListsResponse > {
+	return apiFetch< ListsResponse >( { path: `${ NAMESPACE }/lists` } );
+}
+
+export function getStatus(): Promise< StatusResponse > {
+	return apiFetch< StatusResponse >( { path: `${ NAMESPACE }/status` } );
+}
+
+/**
+ * Query args for GET /deliveries, without empty values.
+ * @param query
+ */
+export function deliveriesArgs(
+	query: DeliveriesQuery
+): Record< string, string | number > {
+	const args: Record< string, string | number > = {};
+	if ( query.status ) {
+		args.status = query.status;
+	}
+	const q = query.q?.trim();
+	if ( q ) {
+		args.q = q;
+	}
+	if ( query.cursor ) {
+		args.cursor = query.cursor;
+	}
+	if ( query.limit ) {
+		args.limit = query.limit;
+	}
+	return args;
+}
+
+export function getDeliveries(
+	query: DeliveriesQuery
+): Promise< DeliveriesResponse > {
+	return apiFetch< DeliveriesResponse >( {
+		path: addQueryArgs(
+			`${ NAMESPACE }/deliveries`,
+			deliveriesArgs( query )
+		),
+	} );
+}
+
+export function getDelivery( id: string ): Promise< DeliveryDetail > {
+	return apiFetch< DeliveryDetail >( {
+		path: `${ NAMESPACE }/deliveries/${ encodeURIComponent( id ) }`,
+	} );
+}
+
+export function replayDelivery( id: string ): Promise< ReplayResponse > {
+	return apiFetch< ReplayResponse >( {
+		path: `${ NAMESPACE }/deliveries/${ encodeURIComponent( id ) }/replay`,
+		method: 'POST',
+	} );
+}
+
+export function replayAllFailed(): Promise< ReplayResponse > {
+	return apiFetch< ReplayResponse >( {
+		path: addQueryArgs( `${ NAMESPACE }/replay`, { status: 'dead' } ),
+		method: 'POST',
+	} );
+}
+
+export function reenableWebhooks(): Promise< ReenableResponse > {
+	return apiFetch< ReenableResponse >( {
+		path: `${ NAMESPACE }/webhooks/reenable`,
+		method: 'POST',
+	} );
+}

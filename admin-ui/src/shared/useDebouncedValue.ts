@@ -1,0 +1,15 @@
+import { useEffect, useState } from '@wordpress/element';
+
+/**
+ * `value`, updated only after it stopped changing for `delayMs`.
+ * @param value
+ * @param delayMs
+ */
+export function useDebouncedValue< T >( value: T, delayMs: number ): T {
+	const [ debounced, setDebounced ] = useState( value );
+	useEffect( () => {
+		const handle = setTimeout( () => setDebounced( value ), delayMs );
+		return () => clearTimeout( handle );
+	}, [ value, delayMs ] );
+	return debounced;
+}

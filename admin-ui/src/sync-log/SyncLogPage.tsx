@@ -1,0 +1,184 @@
+/** WooCommerce → Klaviyo Sync Log: health, deliveries, details and replay. */
+import { Button, Notice, Spinner } from '@wordpress/components';
+import { useState } from '@wordpress/element';
+import { __, _n, sprintf } from '@wordpress/i18n';
+import { replayAllFailed, replayDelivery } from '../shared/api';
+import { describeError } from '../shared/errors';
+import { WebhookPanel } from '../shared/WebhookPanel';
+import { DeliveriesTable } from './DeliveriesTable';
+import { DeliveryFilters } from './DeliveryFilters';
+import { HealthHeader, sidecarErrorText } from './HealthHeader';
+import { ReplayAll } from './ReplayAll';
+import { useSyncLog } from './useSyncLog';
+
+interface PageNotice {
+	status: 'success' | 'warning' | 'error';
+	message: string;
+}
+
+export function replayedText( n: number ): string {
+	if ( n === 0 ) {
+		return __(
+			'Nothing to replay: no failed requests were found.',
+			'wc-klaviyo-sync'
+		);
+	}
+	return sprintf(
+		/* translators: %d: number of requests queued again */
+		_n(
+			'%d failed request was queued again and will be sent to Klaviyo shortly.',
+			'%d failed requests were queued again and will be sent to Klaviyo shortly.',
+			n,
+			'wc-klaviyo-sync'
+		),
+		n
+	);
+}
+
+export function SyncLogPage() {
+	const log = useSyncLog();
+	const [ notice, setNotice ] = useState< PageNotice | null >( null );
+	const [ replayingId, setReplayingId ] = useState< string | null >( null );
+	const [ replayingAll, setReplayingAll ] = useState( false );
+
+	const onReplay = async ( id: string ) => {
+		setReplayingId( id );
+		try {
+			const res = await replayDelivery( id );
+			setNotice( {
+				status: res.replayed > 0 ? 'success' : 'warning',
+				message: replayedText( res.replayed ),
+			} );
+		} catch ( e ) {
+			setNotice( {
+				status: 'error',
+				message: describeError( e ).message,
+			} );
+		} finally {
+			setReplayingId( null );
+			log.refresh();
+		}
+	};
+
+	const onReplayAll = async () => {
+		setReplayingAll( true );
+		try {
+			const res = await replayAllFailed();
+			setNotice( {
+				status: res.replayed > 0 ? 'success' : 'warning',
+				message: replayedText( res.replayed ),
+			} );
+		} catch ( e ) {
+			setNotice( {
+				status: 'error',
+				message: describeError( e ).message,
+			} );
+		} finally {
+			setReplayingAll( false );
+			log.refresh();
+		}
+	};
+
+	const sidecar = log.status?.sidecar ?? null;
+	const deadCount = sidecar
+		? ( sidecar.deliveries.byStatus.dead ?? 0 )
+		: null;
+
+	return (
+		<div className="wck-sync-log">
+			{ notice && (
+				<Notice
+					status={ notice.status }
+					onRemove={ () => setNotice( null ) }
+				>
+					{ notice.message }
+				</Notice>
+			) }
+			{ log.statusError && (
+				<Notice status="error" isDismissible={ false }>
+					{ log.statusError }
+				</Notice>
+			) }
+			{ log.status?.sidecarError && (
+				<Notice status="error" isDismissible={ false }>
+					{ sidecarErrorText( log.status.sidecarError ) }
+				</Notice>
+			) }
+			{ ! log.status && ! log.statusError && (
+				<p>
+					<Spinner />{ ' ' }
+					{ __( 'Loading the sync status…', 'wc-klaviyo-sync' ) }
+				</p>
+			) }
+			{ sidecar && <HealthHeader status={ sidecar } now={ log.now } /> }
+			{ log.status && (
+				<WebhookPanel
+					webhooks={ log.status.webhooks }
+					onChange={ log.setWebhooks }
+				/>
+			) }
+
+			<h2>{ __( 'Deliveries', 'wc-klaviyo-sync' ) }</h2>
+			<DeliveryFilters
+				status={ log.filterStatus }
+				q={ log.q }
+				onStatus={ log.setFilterStatus }
+				onQuery={ log.setQ }
+			/>
+			<p>
+				<ReplayAll
+					deadCount={ deadCount }
+					busy={ replayingAll }
+					onConfirm={ onReplayAll }
+				/>
+			</p>
+			{ log.pageError && (
+				<Notice status="error" isDismissible={ false }>
+					{ sprintf(
+						/* translators: %s: why the deliveries could not be loaded */
+						__(
+							'The deliveries could not be loaded: %s',
+							'wc-klaviyo-sync'
+						),
+						log.pageError
+					) }
+				</Notice>
+			) }
+			{ log.page ? (
+				<DeliveriesTable
+					items={ log.page.items }
+					now={ log.now }
+					replayingId={ replayingId }
+					onReplay={ onReplay }
+					filtered={ Boolean( log.filterStatus || log.q.trim() ) }
+				/>
+			) : (
+				! log.pageError && (
+					<p>
+						<Spinner />{ ' ' }
+						{ __( 'Loading deliveries…', 'wc-klaviyo-sync' ) }
+					</p>
+				)
+			) }
+			<div
+				className="wck-paging"
+				style={ { display: 'flex', gap: '8px', margin: '16px 0' } }
+			>
+				<Button
+					variant="secondary"
+					onClick={ log.newest }
+					disabled={ ! log.cursor }
+				>
+					{ __( 'Newest', 'wc-klaviyo-sync' ) }
+				</Button>
+				<Button
+					variant="secondary"
+					onClick={ log.older }
+					disabled={ ! log.page?.nextCursor }
+				>
+					{ __( 'Older', 'wc-klaviyo-sync' ) }
+				</Button>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,445 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConnectionResult } from '../src/settings/ConnectionResult';
+import { listOptions } from '../src/settings/ListField';
+import { savedNotice } from '../src/settings/SettingsPage';
+import { SettingsFields } from '../src/settings/SettingsFields';
+import { WebhookPanel } from '../src/shared/WebhookPanel';
+import { DeliveriesTable } from '../src/sync-log/DeliveriesTable';
+import { HealthHeader, sidecarErrorText } from '../src/sync-log/HealthHeader';
+import { targetLabel } from '../src/sync-log/labels';
+import { replayedText } from '../src/sync-log/SyncLogPage';
+import type { Delivery, Settings, SidecarStatus, Webhook } from '../src/types';
+import { inputForLabel, render, textOf } from './helpers';
+
+const saved: Settings = {
+	sidecarUrl: 'http://127.0.0.1:8787',
+	hasAdminToken: true,
+	klaviyoKeyLast4: 'c0de',
+	listId: 'AbC123',
+	storeId: 'wp-abcdefabcdef',
+	configured: true,
+	webhooks: [],
+};
+const emptyValues = {
+	sidecarUrl: 'http://127.0.0.1:8787',
+	adminToken: '',
+	klaviyoPrivateKey: '',
+	listId: '',
+};
+
+test( 'each settings field has a label tied to its input; secrets are password inputs', () => {
+	const html = render(
+		<SettingsFields
+			values={ emptyValues }
+			saved={ null }
+			errors={ {} }
+			onChange={ () => {} }
+		/>
+	);
+	assert.match( inputForLabel( html, 'Sidecar URL' ), /type="url"/ );
+	assert.match(
+		inputForLabel( html, 'Sidecar admin token' ),
+		/type="password"/
+	);
+	const key = inputForLabel( html, 'Klaviyo private API key' );
+	assert.match( key, /type="password"/ );
+	assert.match( key, /placeholder="pk_…"/ );
+} );
+
+test( 'saved secrets are hinted at, never shown', () => {
+	const html = render(
+		<SettingsFields
+			values={ emptyValues }
+			saved={ saved }
+			errors={ {} }
+			onChange={ () => {} }
+		/>
+	);
+	assert.match(
+		inputForLabel( html, 'Sidecar admin token' ),
+		/placeholder="Saved — leave empty to keep"/
+	);
+	assert.match(
+		inputForLabel( html, 'Klaviyo private API key' ),
+		/placeholder="Saved key ending in c0de"/
+	);
+	assert.match(
+		inputForLabel( html, 'Klaviyo private API key' ),
+		/value=""/
+	);
+	assert.ok(
+		textOf( html ).includes(
+			'Saved key ending in c0de. Leave empty to keep it.'
+		)
+	);
+} );
+
+test( 'a field error is shown under its field and marks it invalid', () => {
+	const html = render(
+		<SettingsFields
+			values={ { ...emptyValues, klaviyoPrivateKey: 'AbC123' } }
+			saved={ null }
+			errors={ {
+				klaviyoPrivateKey:
+					'A Klaviyo private API key starts with "pk_".',
+			} }
+			onChange={ () => {} }
+		/>
+	);
+	const key = inputForLabel( html, 'Klaviyo private API key' );
+	assert.match( key, /aria-invalid="true"/ );
+	const describedBy = /aria-describedby="([^"]+)"/.exec( key )?.[ 1 ];
+	assert.ok( describedBy, 'the input is described by its help' );
+	const help =
+		new RegExp( `id="${ describedBy }"[^>]*>(.*?)</p>` ).exec(
+			html
+		)?.[ 1 ] ?? '';
+	assert.ok(
+		textOf( help ).includes( 'starts with "pk_"' ),
+		'the error is the field description'
+	);
+	assert.match( help, /role="alert"/ );
+} );
+
+test( 'test connection results are plain words for the sidecar and Klaviyo', () => {
+	const ok = textOf(
+		render(
+			<ConnectionResult
+				result={ {
+					sidecar: { ok: true, message: 'Version 0.1.0.' },
+					klaviyo: {
+						ok: true,
+						status: 'valid',
+						message: 'Account Shop.',
+					},
+				} }
+			/>
+		)
+	);
+	assert.ok( ok.includes( 'Sidecar: reachable. Version 0.1.0.' ) );
+	assert.ok( ok.includes( 'Klaviyo: the key works. Account Shop.' ) );
+	const bad = render(
+		<ConnectionResult
+			result={ {
+				sidecar: { ok: false, message: 'Connection refused.' },
+				klaviyo: { ok: false, status: 'invalid', message: '401.' },
+			} }
+		/>
+	);
+	assert.ok(
+		textOf( bad ).includes( 'Sidecar: not reachable. Connection refused.' )
+	);
+	assert.ok( textOf( bad ).includes( 'Klaviyo: the key was refused. 401.' ) );
+	assert.equal( ( bad.match( /is-error/g ) ?? [] ).length, 2 );
+} );
+
+test( 'the success notice after saving says webhooks deliver only when they do', () => {
+	const webhooks: Webhook[] = [
+		{
+			topic: 'order.created',
+			id: 1,
+			status: 'active',
+			failureCount: 0,
+			deliveryUrl: 'http://s',
+		},
+	];
+	const res = {
+		...saved,
+		webhooks,
+		key: { status: 'valid' as const, last4: 'c0de', detail: null },
+	};
+	assert.deepEqual( savedNotice( res ), {
+		status: 'success',
+		message: 'Settings saved. Webhooks are registered and delivering.',
+	} );
+	assert.equal(
+		savedNotice( {
+			...res,
+			webhooks: [ { ...webhooks[ 0 ]!, status: 'disabled' } ],
+		} ).status,
+		'warning'
+	);
+	assert.equal(
+		savedNotice( {
+			...res,
+			key: { status: 'unverified', last4: 'c0de', detail: null },
+		} ).status,
+		'warning'
+	);
+} );
+
+test( 'list options keep a saved list that Klaviyo no longer has', () => {
+	const opts = listOptions(
+		[ { id: 'L1', name: 'Newsletter', optInProcess: 'single_opt_in' } ],
+		'GONE'
+	);
+	assert.deepEqual(
+		opts.map( ( o ) => o.value ),
+		[ '', 'L1', 'GONE' ]
+	);
+	assert.match( opts[ 2 ]!.label, /GONE/ );
+} );
+
+const hooks = ( status: Webhook[ 'status' ] ): Webhook[] => [
+	{
+		topic: 'order.created',
+		id: 11,
+		status: 'active',
+		failureCount: 0,
+		deliveryUrl: 'http://s',
+	},
+	{
+		topic: 'order.updated',
+		id: 12,
+		status,
+		failureCount: 7,
+		deliveryUrl: 'http://s',
+	},
+];
+
+test( 'disabled webhooks get a warning and a re-enable button', () => {
+	const html = render(
+		<WebhookPanel webhooks={ hooks( 'disabled' ) } onChange={ () => {} } />
+	);
+	const text = textOf( html );
+	assert.ok(
+		text.includes(
+			'WooCommerce disabled 1 webhook after repeated delivery failures'
+		)
+	);
+	assert.ok( text.includes( 'Re-enable webhooks' ) );
+	assert.match(
+		html,
+		/data-topic="order.updated"[\s\S]*?Disabled[\s\S]*?<td>7<\/td>/
+	);
+} );
+
+test( 'active webhooks show no warning and no button', () => {
+	const text = textOf(
+		render(
+			<WebhookPanel
+				webhooks={ hooks( 'active' ) }
+				onChange={ () => {} }
+			/>
+		)
+	);
+	assert.equal( text.includes( 'Re-enable webhooks' ), false );
+	assert.equal( text.includes( 'disabled' ), false );
+	assert.ok( text.includes( 'order.created Active 0' ) );
+} );
+
+const status: SidecarStatus = {
+	storeId: 'wp-abcdefabcdef',
+	paused: false,
+	pauseReason: null,
+	key: {
+		status: 'valid',
+		last4: 'c0de',
+		checkedAt: '2026-01-10T11:00:00Z',
+		detail: null,
+	},
+	listId: 'AbC123',
+	queue: {
+		pending: 2,
+		in_flight: 1,
+		retrying: 3,
+		paused: 4,
+		done: 50,
+		dead: 1,
+	},
+	deliveries: { total: 30, byStatus: { succeeded: 20, dead: 1 } },
+	eventsPerMinute: 3.5,
+	lastSuccessAt: '2026-01-10T11:57:00Z',
+	lastError: {
+		at: '2026-01-10T11:58:00Z',
+		class: 'bad_request',
+		message: 'Invalid phone number format',
+		deliveryId: '17',
+	},
+	errorCounts: {},
+	circuit: { state: 'closed', since: '2026-01-10T10:00:00Z' },
+};
+
+test( 'the health header shows queue depth, last success, key and circuit', () => {
+	const html = render(
+		<HealthHeader
+			status={ status }
+			now={ Date.parse( '2026-01-10T12:00:00Z' ) }
+		/>
+	);
+	assert.match( html, /data-testid="queue-depth">10</ );
+	const text = textOf( html );
+	assert.ok( text.includes( 'Last successful sync 3 minutes ago' ) );
+	assert.ok( text.includes( 'Klaviyo key Valid ending in c0de' ) );
+	assert.ok( text.includes( 'Sending to Klaviyo Normal' ) );
+	assert.ok(
+		text.includes(
+			'Last error (2 minutes ago): Invalid phone number format'
+		)
+	);
+} );
+
+test( 'a paused store and an open circuit are explained', () => {
+	const text = textOf(
+		render(
+			<HealthHeader
+				status={ {
+					...status,
+					paused: true,
+					pauseReason: null,
+					key: { ...status.key, status: 'invalid' },
+					circuit: { state: 'open', since: status.circuit.since },
+				} }
+				now={ Date.parse( '2026-01-10T12:00:00Z' ) }
+			/>
+		)
+	);
+	assert.ok(
+		text.includes(
+			'Sending is paused because Klaviyo refused the private key'
+		)
+	);
+	assert.ok( text.includes( 'Klaviyo failed several times in a row' ) );
+	assert.ok( text.includes( 'Refused by Klaviyo' ) );
+	assert.ok(
+		sidecarErrorText( 'Connection refused.' ).startsWith(
+			'The sync service (sidecar) could not be reached: Connection refused.'
+		)
+	);
+} );
+
+const row = ( over: Partial< Delivery > ): Delivery => ( {
+	id: '1',
+	receivedAt: '2026-01-10T11:59:00Z',
+	topic: 'order.created',
+	resource: 'order',
+	resourceId: 42,
+	orderNumber: '1042',
+	email: 'ann@example.com',
+	status: 'succeeded',
+	note: null,
+	error: null,
+	requests: [],
+	...over,
+} );
+
+test( 'the deliveries table: order or customer, outcome, and Replay only for failed deliveries', () => {
+	const html = render(
+		<DeliveriesTable
+			items={ [
+				row( { id: '1' } ),
+				row( {
+					id: '2',
+					status: 'dead',
+					error: {
+						class: 'bad_request',
+						message: 'Invalid phone number format',
+						klaviyo: [ { detail: 'phone_number is invalid' } ],
+					},
+				} ),
+				row( {
+					id: '3',
+					topic: 'customer.updated',
+					resource: 'customer',
+					resourceId: 7,
+					orderNumber: null,
+					status: 'skipped',
+					note: 'No consent recorded.',
+				} ),
+				row( {
+					id: '4',
+					status: 'rejected',
+					topic: null,
+					resource: null,
+					resourceId: null,
+					orderNumber: null,
+					email: null,
+				} ),
+			] }
+			now={ Date.parse( '2026-01-10T12:00:00Z' ) }
+			replayingId={ null }
+			onReplay={ () => {} }
+			filtered={ false }
+		/>
+	);
+	const rows = html.split( '<tr data-delivery-id=' ).slice( 1 );
+	assert.equal( rows.length, 4 );
+	assert.ok(
+		textOf( rows[ 0 ]! ).includes(
+			'1 minute ago order.created Order #1042 ann@example.com Sent'
+		)
+	);
+	assert.equal( textOf( rows[ 0 ]! ).includes( 'Replay' ), false );
+	assert.ok(
+		textOf( rows[ 1 ]! ).includes(
+			'Failed Invalid phone number format phone_number is invalid'
+		)
+	);
+	assert.ok( textOf( rows[ 1 ]! ).includes( 'Replay' ) );
+	assert.ok( textOf( rows[ 2 ]! ).includes( 'Customer 7' ) );
+	assert.ok( textOf( rows[ 2 ]! ).includes( 'No consent recorded.' ) );
+	assert.equal( textOf( rows[ 3 ]! ).includes( 'Replay' ), false );
+	assert.match(
+		rows[ 0 ]!,
+		/<time datetime="2026-01-10T11:59:00Z" title="[^"]*2026[^"]*">/i
+	);
+} );
+
+test( 'an empty table says why', () => {
+	const now = Date.now();
+	assert.ok(
+		textOf(
+			render(
+				<DeliveriesTable
+					items={ [] }
+					now={ now }
+					replayingId={ null }
+					onReplay={ () => {} }
+					filtered
+				/>
+			)
+		).includes( 'No deliveries match these filters.' )
+	);
+	assert.ok(
+		textOf(
+			render(
+				<DeliveriesTable
+					items={ [] }
+					now={ now }
+					replayingId={ null }
+					onReplay={ () => {} }
+					filtered={ false }
+				/>
+			)
+		).includes( 'No deliveries yet.' )
+	);
+} );
+
+test( 'labels for targets and replay counts', () => {
+	assert.equal(
+		targetLabel( {
+			resource: 'order',
+			resourceId: 42,
+			orderNumber: '#A-42',
+		} ),
+		'Order #A-42'
+	);
+	assert.equal(
+		targetLabel( { resource: 'order', resourceId: 42, orderNumber: null } ),
+		'Order #42'
+	);
+	assert.equal(
+		targetLabel( { resource: null, resourceId: null, orderNumber: null } ),
+		'—'
+	);
+	assert.equal(
+		replayedText( 1 ),
+		'1 failed request was queued again and will be sent to Klaviyo shortly.'
+	);
+	assert.equal(
+		replayedText( 3 ),
+		'3 failed requests were queued again and will be sent to Klaviyo shortly.'
+	);
+	assert.match( replayedText( 0 ), /Nothing to replay/ );
+} );
