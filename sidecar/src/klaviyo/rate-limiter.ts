@@ -21,7 +21,7 @@ export function accountIdForKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }
 
-function perSecond(spec: string): number {
+export function perSecond(spec: string): number {
   const m = /^(\d+)\/([smhd])$/.exec(spec);
   if (!m) throw new Error(`unreadable rate limit ${spec}`);
   const n = Number(m[1]);
@@ -37,6 +37,22 @@ function bucket(capacity: number, refillPerSecond: number, now: number): Bucket 
 function refill(b: Bucket, now: number): void {
   b.tokens = Math.min(b.capacity, b.tokens + (now - b.updated) * b.refillPerMs);
   b.updated = now;
+}
+
+/**
+ * Token-bucket settings that keep every fixed window of Klaviyo's (1 s burst, 1 min steady, aligned we do not know
+ * how) within the limit. A bucket of capacity C refilled at r per window lets through at most C + r in any one
+ * window, so a bucket as big as its refill (the obvious choice) lets through up to twice the limit in a window
+ * that starts when the bucket is full: after any idle spell. Here r is headroom × limit and C the rest, less a
+ * margin of 2% of the limit for network jitter moving a request across a window edge: C + r ≤ 0.98 × limit.
+ */
+export function pacing(operation: Operation, headroom = 0.95): { burst: { capacity: number; perSecond: number }; steady: { capacity: number; perSecond: number } } {
+  const limits = RATE_LIMITS[operation];
+  const window = (limit: number, seconds: number) => {
+    const rate = limit * headroom;
+    return { capacity: Math.max(1, Math.floor(limit * 0.98 - rate)), perSecond: rate / seconds };
+  };
+  return { burst: window(perSecond(limits.burst), 1), steady: window(perSecond(limits.steady) * 60, 60) };
 }
 
 function waitFor(b: Bucket): number {
@@ -66,14 +82,11 @@ export class InMemoryRateLimiter implements RateLimiter {
     const key = `${accountId}|${RATE_LIMITS[operation].burst}|${RATE_LIMITS[operation].steady}|${operation}`;
     let e = this.state.get(key);
     if (!e) {
-      const limits = RATE_LIMITS[operation];
+      const { burst, steady } = pacing(operation, this.headroom);
       const now = this.now();
-      const burst = Math.max(1, Math.floor(perSecond(limits.burst) * this.headroom));
-      const steadyPerMinute = Math.max(1, Math.floor(perSecond(limits.steady) * 60 * this.headroom));
       e = {
-        burst: bucket(burst, burst, now),
-        // The steady bucket starts at a burst's worth so a cold start does not spend a whole minute at once.
-        steady: { ...bucket(steadyPerMinute, steadyPerMinute / 60, now), tokens: Math.min(steadyPerMinute, burst) },
+        burst: bucket(burst.capacity, burst.perSecond, now),
+        steady: bucket(steady.capacity, steady.perSecond, now),
         blockedUntil: 0,
         liveWaiting: 0,
       };
