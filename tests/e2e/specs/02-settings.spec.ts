@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { double } from '../support/double.js';
 import { GOOD_KEY, LIST_ID, LIST_NAME, MALFORMED_KEY, REJECTED_KEY, SIDECAR_ADMIN_TOKEN, SIDECAR_URL } from '../support/env.js';
 import { settingsPage } from '../support/pages.js';
-import { login, pluginWebhooks } from '../support/wp.js';
+import { login, pluginWebhooks, wpPhp } from '../support/wp.js';
 
 const TOPICS = ['order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted'];
 
@@ -29,16 +29,21 @@ test('settings: a wrong key is refused clearly, the right one connects, and savi
   expect(refused.every((r) => r.status === 401)).toBe(true);
   expect(pluginWebhooks()).toHaveLength(0);
 
-  // The right key: the connection test succeeds and the lists (all pages of them) can be picked.
+  // The right key: the connection test succeeds; saving registers the webhooks; then the lists (all pages of
+  // them: the double pages by 10) can be picked and saved.
   await s.klaviyoKey.fill(GOOD_KEY);
   await s.testConnection.click();
   await expect(s.root.getByText(/Sidecar: reachable/)).toBeVisible();
   await expect(s.root.getByText(/Klaviyo: the key works/)).toBeVisible();
+  await s.save.click();
+  await expect(s.root.getByText('Settings saved. Webhooks are registered and delivering.')).toBeVisible();
   await expect(s.list).toBeEnabled();
   await expect(s.list.locator('option', { hasText: LIST_NAME })).toHaveCount(1);
+  await expect(s.list.locator('option', { hasText: 'List 23' })).toHaveCount(1);
   await s.list.selectOption({ label: LIST_NAME });
   await s.save.click();
-  await expect(page.getByText(/Settings saved/i).first()).toBeVisible();
+  await expect(s.root.getByText('Settings saved. Webhooks are registered and delivering.')).toBeVisible();
+  expect(wpPhp<{ list_id?: string }>("echo wp_json_encode( get_option( 'wc_klaviyo_sync_settings' ) );").list_id).toBe(LIST_ID);
 
   // What WordPress stored: seven active webhooks pointing at the sidecar.
   const hooks = pluginWebhooks();
@@ -56,6 +61,6 @@ test('settings: a wrong key is refused clearly, the right one connects, and savi
   // The page keeps what was saved after a reload (the key only as its last four characters).
   await s.open();
   await expect(s.sidecarUrl).toHaveValue(SIDECAR_URL);
-  await expect(s.root.getByText(GOOD_KEY.slice(-4)).first()).toBeVisible();
+  await expect(s.klaviyoKey).toHaveAttribute('placeholder', `Saved key ending in ${GOOD_KEY.slice(-4)}`);
   await expect(s.list).toHaveValue(LIST_ID);
 });

@@ -17,6 +17,6 @@ test('screenshots of the settings and sync log pages for the docs', async ({ pag
 
   const log = logPage(page);
   await log.open();
-  await expect(log.root.getByText('Sent').first()).toBeVisible();
+  await expect(log.deliveries.getByText('Sent', { exact: true }).first()).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'sync-log.png'), fullPage: true, animations: 'disabled', caret: 'hide' });
 });

@@ -12,7 +12,7 @@ export function settingsPage(page: Page) {
     sidecarUrl: root.getByLabel('Sidecar URL'),
     adminToken: root.getByLabel('Sidecar admin token'),
     klaviyoKey: root.getByLabel(/Klaviyo private (API )?key/i),
-    list: root.getByLabel(/^(Klaviyo )?list/i),
+    list: root.getByLabel('Klaviyo list', { exact: true }),
     testConnection: root.getByRole('button', { name: /Test connection/i }),
     save: root.getByRole('button', { name: /^Save/i }),
   };
@@ -20,10 +20,13 @@ export function settingsPage(page: Page) {
 
 export function logPage(page: Page) {
   const root = page.locator('#wc-klaviyo-sync-log');
+  const deliveries = root.getByRole('table', { name: 'Deliveries, newest first' });
   return {
     root,
+    deliveries,
     open: () => page.goto(LOG_PATH),
-    /** The sync log's row for an order (by its number, shown as "#42"). */
-    orderRow: (orderNumber: string) => root.getByRole('row').filter({ hasText: new RegExp(`#${orderNumber}\\b`) }),
+    /** The sync log's row of one delivery: an order (shown as "Order #42") and a topic (order.created). */
+    deliveryRow: (orderNumber: string, topic = 'order.created') =>
+      deliveries.locator('tbody tr[data-delivery-id]').filter({ hasText: new RegExp(`Order #${orderNumber}(?!\\d)`) }).filter({ hasText: topic }),
   };
 }

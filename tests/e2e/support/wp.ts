@@ -64,20 +64,31 @@ export interface CreatedOrder { id: number; number: string; email: string }
  * its webhooks: the stand-in delivers synchronously; the real WooCommerce queues them in Action Scheduler,
  * which a later PHP process runs.
  */
-export function createOrder(opts: { email: string; productName: string; total?: string; phone?: string }): CreatedOrder {
-  const total = opts.total ?? '24.50';
+export function createOrder(opts: { email: string; productName: string; price?: string; phone?: string }): CreatedOrder {
+  const price = opts.price ?? '24.50';
+  const billing = `array(
+  'first_name' => 'Ann', 'last_name' => 'Lee', 'email' => ${phpString(opts.email)}, 'phone' => ${phpString(opts.phone ?? '')},
+  'address_1' => '1 Main St', 'city' => 'Boston', 'state' => 'MA', 'postcode' => '02110', 'country' => 'US',
+)`;
   const order = wpPhp<CreatedOrder>(`
+if ( function_exists( 'wc_standin_create_order' ) ) {
+  // The stand-in: stores the order, fires woocommerce_new_order and delivers the webhooks before returning.
+  $id = wc_standin_create_order( array(
+    'status' => 'processing', 'currency' => 'USD', 'billing' => ${billing}, 'payment_method_title' => 'Cash on delivery',
+    'line_items' => array( array( 'name' => ${phpString(opts.productName)}, 'product_id' => 11, 'sku' => 'E2E-1', 'quantity' => 1, 'price' => (float) ${phpString(price)} ) ),
+  ) );
+  $o = wc_standin_get_order( $id );
+  echo wp_json_encode( array( 'id' => $id, 'number' => (string) $id, 'email' => $o['billing']['email'] ) );
+  return;
+}
 $product = new WC_Product_Simple();
 $product->set_name( ${phpString(opts.productName)} );
-$product->set_regular_price( ${phpString(total)} );
+$product->set_regular_price( ${phpString(price)} );
 $product->set_status( 'publish' );
 $product->save();
 $order = wc_create_order();
 $order->add_product( $product, 1 );
-$order->set_address( array(
-  'first_name' => 'Ann', 'last_name' => 'Lee', 'email' => ${phpString(opts.email)}, 'phone' => ${phpString(opts.phone ?? '')},
-  'address_1' => '1 Main St', 'city' => 'Boston', 'state' => 'MA', 'postcode' => '02110', 'country' => 'US',
-), 'billing' );
+$order->set_address( ${billing}, 'billing' );
 $order->set_currency( 'USD' );
 $order->set_payment_method_title( 'Cash on delivery' );
 $order->calculate_totals();
