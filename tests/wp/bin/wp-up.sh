@@ -13,7 +13,7 @@ say() { echo "wp-up: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 command -v php >/dev/null || die "php is missing (apt-get install php8.2-cli php8.2-mysql …)"
-php -m | grep -qi mysqli || die "the PHP mysqli extension is missing (apt-get install php8.2-mysql)"
+php -r 'exit( extension_loaded( "mysqli" ) ? 0 : 1 );' || die "the PHP mysqli extension is missing (apt-get install php8.2-mysql)"
 case "$WC" in standin|real) ;; *) die "WC must be standin or real";; esac
 case "$PLUGIN" in link|none) ;; *) die "PLUGIN must be link or none";; esac
 
@@ -47,7 +47,7 @@ if [ "$WC" = standin ]; then
 else
   : "${WPCORE_GIT:?WC=real needs WPCORE_GIT (the fetched johnpbloch/wordpress-core git dir)}"
   : "${WC_GIT:?WC=real needs WC_GIT (the fetched WP-a2z/woocommerce git dir)}"
-  git -C "$WPCORE_GIT" archive 7.1.0 -- . ':(exclude)wp-includes/js/dist/script-modules/vips/worker.min.js' | tar x -C "$WP_ROOT"
+  git -C "$WPCORE_GIT" archive 7.1.0 -- . ':(exclude)wp-includes/js/dist/script-modules/vips/worker.min.js' 2>/dev/null | tar x -C "$WP_ROOT"  # that one file (> 4 MiB) is absent from the mirror
   mkdir -p "$WP_ROOT/wp-content/plugins/woocommerce"
   git -C "$WC_GIT" archive HEAD | tar x -C "$WP_ROOT/wp-content/plugins/woocommerce"
   # The mirror was committed from a case-insensitive filesystem: link classmap paths to their case-insensitive match.
