@@ -6,7 +6,8 @@ test('an administrator uploads the built zip, activates it and finds both pages 
   await login(page);
 
   await page.locator('#adminmenu').getByRole('link', { name: 'Plugins', exact: false }).first().click();
-  await page.getByRole('link', { name: /^Add New( Plugin)?$/ }).first().click();
+  // "Add New" (WordPress 6.6: "Add New Plugin"), "Add Plugin" in WordPress 7.
+  await page.locator('#adminmenu').getByRole('link', { name: /^Add (New( Plugin)?|Plugin)$/ }).click();
   await page.getByRole('button', { name: 'Upload Plugin' }).click();
   await page.getByLabel('Plugin zip file').setInputFiles(ZIP_PATH);
   await page.getByRole('button', { name: 'Install Now' }).click();
