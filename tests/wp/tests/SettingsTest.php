@@ -158,7 +158,9 @@ final class SettingsTest extends WckTestCase {
 		$deliveries = $this->rest( 'GET', '/deliveries', null, array( 'limit' => 5 ) );
 		$this->assertSame( 200, $deliveries->get_status() );
 		$this->assertArrayHasKey( 'items', $deliveries->get_data() );
-		$this->assertSame( 404, $this->rest( 'GET', '/deliveries/999999' )->get_status() );
+		$missing = $this->rest( 'GET', '/deliveries/999999' );
+		$this->assertSame( 404, $missing->get_status() );
+		$this->assertSame( 'wck_sidecar_unknown_delivery', $missing->as_error()->get_error_code() );
 		$replay = $this->rest( 'POST', '/replay' );
 		$this->assertSame( 200, $replay->get_status(), wp_json_encode( $replay->get_data() ) );
 		$this->assertSame( 0, $replay->get_data()['replayed'] );
