@@ -1,0 +1,59 @@
+/**
+ * The storage backends the benchmarks compare. SQLite is the default; Redis is measured when the sidecar has a
+ * Redis backend and a Redis answers at BENCH_REDIS_URL (default redis://127.0.0.1:6379), under a random
+ * wck-bench-… key prefix whose keys are deleted afterwards, one by one (never FLUSHALL or FLUSHDB).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { REPO, textKnob } from './common.js';
+
+export interface Backend {
+  id: string;
+  name: string;
+  available: boolean;
+  reason?: string;
+  env: Record<string, string>;
+  cleanup?(): Promise<void>;
+}
+
+export function sqliteBackend(): Backend {
+  return { id: 'sqlite', name: 'SQLite (WAL, synchronous=FULL)', available: true, env: {} };
+}
+
+export async function redisBackend(): Promise<Backend> {
+  const name = 'Redis';
+  const url = textKnob('BENCH_REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  const src = resolve(REPO, 'sidecar', 'src');
+  if (!existsSync(resolve(src, 'queue', 'redis.ts')) || !/RedisStorage/.test(readFileSync(resolve(src, 'app.ts'), 'utf8'))) {
+    return { id: 'redis', name, available: false, reason: 'the sidecar has no Redis backend yet', env: {} };
+  }
+  if (!/REDIS_PREFIX/.test(readFileSync(resolve(src, 'config.ts'), 'utf8'))) {
+    return { id: 'redis', name, available: false, reason: 'the sidecar cannot be given a key prefix (REDIS_PREFIX), so the benchmark will not write to Redis', env: {} };
+  }
+  const prefix = `wck-bench-${randomBytes(6).toString('hex')}`;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    return { id: 'redis', name, available: false, reason: `no Redis answered at ${url} (${(err as Error).message})`, env: {} };
+  }
+  return {
+    id: 'redis', name: `Redis (${url.replace(/\/\/[^@/]*@/, '//')})`, available: true,
+    env: { REDIS_URL: url, REDIS_PREFIX: prefix },
+    async cleanup() {
+      let deleted = 0;
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) deleted += await redis.unlink(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+      process.stdout.write(`redis: deleted ${deleted} keys under ${prefix}\n`);
+    },
+  };
+}
