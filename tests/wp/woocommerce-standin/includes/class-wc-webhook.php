@@ -155,6 +155,7 @@ class WC_Webhook extends WC_Data {
 			'code'        => $code,
 			'error'       => is_wp_error( $response ) ? $response->get_error_message() : null,
 			'body'        => $request['body'],
+			'headers'     => $request['headers'],
 			'duration'    => $duration,
 		);
 		update_option( 'wc_standin_webhook_deliveries', array_slice( $log, -200 ), false );
