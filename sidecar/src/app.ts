@@ -8,8 +8,10 @@ import { SidecarError, UnauthorizedError } from './errors.js';
 import { ingressRoutes } from './ingress/route.js';
 import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
 import { KlaviyoClient } from './klaviyo/client.js';
-import { InMemoryRateLimiter } from './klaviyo/rate-limiter.js';
+import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js';
+import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
 import { Pipeline } from './queue/pipeline.js';
+import { RedisStorage } from './queue/redis.js';
 import { SqliteStorage } from './queue/sqlite.js';
 import type { Storage } from './queue/types.js';
 import { REDACT_PATHS, redactQuery, redactText } from './redact.js';
@@ -40,11 +42,15 @@ export interface SidecarApp {
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<SidecarApp> {
   const { token: adminToken, generated } = resolveAdminToken(config.dataDir, config.adminToken);
   const box = SecretBox.fromDataDir(config.dataDir);
-  const storage = deps.storage ?? new SqliteStorage(config.dataDir, box);
+  // REDIS_URL is the only switch: Redis for several replicas (shared queue and rate limits), else SQLite.
+  const storage = deps.storage ?? (config.redisUrl
+    ? await RedisStorage.connect(box, { url: config.redisUrl, prefix: config.redisPrefix, leaseMs: config.redisLeaseMs })
+    : new SqliteStorage(config.dataDir, box));
+  const limiter: RateLimiter = storage instanceof RedisStorage ? new RedisRateLimiter(storage.redis, storage.prefix) : new InMemoryRateLimiter();
   const client = deps.client ?? new KlaviyoClient({
     baseUrl: config.klaviyoApiBase,
     timeoutMs: config.klaviyoTimeoutMs,
-    limiter: new InMemoryRateLimiter(),
+    limiter,
     breaker: new CircuitBreaker({ threshold: config.circuitThreshold, cooldownMs: config.circuitCooldownMs }),
   });
   const stores = new StoreCache(storage);

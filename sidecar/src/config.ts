@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'REDIS_PREFIX must be 1-64 letters, digits, dots, dashes or underscores').default('wck'),
+  REDIS_LEASE_MS: intFrom(30_000, 1000, 3_600_000),
   MAX_BODY_BYTES: intFrom(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   SEND_CONCURRENCY: intFrom(8, 1, 256),
   MAX_ATTEMPTS: intFrom(8, 1, 100),
@@ -40,6 +42,10 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl?: string;
   redisUrl?: string;
+  /** Every Redis key starts with `${redisPrefix}:`. */
+  redisPrefix: string;
+  /** How long after a replica stops renewing its lease its in-flight jobs are given to others. */
+  redisLeaseMs: number;
   maxBodyBytes: number;
   sendConcurrency: number;
   maxAttempts: number;
@@ -72,6 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     redisUrl: c.REDIS_URL,
+    redisPrefix: c.REDIS_PREFIX,
+    redisLeaseMs: c.REDIS_LEASE_MS,
     maxBodyBytes: c.MAX_BODY_BYTES,
     sendConcurrency: c.SEND_CONCURRENCY,
     maxAttempts: c.MAX_ATTEMPTS,

@@ -1,8 +1,10 @@
 /** Test helpers: a running sidecar (real HTTP on port 0) against the Klaviyo double, and WooCommerce fixtures. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { startKlaviyoDouble, type DoubleOptions, type KlaviyoDouble } from '@wck/klaviyo-double';
 import { buildApp, type SidecarApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -14,6 +16,32 @@ export const SHARED = resolve(REPO, '..', 'shared');
 export const FIXTURES = join(SHARED, 'fixtures', 'woocommerce-10.0.2');
 export const FIXTURE_SECRET = 'fixture-secret-do-not-use';
 export const GOOD_KEY = 'pk_test_0123456789abcdef';
+
+/** Which storage backend the suite runs on: WCK_TEST_BACKEND=redis (Redis at REDIS_TEST_URL) or sqlite. */
+export const TEST_BACKEND: 'sqlite' | 'redis' = process.env.WCK_TEST_BACKEND === 'redis' ? 'redis' : 'sqlite';
+export const REDIS_TEST_URL = process.env.WCK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Env for a sidecar on the chosen backend: a fresh key prefix per harness on Redis (removed by dropRedisPrefix). */
+export function backendEnv(): Record<string, string> {
+  if (TEST_BACKEND !== 'redis') return {};
+  return { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `wck-test-${randomBytes(6).toString('hex')}`, REDIS_LEASE_MS: '2000' };
+}
+
+/** Deletes every key under a test prefix (never FLUSHDB: the Redis is shared). */
+export async function dropRedisPrefix(prefix: string | undefined): Promise<void> {
+  if (!prefix || !prefix.startsWith('wck-test-')) return;
+  const redis = new Redis(REDIS_TEST_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export interface Fixture {
   name: string;
@@ -47,7 +75,9 @@ export interface Harness {
 export async function startHarness(opts: { env?: Record<string, string>; double?: DoubleOptions; dataDir?: string } = {}): Promise<Harness> {
   const double = await startKlaviyoDouble(opts.double);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wck-sidecar-'));
+  const backend = backendEnv();
   const config = loadConfig({
+    ...backend,
     DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', KLAVIYO_API_BASE: double.url, ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: 'silent', BACKOFF_BASE_MS: '20', BACKOFF_MAX_MS: '100', CIRCUIT_COOLDOWN_MS: '50', ...opts.env,
   });
@@ -93,6 +123,7 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
     async close() {
       await sidecar.shutdown();
       await double.close();
+      await dropRedisPrefix(config.redisUrl ? config.redisPrefix : undefined);
     },
   };
   return h;

@@ -68,6 +68,7 @@ export class Pipeline {
       do {
         this.processAgain = false;
         for (;;) {
+          if (this.stopping) break;
           if ((await this.storage.readyJobs()) >= (this.opts.maxReadyJobs ?? 2000)) {
             this.schedule(250);
             break;
@@ -114,7 +115,7 @@ export class Pipeline {
     try {
       for (;;) {
         const free = this.opts.concurrency - this.inflight.size;
-        if (free <= 0) return;
+        if (free <= 0 || this.stopping) return;
         const jobs = await this.storage.claimJobs(free, Date.now());
         if (jobs.length === 0) {
           if (this.inflight.size === 0) {
@@ -178,7 +179,11 @@ export class Pipeline {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inflight]);
+    // Jobs claimed while stopping began are sent too: wait until nothing is in flight or being claimed.
+    while (this.inflight.size > 0 || this.pumping || this.processing) {
+      if (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+      else await new Promise((r) => setTimeout(r, 5));
+    }
   }
 }
 
