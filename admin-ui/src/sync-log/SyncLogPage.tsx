@@ -35,8 +35,12 @@ export function replayedText( n: number ): string {
 	);
 }
 
-export function SyncLogPage() {
-	const log = useSyncLog();
+/**
+ * @param {Object} props
+ * @param {number} [props.pollMs] How often to refresh while visible (tests use a short interval).
+ */
+export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
+	const log = useSyncLog( pollMs );
 	const [ notice, setNotice ] = useState< PageNotice | null >( null );
 	const [ replayingId, setReplayingId ] = useState< string | null >( null );
 	const [ replayingAll, setReplayingAll ] = useState( false );
@@ -125,13 +129,13 @@ export function SyncLogPage() {
 				onStatus={ log.setFilterStatus }
 				onQuery={ log.setQ }
 			/>
-			<p>
+			<div className="wck-replay-all" style={ { margin: '8px 0' } }>
 				<ReplayAll
 					deadCount={ deadCount }
 					busy={ replayingAll }
 					onConfirm={ onReplayAll }
 				/>
-			</p>
+			</div>
 			{ log.pageError && (
 				<Notice status="error" isDismissible={ false }>
 					{ sprintf(

@@ -19,7 +19,7 @@ export const POLL_MS = 5000;
 export const PAGE_SIZE = 25;
 const SEARCH_DEBOUNCE_MS = 400;
 
-export function useSyncLog() {
+export function useSyncLog( pollMs: number = POLL_MS ) {
 	const [ status, setStatus ] = useState< StatusResponse | null >( null );
 	const [ statusError, setStatusError ] = useState< string | null >( null );
 	const [ page, setPage ] = useState< DeliveriesResponse | null >( null );
@@ -81,7 +81,7 @@ export function useSyncLog() {
 
 	useEffect( () => {
 		const p = createPoller( {
-			intervalMs: POLL_MS,
+			intervalMs: pollMs,
 			visibility: document,
 			run: () =>
 				Promise.all( [
@@ -92,7 +92,7 @@ export function useSyncLog() {
 		poller.current = p;
 		p.start();
 		return () => p.stop();
-	}, [ loadStatus, loadDeliveries ] );
+	}, [ loadStatus, loadDeliveries, pollMs ] );
 
 	const refresh = useCallback( () => {
 		poller.current?.refresh();

@@ -1,0 +1,433 @@
+/** The settings page mounted in jsdom against a scripted WP REST API: what it sends and what it shows. */
+import './dom';
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { SettingsPage } from '../src/settings/SettingsPage';
+import type { Settings, Webhook } from '../src/types';
+import {
+	button,
+	byLabel,
+	click,
+	fakeApi,
+	mountPage,
+	setValue,
+	settle,
+} from './page-helpers';
+
+const webhooks: Webhook[] = [
+	{
+		topic: 'order.created',
+		id: 11,
+		status: 'active',
+		failureCount: 0,
+		deliveryUrl: 'http://sidecar/x',
+	},
+	{
+		topic: 'order.updated',
+		id: 12,
+		status: 'active',
+		failureCount: 0,
+		deliveryUrl: 'http://sidecar/x',
+	},
+];
+const unconfigured: Settings = {
+	sidecarUrl: '',
+	hasAdminToken: false,
+	klaviyoKeyLast4: null,
+	listId: null,
+	storeId: 'wp-abcdefabcdef',
+	configured: false,
+	webhooks: [],
+};
+const configured: Settings = {
+	sidecarUrl: 'http://127.0.0.1:8787',
+	hasAdminToken: true,
+	klaviyoKeyLast4: 'c0de',
+	listId: 'L2',
+	storeId: 'wp-abcdefabcdef',
+	configured: true,
+	webhooks,
+};
+const lists = {
+	lists: [
+		{ id: 'L1', name: 'Newsletter', optInProcess: 'single_opt_in' },
+		{
+			id: 'L2',
+			name: 'VIP <b>customers</b>',
+			optInProcess: 'double_opt_in',
+		},
+	],
+};
+
+let cleanup: ( () => Promise< void > ) | null = null;
+afterEach( async () => {
+	await cleanup?.();
+	cleanup = null;
+} );
+
+async function open( routes: Parameters< typeof fakeApi >[ 0 ] ) {
+	const calls = fakeApi( routes );
+	const page = await mountPage( <SettingsPage /> );
+	cleanup = page.unmount;
+	return { calls, ...page };
+}
+
+test( 'a configured store: saved secrets are hinted at, lists load, and the saved list is selected', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+	} );
+	assert.equal(
+		byLabel( container, 'Sidecar URL' ).value,
+		'http://127.0.0.1:8787'
+	);
+	assert.equal(
+		byLabel( container, 'Sidecar admin token' ).placeholder,
+		'Saved — leave empty to keep'
+	);
+	assert.equal( byLabel( container, 'Sidecar admin token' ).value, '' );
+	assert.equal(
+		byLabel( container, 'Klaviyo private API key' ).placeholder,
+		'Saved key ending in c0de'
+	);
+	const select = byLabel< HTMLSelectElement >( container, 'Klaviyo list' );
+	assert.deepEqual(
+		[ ...select.options ].map( ( o ) => o.textContent ),
+		[
+			'— No list (do not subscribe anyone) —',
+			'Newsletter',
+			'VIP <b>customers</b>',
+		]
+	);
+	assert.equal( select.value, 'L2' );
+	assert.ok( text().includes( 'double opt-in' ) );
+	assert.ok(
+		text().includes( 'only when their marketing consent was recorded' )
+	);
+	assert.deepEqual(
+		calls.map( ( c ) => `${ c.method } ${ c.path }` ),
+		[ 'GET /settings', 'GET /lists' ]
+	);
+
+	await click( button( container, 'Refresh lists' ) );
+	assert.equal( calls.filter( ( c ) => c.path === '/lists' ).length, 2 );
+} );
+
+test( 'an unconfigured store explains why there are no lists and does not ask for them', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => unconfigured,
+	} );
+	assert.ok(
+		text().includes(
+			'Save the sidecar URL, admin token and Klaviyo key first'
+		)
+	);
+	assert.equal(
+		byLabel< HTMLSelectElement >( container, 'Klaviyo list' ).disabled,
+		true
+	);
+	assert.equal(
+		calls.some( ( c ) => c.path === '/lists' ),
+		false
+	);
+} );
+
+test( 'lists that cannot load are explained in plain words', async () => {
+	const { text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => {
+			throw {
+				code: 'wck_sidecar_unreachable',
+				message:
+					'Could not connect to the sidecar at http://127.0.0.1:8787.',
+				data: { status: 502 },
+			};
+		},
+	} );
+	assert.ok(
+		text().includes(
+			'The lists could not be loaded: Could not connect to the sidecar at http://127.0.0.1:8787.'
+		)
+	);
+} );
+
+test( 'a key that does not start with pk_ is refused inline and nothing is sent', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => unconfigured,
+	} );
+	await setValue(
+		byLabel( container, 'Sidecar URL' ),
+		'http://127.0.0.1:8787'
+	);
+	await setValue( byLabel( container, 'Sidecar admin token' ), 'tok' );
+	await setValue( byLabel( container, 'Klaviyo private API key' ), 'AbC123' );
+	assert.ok(
+		text().includes( 'A Klaviyo private API key starts with "pk_".' )
+	);
+	assert.equal(
+		byLabel( container, 'Klaviyo private API key' ).getAttribute(
+			'aria-invalid'
+		),
+		'true'
+	);
+	await click( button( container, 'Save settings' ) );
+	await click( button( container, 'Test connection' ) );
+	assert.deepEqual(
+		calls.map( ( c ) => c.method ),
+		[ 'GET' ],
+		'no POST'
+	);
+	assert.ok( text().includes( 'Please correct the fields marked below.' ) );
+} );
+
+test( 'saving sends only what changed, disables the button meanwhile and confirms', async () => {
+	let release: () => void = () => {};
+	const { container, calls, text } = await open( {
+		'GET /settings': () => unconfigured,
+		'GET /lists': () => lists,
+		'POST /settings': ( req ) =>
+			new Promise( ( resolve ) => {
+				release = () =>
+					resolve( {
+						...configured,
+						sidecarUrl: ( req.data as { sidecarUrl: string } )
+							.sidecarUrl,
+						listId: null,
+						key: { status: 'valid', last4: '6789', detail: null },
+						klaviyoKeyLast4: '6789',
+					} );
+			} ),
+	} );
+	await setValue(
+		byLabel( container, 'Sidecar URL' ),
+		' http://127.0.0.1:8787 '
+	);
+	await setValue(
+		byLabel( container, 'Sidecar admin token' ),
+		'admin-token-1'
+	);
+	await setValue(
+		byLabel( container, 'Klaviyo private API key' ),
+		'pk_0123456789'
+	);
+	await click( button( container, 'Save settings' ) );
+	const saving = button( container, 'Saving…' );
+	assert.equal( saving.disabled, true, 'disabled while saving' );
+	const post = calls.find( ( c ) => c.method === 'POST' );
+	assert.deepEqual( post?.data, {
+		sidecarUrl: 'http://127.0.0.1:8787',
+		adminToken: 'admin-token-1',
+		klaviyoPrivateKey: 'pk_0123456789',
+		listId: '',
+	} );
+	release();
+	await settle();
+	assert.ok(
+		text().includes(
+			'Settings saved. Webhooks are registered and delivering.'
+		)
+	);
+	assert.equal( button( container, 'Save settings' ).disabled, false );
+	assert.equal(
+		byLabel( container, 'Klaviyo private API key' ).value,
+		'',
+		'the key is not kept in the form'
+	);
+	assert.equal(
+		byLabel( container, 'Klaviyo private API key' ).placeholder,
+		'Saved key ending in 6789'
+	);
+	assert.ok(
+		calls.some( ( c ) => c.path === '/lists' ),
+		'lists load once saved'
+	);
+	assert.ok( text().includes( 'order.created' ), 'webhooks are listed' );
+} );
+
+test( 'saving again without typing secrets keeps the saved ones (they are left out)', async () => {
+	const { container, calls } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /settings': () => ( {
+			...configured,
+			key: { status: 'valid', last4: 'c0de', detail: null },
+		} ),
+	} );
+	await setValue(
+		byLabel< HTMLSelectElement >( container, 'Klaviyo list' ),
+		'L1'
+	);
+	await click( button( container, 'Save settings' ) );
+	assert.deepEqual( calls.find( ( c ) => c.method === 'POST' )?.data, {
+		sidecarUrl: 'http://127.0.0.1:8787',
+		listId: 'L1',
+	} );
+} );
+
+test( 'Klaviyo refusing the key (409) is explained and attached to the key field', async () => {
+	const { container, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /settings': () => {
+			throw {
+				code: 'wck_klaviyo_key_invalid',
+				message: 'Klaviyo answered 401.',
+				data: { status: 409 },
+			};
+		},
+	} );
+	await setValue(
+		byLabel( container, 'Klaviyo private API key' ),
+		'pk_wrongwrongwrong'
+	);
+	await click( button( container, 'Save settings' ) );
+	assert.ok( text().includes( 'Klaviyo refused this private key' ) );
+	assert.equal(
+		byLabel( container, 'Klaviyo private API key' ).getAttribute(
+			'aria-invalid'
+		),
+		'true'
+	);
+} );
+
+test( 'a 400 field error lands on its field; a 502 is shown as the sidecar being unreachable', async () => {
+	let answer: unknown = {
+		code: 'wck_invalid_field',
+		message: 'The sidecar URL must not point at this WordPress site.',
+		data: { status: 400, field: 'sidecarUrl' },
+	};
+	const { container, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /settings': () => {
+			throw answer;
+		},
+	} );
+	await click( button( container, 'Save settings' ) );
+	const url = byLabel( container, 'Sidecar URL' );
+	assert.equal( url.getAttribute( 'aria-invalid' ), 'true' );
+	const describedBy = container.ownerDocument.getElementById(
+		url.getAttribute( 'aria-describedby' ) ?? ''
+	);
+	assert.ok(
+		describedBy?.textContent?.includes(
+			'must not point at this WordPress site'
+		)
+	);
+
+	answer = {
+		code: 'wck_sidecar_unreachable',
+		message: 'The sidecar at http://127.0.0.1:8787 did not answer.',
+		data: { status: 502 },
+	};
+	await setValue( url, 'http://127.0.0.1:8787' );
+	await click( button( container, 'Save settings' ) );
+	assert.ok(
+		text().includes(
+			'The sidecar at http://127.0.0.1:8787 did not answer.'
+		)
+	);
+} );
+
+test( 'test connection sends the form, shows a spinner, then both results', async () => {
+	let release: () => void = () => {};
+	const { container, calls, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /test-connection': () =>
+			new Promise( ( resolve ) => {
+				release = () =>
+					resolve( {
+						sidecar: { ok: true, message: 'It answered in 12 ms.' },
+						klaviyo: {
+							ok: false,
+							status: 'invalid',
+							message: 'Klaviyo answered 401 Unauthorized.',
+						},
+					} );
+			} ),
+	} );
+	await setValue(
+		byLabel( container, 'Klaviyo private API key' ),
+		'pk_newkey12345'
+	);
+	await click( button( container, 'Test connection' ) );
+	assert.ok( text().includes( 'Testing the sidecar and Klaviyo…' ) );
+	assert.ok( container.querySelector( '.components-spinner' ) );
+	assert.deepEqual(
+		calls.find( ( c ) => c.path === '/test-connection' )?.data,
+		{
+			sidecarUrl: 'http://127.0.0.1:8787',
+			klaviyoPrivateKey: 'pk_newkey12345',
+			listId: 'L2',
+		}
+	);
+	release();
+	await settle();
+	assert.ok( text().includes( 'Sidecar: reachable. It answered in 12 ms.' ) );
+	assert.ok(
+		text().includes(
+			'Klaviyo: the key was refused. Klaviyo answered 401 Unauthorized.'
+		)
+	);
+	assert.equal( text().includes( 'Testing the sidecar' ), false );
+} );
+
+test( 'disabled webhooks: warning, one click re-enables them, the table updates', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => ( {
+			...configured,
+			webhooks: [
+				webhooks[ 0 ]!,
+				{ ...webhooks[ 1 ]!, status: 'disabled', failureCount: 6 },
+			],
+		} ),
+		'GET /lists': () => lists,
+		'POST /webhooks/reenable': () => ( { webhooks } ),
+	} );
+	assert.ok(
+		text().includes(
+			'WooCommerce disabled 1 webhook after repeated delivery failures'
+		)
+	);
+	await click( button( container, 'Re-enable webhooks' ) );
+	assert.ok(
+		calls.some(
+			( c ) => c.method === 'POST' && c.path === '/webhooks/reenable'
+		)
+	);
+	assert.ok( text().includes( 'Webhooks re-enabled.' ) );
+	assert.equal( text().includes( 'WooCommerce disabled' ), false );
+	assert.equal(
+		container.querySelectorAll( '[data-status="disabled"]' ).length,
+		0
+	);
+} );
+
+test( 'settings that cannot load show the reason and a retry', async () => {
+	let fail = true;
+	const { container, text } = await open( {
+		'GET /settings': () => {
+			if ( fail ) {
+				throw {
+					code: 'rest_forbidden',
+					message: 'Sorry, you are not allowed to do that.',
+					data: { status: 403 },
+				};
+			}
+			return configured;
+		},
+		'GET /lists': () => lists,
+	} );
+	assert.ok(
+		text().includes(
+			'You are not allowed to do this, or your session expired.'
+		)
+	);
+	fail = false;
+	await click( button( container, 'Try again' ) );
+	assert.equal(
+		byLabel( container, 'Sidecar URL' ).value,
+		'http://127.0.0.1:8787'
+	);
+} );
