@@ -51,6 +51,10 @@ final class Notices {
 		if ( ! current_user_can( 'manage_woocommerce' ) || array() === $this->registrar->disabled_records() ) {
 			return;
 		}
+		$still_disabled = array_filter( $this->registrar->describe(), static fn( array $w ): bool => 'disabled' === $w['status'] );
+		if ( array() === $still_disabled ) {
+			return;
+		}
 		$url = admin_url( 'admin.php?page=' . AdminPages::SETTINGS_SLUG );
 		echo '<div class="notice notice-warning"><p>' . esc_html__( 'WooCommerce stopped sending orders and customers to Klaviyo Sync after repeated delivery failures.', 'wc-klaviyo-sync' ) . ' <a href="' . esc_url( $url ) . '">' . esc_html__( 'Check the sync service and re-enable the webhooks.', 'wc-klaviyo-sync' ) . '</a></p></div>';
 	}

@@ -281,7 +281,8 @@ final class RestController {
 		if ( is_wp_error( $resolved ) ) {
 			$data = $resolved->get_error_data();
 			if ( is_array( $data ) && 'klaviyoPrivateKey' === ( $data['field'] ?? '' ) ) {
-				$out['klaviyo']['status']  = 'invalid';
+				$given                     = isset( $body['klaviyoPrivateKey'] ) && '' !== trim( (string) $body['klaviyoPrivateKey'] );
+				$out['klaviyo']['status']  = $given ? 'invalid' : 'unchecked';
 				$out['klaviyo']['message'] = $resolved->get_error_message();
 			} else {
 				$out['sidecar']['message'] = $resolved->get_error_message();

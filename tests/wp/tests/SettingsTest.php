@@ -135,6 +135,11 @@ final class SettingsTest extends WckTestCase {
 		$this->assertTrue( $bad->get_data()['sidecar']['ok'] );
 		$this->assertSame( 'invalid', $bad->get_data()['klaviyo']['status'] );
 
+		$malformed = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'klaviyoPrivateKey' => 'AbC123' ) ) );
+		$this->assertTrue( $malformed->get_data()['sidecar']['ok'], 'the sidecar is still checked' );
+		$this->assertSame( 'invalid', $malformed->get_data()['klaviyo']['status'] );
+		$this->assertStringContainsString( 'pk_', $malformed->get_data()['klaviyo']['message'] );
+
 		$down = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'sidecarUrl' => 'http://127.0.0.1:1' ) ) );
 		$this->assertSame( 200, $down->get_status() );
 		$this->assertFalse( $down->get_data()['sidecar']['ok'] );

@@ -173,6 +173,7 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertGreaterThanOrEqual( 6, $view['failureCount'] );
 		$settings = $this->rest( 'GET', '/settings' )->get_data();
 		$this->assertSame( 'disabled', $settings['webhooks'][2]['status'] );
+		$this->assertStringContainsString( 'stopped sending orders and customers', $this->admin_notices() );
 
 		// The sidecar is back; the admin re-enables.
 		$webhook->set_delivery_url( $good );
@@ -188,6 +189,13 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertSame( 0, (int) $webhook->get_failure_count() );
 		$this->assertFalse( (bool) $webhook->get_pending_delivery(), 're-enable pinged successfully' );
 		$this->assertFalse( get_option( WebhookRegistrar::DISABLED_OPTION ) );
+		$this->assertStringNotContainsString( 'stopped sending', $this->admin_notices() );
+	}
+
+	private function admin_notices(): string {
+		ob_start();
+		do_action( 'admin_notices' );
+		return (string) ob_get_clean();
 	}
 
 	public function test_uninstall_removes_options_and_only_our_webhooks(): void {
