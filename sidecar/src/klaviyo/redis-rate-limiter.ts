@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RATE_LIMITS } from './generated/ratelimits.js';
-import { perSecond, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
+import { pacing, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
 
 const CLOCK = `
 local t = redis.call('TIME')
@@ -22,9 +22,8 @@ local blocked = tonumber(redis.call('GET', base .. ':block') or '0')
 if blocked > now then return math.ceil(blocked - now) end
 if ARGV[2] == 'backlog' and redis.call('EXISTS', base .. ':live') == 1 then return 5 end
 local bcap, bint, scap, sint = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
--- A cold steady window starts with a burst's worth, not a minute's worth, like the in-process limiter.
 local btat = math.max(tonumber(redis.call('GET', base .. ':b') or '0'), now)
-local stat = math.max(tonumber(redis.call('GET', base .. ':s') or fmt(now + (scap - bcap) * sint)), now)
+local stat = math.max(tonumber(redis.call('GET', base .. ':s') or '0'), now)
 local wait = math.max(btat - now - (bcap - 1) * bint, stat - now - (scap - 1) * sint)
 -- Sub-millisecond waits are rounding in the stored times, not a limit.
 if wait >= 1 then
@@ -87,10 +86,9 @@ export class RedisRateLimiter implements RateLimiter {
   private limitsOf(operation: Operation): Limits {
     let l = this.limits.get(operation);
     if (!l) {
-      const spec = RATE_LIMITS[operation];
-      const burst = Math.max(1, Math.floor(perSecond(spec.burst) * this.headroom));
-      const steadyPerMinute = Math.max(1, Math.floor(perSecond(spec.steady) * 60 * this.headroom));
-      l = { bcap: burst, bint: 1000 / burst, scap: steadyPerMinute, sint: 60_000 / steadyPerMinute };
+      // The in-process limiter's bucket sizes: GCRA with capacity C and interval 1/r is a token bucket (C, r).
+      const { burst, steady } = pacing(operation, this.headroom);
+      l = { bcap: burst.capacity, bint: 1000 / burst.perSecond, scap: steady.capacity, sint: 1000 / steady.perSecond };
       this.limits.set(operation, l);
     }
     return l;

@@ -1,0 +1,171 @@
+/**
+ * What only the Redis backend has: claims shared by replicas (atomic, leased), and the rate limiter and
+ * Retry-After shared by every replica. Two RedisStorage / RedisRateLimiter instances on separate connections
+ * stand for two processes. Runs in the Redis suite (npm run test:redis).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisRateLimiter } from '../src/klaviyo/redis-rate-limiter.js';
+import { RedisStorage } from '../src/queue/redis.js';
+import type { ProcessingOutcome } from '../src/queue/types.js';
+import { SecretBox } from '../src/stores/secrets.js';
+import { dropRedisPrefix, REDIS_TEST_URL, TEST_BACKEND } from './helpers.js';
+
+const skip = TEST_BACKEND === 'redis' ? false : 'Redis only: runs in npm run test:redis';
+const STORE = 'lease-store';
+
+function outcome(keys: string[]): ProcessingOutcome {
+  return {
+    ok: true,
+    result: {
+      summary: { resource: 'order', resourceId: 1, orderNumber: '1', email: 'a@example.com' },
+      requests: keys.map((key) => ({ kind: 'event', key, metric: 'Placed Order', body: { data: { type: 'event', attributes: { unique_id: key } } } })),
+    },
+  } as unknown as ProcessingOutcome;
+}
+
+describe('Redis backend across replicas', { skip }, () => {
+  const prefix = `wck-test-${randomBytes(6).toString('hex')}`;
+  const box = SecretBox.fromDataDir(mkdtempSync(join(tmpdir(), 'wck-redis-unit-')));
+  const open: { close(): Promise<void> }[] = [];
+  const connect = async (leaseMs = 600) => {
+    const s = await RedisStorage.connect(box, { url: REDIS_TEST_URL, prefix, leaseMs });
+    open.push(s);
+    return s;
+  };
+  after(async () => {
+    for (const s of open) await s.close().catch(() => {});
+    await dropRedisPrefix(prefix);
+  });
+
+  it('claims atomically: concurrent claims from two replicas never return the same job', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.saveStore({ id: STORE, siteUrl: 'http://shop.example', webhookSecret: 's'.repeat(20), privateKey: 'pk_test_x', keyLast4: '_x',
+      listId: null, keyStatus: 'valid', keyDetail: null, keyCheckedAt: null, paused: false, pauseReason: null });
+    const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h1', headers: {}, body: '{}' });
+    assert.equal(d.duplicate, false);
+    const dup = await b.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h1', headers: {}, body: '{}' });
+    assert.equal(dup.duplicate, true, 'same content through the other replica is a duplicate');
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    // Both replicas map the same delivery: only the first stores jobs, and no key is planned twice.
+    const [ja, jb] = await Promise.all([a.completeProcessing(d.id, outcome(keys)), b.completeProcessing(d.id, outcome(keys))]);
+    assert.equal(ja.jobs + jb.jobs, 40);
+    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimJobs(5, Date.now())));
+    const ids = claims.flat().map((j) => j.id);
+    assert.equal(ids.length, 40);
+    assert.equal(new Set(ids).size, 40, 'every job claimed once');
+    for (const j of claims.flat()) await a.jobDone(j, 202, Date.now());
+    const s = await b.stats(STORE, Date.now());
+    assert.equal(s.queue.done, 40);
+    assert.equal((await b.getDelivery(STORE, d.id))?.status, 'succeeded');
+  });
+
+  it('gives a crashed replica\'s in-flight jobs to another only after its lease expired', async () => {
+    const a = await connect(600);
+    const b = await connect(600);
+    const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h2', headers: {}, body: '{}' });
+    await a.completeProcessing(d.id, outcome(['lease-1']));
+    const [job] = await a.claimJobs(5, Date.now());
+    assert.ok(job);
+    // A is alive (renewing its lease): B's recovery leaves the job alone however often it looks.
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      await b.recover();
+      assert.deepEqual(await b.claimJobs(5, Date.now()), []);
+    }
+    // A dies without a word: no more lease renewals, its connection gone.
+    clearInterval((a as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
+    a.redis.disconnect();
+    open.splice(open.indexOf(a), 1);
+    await b.recover();
+    assert.deepEqual(await b.claimJobs(5, Date.now()), [], 'not before the lease ran out');
+    await new Promise((r) => setTimeout(r, 800));
+    await b.recover();
+    const taken = await b.claimJobs(5, Date.now());
+    assert.deepEqual(taken.map((j) => j.id), [job.id]);
+    await b.jobDone(taken[0]!, 202, Date.now());
+  });
+
+  it('a replica that lost its job to another does not overwrite the other\'s outcome', async () => {
+    const a = await connect(600);
+    const b = await connect(600);
+    const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h3', headers: {}, body: '{}' });
+    await a.completeProcessing(d.id, outcome(['fence-1']));
+    const [job] = await a.claimJobs(5, Date.now());
+    clearInterval((a as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
+    await a.redis.del(`${prefix}:replica:${a.replicaId}`); // lease gone, as after a long stall
+    await b.recover();
+    const [again] = await b.claimJobs(5, Date.now());
+    assert.equal(again?.id, job!.id);
+    // A wakes up and reports a failure: B holds the job now, so A's retry is ignored.
+    await a.jobRetry(job!, { errorClass: 'server', message: 'late', responseStatus: 503 }, 10, true, Date.now());
+    let view = await b.getDelivery(STORE, d.id);
+    assert.equal(view?.requests[0]?.status, 'in_flight');
+    await b.jobDone(again!, 202, Date.now());
+    view = await b.getDelivery(STORE, d.id);
+    assert.equal(view?.requests[0]?.status, 'done');
+    assert.equal(view?.status, 'succeeded');
+  });
+
+  it('shares the rate limit of an account and operation between replicas', async () => {
+    const c1 = new Redis(REDIS_TEST_URL);
+    const c2 = new Redis(REDIS_TEST_URL);
+    try {
+      const l1 = new RedisRateLimiter(c1, prefix);
+      const l2 = new RedisRateLimiter(c2, prefix);
+      // POST /api/events: a bucket of ~105 for the minute, refilled ~55/s. 250 requests split over two
+      // replicas must take (250 - 105) / 55 ≈ 2.6 s together; separate limiters would let each 125 through in ~0.4 s.
+      const t0 = Date.now();
+      const stamps: number[] = [];
+      await Promise.all([l1, l2].map(async (l) => {
+        for (let i = 0; i < 125; i++) {
+          await l.acquire('acct-shared', 'POST /api/events', 'live');
+          stamps.push(Date.now() - t0);
+        }
+      }));
+      const elapsed = Date.now() - t0;
+      assert.ok(elapsed >= 2000, `two replicas were paced together (${elapsed} ms)`);
+      // No sliding second after the first burst lets through more than Klaviyo's 350/s burst limit.
+      stamps.sort((x, y) => x - y);
+      for (let i = 0; i < stamps.length; i++) {
+        const inSecond = stamps.filter((t) => t >= stamps[i]! && t < stamps[i]! + 1000).length;
+        assert.ok(inSecond <= 350, `at most 350 in one second (${inSecond})`);
+      }
+    } finally {
+      c1.disconnect();
+      c2.disconnect();
+    }
+  });
+
+  it('a Retry-After seen by one replica pauses that account and operation for the other', async () => {
+    const c1 = new Redis(REDIS_TEST_URL);
+    const c2 = new Redis(REDIS_TEST_URL);
+    try {
+      const l1 = new RedisRateLimiter(c1, prefix);
+      const l2 = new RedisRateLimiter(c2, prefix);
+      l1.blockFor('acct-429', 'POST /api/profile-import', 800);
+      await new Promise((r) => setTimeout(r, 50)); // the block is written asynchronously
+      const t0 = Date.now();
+      await l2.acquire('acct-429', 'POST /api/profile-import', 'live');
+      assert.ok(Date.now() - t0 >= 650, `the other replica waited (${Date.now() - t0} ms)`);
+      const t1 = Date.now();
+      await l2.acquire('acct-other', 'POST /api/profile-import', 'live');
+      assert.ok(Date.now() - t1 < 300, 'another account is not blocked');
+      // RateLimit-Remaining: 0 with a reset also blocks everyone.
+      l1.observe('acct-hdr', 'POST /api/events', { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
+      await new Promise((r) => setTimeout(r, 50));
+      const t2 = Date.now();
+      await l2.acquire('acct-hdr', 'POST /api/events', 'live');
+      assert.ok(Date.now() - t2 >= 800, `RateLimit-Reset honoured across replicas (${Date.now() - t2} ms)`);
+    } finally {
+      c1.disconnect();
+      c2.disconnect();
+    }
+  });
+});
