@@ -192,9 +192,17 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertStringNotContainsString( 'stopped sending', $this->admin_notices() );
 	}
 
+	/** Our admin notices only (WooCommerce's own need a current screen, which the CLI has not). */
 	private function admin_notices(): string {
+		global $wp_filter;
 		ob_start();
-		do_action( 'admin_notices' );
+		foreach ( $wp_filter['admin_notices']->callbacks as $callbacks ) {
+			foreach ( $callbacks as $callback ) {
+				if ( is_array( $callback['function'] ) && $callback['function'][0] instanceof \WcKlaviyoSync\Admin\Notices ) {
+					call_user_func( $callback['function'] );
+				}
+			}
+		}
 		return (string) ob_get_clean();
 	}
 
