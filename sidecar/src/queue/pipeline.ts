@@ -86,6 +86,7 @@ export class Pipeline {
               await this.storage.completeProcessing(d.id, { ok: false, error: message });
             }
           }));
+          void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time
           if (batch.length < 100) break;
           await new Promise((r) => setImmediate(r)); // let ingress in between batches
         }
