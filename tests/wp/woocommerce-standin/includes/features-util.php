@@ -27,8 +27,12 @@ class FeaturesUtil {
 			return false;
 		}
 		$key = $positive_compatibility ? 'compatible' : 'incompatible';
-		self::$by_plugin[ $plugin ][ $key ][]      = $feature_id;
-		self::$by_feature[ $feature_id ][ $key ][] = $plugin;
+		if ( ! in_array( $feature_id, self::$by_plugin[ $plugin ][ $key ] ?? array(), true ) ) {
+			self::$by_plugin[ $plugin ][ $key ][] = $feature_id;
+		}
+		if ( ! in_array( $plugin, self::$by_feature[ $feature_id ][ $key ] ?? array(), true ) ) {
+			self::$by_feature[ $feature_id ][ $key ][] = $plugin;
+		}
 		return true;
 	}
 
