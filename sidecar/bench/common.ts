@@ -110,9 +110,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 }
 
+// Built once with a sentinel id and specialised by string replacement: building each order afresh costs the
+// generator a third of a millisecond, which on a busy 2-core machine is what it would end up measuring.
+const SENTINEL = 987654321;
+const TEMPLATE = JSON.stringify(buildOrder({ id: SENTINEL, status: 'processing', items: 3 }));
+
 /** A signed order.created delivery: 3 line items, so 4 Klaviyo events (Placed Order + 3 Ordered Product). */
 export function orderDelivery(orderId: number): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(buildOrder({ id: orderId, status: 'processing', items: 3 }));
+  const body = TEMPLATE.replaceAll(String(SENTINEL), String(orderId));
   return { body, headers: { 'content-type': 'application/json', 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': sign(body, SECRET) } };
 }
 export const EVENTS_PER_ORDER = 4;
