@@ -13,7 +13,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
-  timeout: 120_000,
+  timeout: 180_000,
   expect: { timeout: 15_000 },
   globalSetup: './support/global-setup.ts',
   globalTeardown: './support/global-teardown.ts',
