@@ -1,0 +1,115 @@
+/**
+ * WordPress's own browser scripts (React, wp-element, wp-components, …) as shipped with the WordPress builds in the
+ * npm package wp-playground/wordpress-builds, in dependency order, so the built pages can be loaded as WordPress loads them.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export interface WpBuild {
+	/** e.g. "6.5.5" */
+	version: string;
+	/** Folder holding wp-includes/… */
+	publicDir: string;
+	/** Script handle → its dependencies (from wp-includes/assets/script-loader-packages.php). */
+	deps: Map< string, string[] >;
+}
+
+const VENDOR: Record< string, string > = {
+	react: 'vendor/react.min.js',
+	'react-dom': 'vendor/react-dom.min.js',
+	'react-jsx-runtime': 'vendor/react-jsx-runtime.min.js',
+	lodash: 'vendor/lodash.min.js',
+	moment: 'vendor/moment.min.js',
+	'regenerator-runtime': 'vendor/regenerator-runtime.min.js',
+	'wp-polyfill': 'vendor/wp-polyfill.min.js',
+	'wp-polyfill-inert': 'vendor/wp-polyfill-inert.min.js',
+};
+
+/** The WordPress builds available here (none when the package or `unzip` is missing). */
+export function wordpressBuilds(): WpBuild[] {
+	let root: string;
+	try {
+		const require = createRequire( import.meta.url );
+		root = path.dirname(
+			require.resolve( '@wp-playground/wordpress-builds/package.json' )
+		);
+	} catch {
+		return [];
+	}
+	const versionsFile = path.join( root, 'src/wordpress/wp-versions.json' );
+	if ( ! existsSync( versionsFile ) ) {
+		return [];
+	}
+	const versions = JSON.parse(
+		readFileSync( versionsFile, 'utf8' )
+	) as Record< string, string >;
+	const builds: WpBuild[] = [];
+	for ( const [ key, version ] of Object.entries( versions ) ) {
+		const publicDir = path.join( root, 'public', `wp-${ key }` );
+		const zip = path.join( root, 'src/wordpress', `wp-${ key }.zip` );
+		if (
+			! existsSync( publicDir ) ||
+			! existsSync( zip ) ||
+			key === 'nightly'
+		) {
+			continue;
+		}
+		let php: string;
+		try {
+			php = execFileSync( 'unzip', [
+				'-p',
+				zip,
+				'wp-includes/assets/script-loader-packages.min.php',
+			] ).toString();
+		} catch {
+			continue;
+		}
+		builds.push( { version, publicDir, deps: parseDeps( php ) } );
+	}
+	return builds;
+}
+
+function parseDeps( php: string ): Map< string, string[] > {
+	const deps = new Map< string, string[] >();
+	const re =
+		/'([a-z0-9-]+)\.min\.js' => array\('dependencies' => array\(([^)]*)\)/g;
+	for ( const m of php.matchAll( re ) ) {
+		const list = [ ...( m[ 2 ] ?? '' ).matchAll( /'([^']+)'/g ) ].map(
+			( x ) => x[ 1 ]!
+		);
+		deps.set( `wp-${ m[ 1 ] }`, list );
+	}
+	return deps;
+}
+
+/**
+ * Script URLs (relative to wp-includes/js/dist/) for `handles` and everything they need, dependencies first.
+ * @param build
+ * @param handles
+ */
+export function scriptOrder( build: WpBuild, handles: string[] ): string[] {
+	const seen = new Set< string >();
+	const order: string[] = [];
+	const visit = ( handle: string ) => {
+		if ( seen.has( handle ) ) {
+			return;
+		}
+		seen.add( handle );
+		for ( const d of build.deps.get( handle ) ?? [] ) {
+			visit( d );
+		}
+		if ( VENDOR[ handle ] ) {
+			order.push( VENDOR[ handle ]! );
+		} else if ( handle.startsWith( 'wp-' ) && build.deps.has( handle ) ) {
+			order.push( `${ handle.slice( 3 ) }.min.js` );
+		} else {
+			throw new Error(
+				`WordPress ${ build.version } has no script "${ handle }"`
+			);
+		}
+	};
+	handles.forEach( visit );
+	return order;
+}
