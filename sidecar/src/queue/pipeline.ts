@@ -117,7 +117,15 @@ export class Pipeline {
       for (;;) {
         const free = this.opts.concurrency - this.inflight.size;
         if (free <= 0 || this.stopping) return;
-        const jobs = await this.storage.claimJobs(free, Date.now());
+        let jobs: Job[];
+        try {
+          jobs = await this.storage.claimJobs(free, Date.now());
+        } catch (err) {
+          // Storage unreachable (e.g. Redis restarting): look again soon rather than crash.
+          this.log.error({ err }, 'claiming jobs failed; will retry');
+          this.schedule(1000);
+          return;
+        }
         if (jobs.length === 0) {
           if (this.inflight.size === 0) {
             const next = await this.storage.nextDueAt();
@@ -142,7 +150,14 @@ export class Pipeline {
   }
 
   private async send(job: Job): Promise<void> {
-    const store = await this.stores.get(job.storeId);
+    let store;
+    try {
+      store = await this.stores.get(job.storeId);
+    } catch (err) {
+      // Give the job back rather than leave it in flight.
+      await this.storage.jobRetry(job, { errorClass: 'internal', message: `Reading the store failed: ${(err as Error).message}`, responseStatus: null }, 1000, false, Date.now());
+      return;
+    }
     if (!store) {
       await this.storage.jobDead(job, { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null }, Date.now());
       return;

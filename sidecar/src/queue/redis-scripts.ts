@@ -198,9 +198,10 @@ return out
 
 /**
  * A send's outcome. ARGV: prefix, job id, replica id, action (done|retry|dead|held), now, response status,
- * error class, error message, error detail, next_at, attempts to add, events cutoff. A replica whose lease
- * lapsed and whose job another replica now holds does not overwrite that replica's work (except "done":
- * the request was accepted, so the job must not be sent again). Returns 1 when applied.
+ * error class, error message, error detail, next_at, attempts to add, events cutoff. A failure is recorded
+ * only by the replica holding the job: one whose lease lapsed (the job went back to the queue or to another
+ * replica) changes nothing, and repeating a call after a lost reply changes nothing. "done" is recorded from
+ * anyone: the request was accepted, so the job must not be sent again. Returns 1 when applied.
  */
 const finishJob = `
 local jid, rid, action, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -208,7 +209,8 @@ local jk = P .. 'j:' .. jid
 local st, store, did, kind = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'delivery_id', 'kind'))
 if not st or st == 'done' then return 0 end
 local owner = redis.call('HGET', P .. 'inflight', jid)
-if st == 'in_flight' and owner and owner ~= rid and action ~= 'done' then return 0 end
+-- Only the holder records a failure (so a repeated call is harmless); "done" wins from anyone.
+if action ~= 'done' and owner ~= rid then return 0 end
 if owner then redis.call('HDEL', P .. 'inflight', jid) end
 unqueue(jid, store)
 local sk = P .. 'store:' .. store

@@ -40,6 +40,7 @@ export class RedisStorage implements Storage {
   private readonly p: string;
   private heartbeat: NodeJS.Timeout | null = null;
   private lastRecover = 0;
+  private unfinished: string[][] = [];
   private closed = false;
 
   private constructor(readonly redis: Redis, private readonly box: SecretBox, private readonly opts: RedisStorageOptions) {
@@ -168,6 +169,7 @@ export class RedisStorage implements Storage {
   }
 
   async claimJobs(limit: number, now: number): Promise<Job[]> {
+    if (this.unfinished.length) await this.flushUnfinished();
     if (now - this.lastRecover >= Math.max(200, this.opts.leaseMs / 4)) await this.recover();
     const rows = await this.run('wckClaimJobs', String(limit), String(now), this.replicaId) as string[][];
     return rows.map((flat) => {
@@ -187,9 +189,31 @@ export class RedisStorage implements Storage {
     responseStatus?: number | null; failure?: JobFailure; nextAt?: number; attempts?: number;
   }): Promise<void> {
     const f = o.failure;
-    await this.run('wckFinishJob', job.id, this.replicaId, action, String(now), o.responseStatus == null ? '' : String(o.responseStatus),
+    const args = [job.id, this.replicaId, action, String(now), o.responseStatus == null ? '' : String(o.responseStatus),
       f?.errorClass ?? '', f?.message ?? '', detail(f?.klaviyoErrors) ?? '', String(o.nextAt ?? now), String(o.attempts ?? 0),
-      String(now - 600_000));
+      String(now - 600_000)];
+    // A job must not stay in flight under a live lease because Redis blinked: retry, then keep it for later.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.run('wckFinishJob', ...args);
+        return;
+      } catch (err) {
+        if (this.closed || attempt >= 5) {
+          this.unfinished.push(args);
+          throw new StorageError(`Recording job ${job.id} failed; it is retried on the next claim.`, err);
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Outcomes that could not be recorded earlier (Redis was unreachable). */
+  private async flushUnfinished(): Promise<void> {
+    const pending = this.unfinished;
+    this.unfinished = [];
+    for (const args of pending) {
+      try { await this.run('wckFinishJob', ...args); } catch { this.unfinished.push(args); }
+    }
   }
 
   jobDone(job: Job, responseStatus: number, now: number): Promise<void> {
