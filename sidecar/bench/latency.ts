@@ -20,6 +20,8 @@ export interface LatencyResult {
   lastP50: number;
   lastP99: number;
   missing: number;
+  /** Klaviyo requests per second the sidecar sent while deliveries arrived (4 per delivery are needed to keep up). */
+  sendRateDuringLoad: number;
   throttled: number;
   maxLagMs: number;
 }
@@ -35,7 +37,10 @@ export async function runLatency(double: KlaviyoDouble, env: Record<string, stri
     const stores = await createStores(sidecar.url, storeCount, 'e2e');
     process.stdout.write(`latency: ${perSecond} deliveries/s for ${seconds} s over ${storeCount} stores\n`);
     const firstOrderId = 7_000_000;
+    const t0 = Date.now();
     const r = await load({ origin: sidecar.url, stores, firstOrderId, perSecond, seconds, connections: 16 });
+    const t1 = Date.now();
+    const sentDuringLoad = double.requests.filter((q) => q.path === '/api/events' && Date.parse(q.at) >= t0 && Date.parse(q.at) < t1).length;
     const acked = new Map(r.sent.filter((s) => s.status === 200).map((s) => [s.orderId, s.ackAt]));
     // Wait until every acknowledged order's four events arrived (or 30 s).
     const arrivals = () => {
@@ -71,7 +76,7 @@ export async function runLatency(double: KlaviyoDouble, env: Record<string, stri
     const result: LatencyResult = {
       seconds, perSecond, stores: storeCount, deliveries: r.sent.length, errors: r.errors, ackP50: r.p50, ackP99: r.p99,
       firstP50: percentile(first, 50), firstP99: percentile(first, 99), lastP50: percentile(last, 50), lastP99: percentile(last, 99),
-      missing, throttled: double.requests.filter((q) => q.status === 429).length, maxLagMs: r.maxLagMs,
+      missing, sendRateDuringLoad: sentDuringLoad / ((t1 - t0) / 1000), throttled: double.requests.filter((q) => q.status === 429).length, maxLagMs: r.maxLagMs,
     };
     process.stdout.write(`latency: first request p50 ${f(result.firstP50)} ms p99 ${f(result.firstP99)} ms; all four p50 ${f(result.lastP50)} ms p99 ${f(result.lastP99)} ms\n`);
     return result;

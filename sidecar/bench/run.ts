@@ -131,7 +131,8 @@ benchmark: ${loads.latency}.
 | ack → first Klaviyo request of the delivery | ${f(latency.firstP50)} | ${f(latency.firstP99)} |
 | ack → last of its 4 Klaviyo requests | ${f(latency.lastP50)} | ${f(latency.lastP99)} |
 
-${latency.deliveries} deliveries, ${latency.errors} refused, ${latency.missing} with events missing after 30 s, ${latency.throttled} requests throttled;
+While deliveries arrived the sidecar sent ${f(latency.sendRateDuringLoad)} Klaviyo requests/s; keeping up takes
+${latency.perSecond * 4}/s. ${latency.deliveries} deliveries, ${latency.errors} refused, ${latency.missing} with events missing after 30 s, ${latency.throttled} requests throttled;
 the generator was at most ${f(latency.maxLagMs)} ms late.
 `);
 }
