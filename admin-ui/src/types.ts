@@ -10,7 +10,9 @@ export interface Webhook {
 	id: number | null;
 	status: WebhookStatus;
 	failureCount: number;
-	deliveryUrl: string;
+	deliveryUrl: string | null;
+	/** When WooCommerce disabled it, if known. */
+	disabledAt?: string | null;
 }
 
 export type KeyStatus = 'valid' | 'invalid' | 'unverified';
@@ -27,6 +29,8 @@ export interface Settings {
 
 export interface SaveSettingsResponse extends Settings {
 	key: { status: KeyStatus; last4: string; detail: string | null };
+	/** WooCommerce's ping of each webhook after saving. */
+	pings?: Array< { topic: string; ok: boolean; message: string | null } >;
 }
 
 /** Body of POST /settings and POST /test-connection; omitted secrets keep the saved ones. */
@@ -39,7 +43,14 @@ export interface SettingsInput {
 
 export interface TestConnectionResponse {
 	sidecar: { ok: boolean; message: string };
-	klaviyo: { ok: boolean; status: KeyStatus | null; message: string };
+	klaviyo: {
+		ok: boolean;
+		/** `unchecked` when the sidecar could not be asked. */
+		status: KeyStatus | 'unchecked' | null;
+		message: string;
+		/** The Klaviyo account's name, when the key works. */
+		account?: string;
+	};
 }
 
 export type OptInProcess = 'single_opt_in' | 'double_opt_in' | string;

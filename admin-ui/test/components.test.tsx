@@ -128,7 +128,7 @@ test( 'test connection results are plain words for the sidecar and Klaviyo', () 
 		/>
 	);
 	assert.ok(
-		textOf( bad ).includes( 'Sidecar: not reachable. Connection refused.' )
+		textOf( bad ).includes( 'Sidecar: check failed. Connection refused.' )
 	);
 	assert.ok( textOf( bad ).includes( 'Klaviyo: the key was refused. 401.' ) );
 	assert.equal( ( bad.match( /is-error/g ) ?? [] ).length, 2 );
@@ -302,9 +302,16 @@ test( 'a paused store and an open circuit are explained', () => {
 	);
 	assert.ok( text.includes( 'Klaviyo failed several times in a row' ) );
 	assert.ok( text.includes( 'Refused by Klaviyo' ) );
+	assert.equal(
+		sidecarErrorText(
+			'Klaviyo Sync is not set up yet. Save the settings first.',
+			false
+		),
+		'The sync status is not available: Klaviyo Sync is not set up yet. Save the settings first.'
+	);
 	assert.ok(
-		sidecarErrorText( 'Connection refused.' ).startsWith(
-			'The sync service (sidecar) could not be reached: Connection refused.'
+		sidecarErrorText( 'Connection refused.', true ).includes(
+			'The sync status is not available: Connection refused. While the sync service (sidecar) cannot be reached, WooCommerce cannot deliver'
 		)
 	);
 } );
@@ -442,4 +449,98 @@ test( 'labels for targets and replay counts', () => {
 		'3 failed requests were queued again and will be sent to Klaviyo shortly.'
 	);
 	assert.match( replayedText( 0 ), /Nothing to replay/ );
+} );
+
+test( 'the Klaviyo account name is shown when the key works; unchecked keys say so', () => {
+	const text = textOf(
+		render(
+			<ConnectionResult
+				result={ {
+					sidecar: {
+						ok: true,
+						message:
+							'The sync service is reachable and accepts the admin token.',
+					},
+					klaviyo: {
+						ok: true,
+						status: 'valid',
+						message: 'Klaviyo accepted the private API key.',
+						account: 'Shop <Ltd>',
+					},
+				} }
+			/>
+		)
+	);
+	assert.ok(
+		text.includes(
+			'Klaviyo: the key works. Klaviyo accepted the private API key. Account: Shop <Ltd>.'
+		)
+	);
+	const unchecked = textOf(
+		render(
+			<ConnectionResult
+				result={ {
+					sidecar: {
+						ok: false,
+						message: 'The sync service refused the admin token.',
+					},
+					klaviyo: {
+						ok: false,
+						status: 'unchecked',
+						message:
+							'Not checked: the sync service must be reachable first.',
+					},
+				} }
+			/>
+		)
+	);
+	assert.ok(
+		unchecked.includes(
+			'Sidecar: check failed. The sync service refused the admin token.'
+		)
+	);
+	assert.ok(
+		unchecked.includes(
+			'Klaviyo: not checked. Not checked: the sync service must be reachable first.'
+		)
+	);
+} );
+
+test( 'a webhook ping that failed after saving is reported', () => {
+	const webhooks: Webhook[] = [
+		{
+			topic: 'order.created',
+			id: 1,
+			status: 'active',
+			failureCount: 0,
+			deliveryUrl: 'http://s',
+		},
+	];
+	const res = {
+		...saved,
+		webhooks,
+		key: { status: 'valid' as const, last4: 'c0de', detail: null },
+		pings: [
+			{
+				topic: 'order.created',
+				ok: false,
+				message: 'cURL error 7: Failed to connect.',
+			},
+			{ topic: 'order.updated', ok: true, message: null },
+		],
+	};
+	const notice = savedNotice( res );
+	assert.equal( notice.status, 'warning' );
+	assert.ok(
+		notice.message.includes(
+			'could not deliver a test ping for order.created: cURL error 7: Failed to connect.'
+		)
+	);
+	assert.equal(
+		savedNotice( {
+			...res,
+			pings: [ { topic: 'order.created', ok: true, message: null } ],
+		} ).status,
+		'success'
+	);
 } );

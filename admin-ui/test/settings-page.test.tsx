@@ -282,6 +282,7 @@ test( 'Klaviyo refusing the key (409) is explained and attached to the key field
 	);
 	await click( button( container, 'Save settings' ) );
 	assert.ok( text().includes( 'Klaviyo refused this private key' ) );
+	assert.ok( text().includes( 'Nothing was saved.' ) );
 	assert.equal(
 		byLabel( container, 'Klaviyo private API key' ).getAttribute(
 			'aria-invalid'

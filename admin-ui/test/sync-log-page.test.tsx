@@ -175,7 +175,7 @@ test( 'an unreachable sidecar is explained, webhooks still shown, no blank page'
 	} );
 	assert.ok(
 		text().includes(
-			'The sync service (sidecar) could not be reached: Connection refused (127.0.0.1:8787).'
+			'The sync status is not available: Connection refused (127.0.0.1:8787). While the sync service (sidecar) cannot be reached'
 		)
 	);
 	assert.ok(
@@ -372,4 +372,48 @@ test( 'becoming visible refreshes at once, without waiting for the interval', as
 		2,
 		'the first page of deliveries too'
 	);
+} );
+
+test( 'a store that is not set up yet is told so, with a link to the settings', async () => {
+	( window as unknown as { wcKlaviyoSync: unknown } ).wcKlaviyoSync = {
+		settingsUrl: 'http://wp.test/wp-admin/admin.php?page=wc-klaviyo-sync',
+	};
+	const { container, text } = await open( {
+		'GET /status': () => ( {
+			sidecar: null,
+			sidecarError:
+				'Klaviyo Sync is not set up yet. Save the settings first.',
+			webhooks: [
+				{
+					topic: 'order.created',
+					id: null,
+					status: 'missing',
+					failureCount: 0,
+					deliveryUrl: null,
+				},
+			],
+		} ),
+		'GET /deliveries': () => {
+			throw {
+				code: 'wck_not_configured',
+				message:
+					'Klaviyo Sync is not set up yet. Save the settings first.',
+				data: { status: 400 },
+			};
+		},
+	} );
+	assert.ok(
+		text().includes(
+			'The sync status is not available: Klaviyo Sync is not set up yet. Save the settings first.'
+		)
+	);
+	assert.equal( text().includes( 'WooCommerce cannot deliver' ), false );
+	const link = [ ...container.querySelectorAll( 'a' ) ].find(
+		( a ) => a.textContent === 'Open the Klaviyo settings'
+	);
+	assert.equal(
+		link?.getAttribute( 'href' ),
+		'http://wp.test/wp-admin/admin.php?page=wc-klaviyo-sync'
+	);
+	delete ( window as unknown as { wcKlaviyoSync?: unknown } ).wcKlaviyoSync;
 } );

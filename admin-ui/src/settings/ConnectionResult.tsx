@@ -32,8 +32,8 @@ function sidecarText( result: TestConnectionResponse ): string {
 		);
 	}
 	return sprintf(
-		/* translators: %s: why the sidecar could not be reached */
-		__( 'Sidecar: not reachable. %s', 'wc-klaviyo-sync' ),
+		/* translators: %s: why the sidecar check failed (unreachable, token refused, …) */
+		__( 'Sidecar: check failed. %s', 'wc-klaviyo-sync' ),
 		result.sidecar.message
 	);
 }
@@ -48,7 +48,14 @@ function klaviyoTone(
 }
 
 function klaviyoText( result: TestConnectionResponse ): string {
-	const detail = result.klaviyo.message;
+	const detail = result.klaviyo.account
+		? sprintf(
+				/* translators: 1: message, 2: Klaviyo account name */
+				__( '%1$s Account: %2$s.', 'wc-klaviyo-sync' ),
+				result.klaviyo.message,
+				result.klaviyo.account
+			)
+		: result.klaviyo.message;
 	if ( result.klaviyo.ok ) {
 		return sprintf(
 			/* translators: %s: details from Klaviyo */

@@ -1,7 +1,7 @@
 /** WooCommerce → Klaviyo: connect the sidecar and Klaviyo, pick the list, see the webhooks. */
 import { Button, Notice, Spinner } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
-import { __ } from '@wordpress/i18n';
+import { __, sprintf } from '@wordpress/i18n';
 import { getSettings, saveSettings, testConnection } from '../shared/api';
 import { describeError } from '../shared/errors';
 import { WebhookPanel } from '../shared/WebhookPanel';
@@ -40,6 +40,21 @@ export function savedNotice( res: SaveSettingsResponse ): PageNotice {
 			message: __(
 				'Settings saved, but Klaviyo could not be reached to check the key. Syncing starts as soon as Klaviyo answers.',
 				'wc-klaviyo-sync'
+			),
+		};
+	}
+	const failedPings = ( res.pings ?? [] ).filter( ( p ) => ! p.ok );
+	if ( failedPings.length > 0 ) {
+		return {
+			status: 'warning',
+			message: sprintf(
+				/* translators: 1: webhook topics, 2: what went wrong */
+				__(
+					'Settings saved, but WooCommerce could not deliver a test ping for %1$s: %2$s Check that this WordPress server can reach the sidecar URL.',
+					'wc-klaviyo-sync'
+				),
+				failedPings.map( ( p ) => p.topic ).join( ', ' ),
+				failedPings[ 0 ]?.message ?? ''
 			),
 		};
 	}
@@ -167,7 +182,20 @@ export function SettingsPage() {
 					klaviyoPrivateKey: info.message,
 				} ) );
 			}
-			setNotice( { status: 'error', message: info.message } );
+			setNotice( {
+				status: 'error',
+				message:
+					info.code === 'wck_klaviyo_key_invalid'
+						? sprintf(
+								/* translators: %s: why Klaviyo refused the key */
+								__(
+									'%s Nothing was saved.',
+									'wc-klaviyo-sync'
+								),
+								info.message
+							)
+						: info.message,
+			} );
 		} finally {
 			setSaving( false );
 		}

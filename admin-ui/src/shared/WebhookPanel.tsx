@@ -6,6 +6,7 @@ import type { Webhook } from '../types';
 import { reenableWebhooks } from './api';
 import { describeError } from './errors';
 import { WebhookStatusBadge } from './StatusBadge';
+import { absoluteTime, relativeTime } from './time';
 
 export function disabledCount( webhooks: Webhook[] ): number {
 	return webhooks.filter( ( w ) => w.status === 'disabled' ).length;
@@ -44,6 +45,17 @@ export function WebhookTable( { webhooks }: { webhooks: Webhook[] } ) {
 						</td>
 						<td>
 							<WebhookStatusBadge status={ w.status } />
+							{ w.status === 'disabled' && w.disabledAt && (
+								<>
+									{ ' ' }
+									<time
+										dateTime={ w.disabledAt }
+										title={ absoluteTime( w.disabledAt ) }
+									>
+										{ relativeTime( w.disabledAt ) }
+									</time>
+								</>
+							) }
 						</td>
 						<td>{ w.failureCount }</td>
 					</tr>

@@ -45,7 +45,7 @@ export function describeError( error: unknown ): ErrorInfo {
 	switch ( error.code ) {
 		case 'wck_klaviyo_key_invalid':
 			message = __(
-				'Klaviyo refused this private key. Check that it is a private API key (not the public site ID) from Klaviyo → Settings → API keys, copied in full, with read and write access to profiles, events, lists and accounts. Nothing else was changed.',
+				'Klaviyo refused this private key. Check that it is a private API key (not the public site ID) from Klaviyo → Settings → API keys, copied in full, with read and write access to profiles, events, lists and accounts.',
 				'wc-klaviyo-sync'
 			);
 			break;

@@ -28,15 +28,37 @@ function Stat( {
 	);
 }
 
-export function sidecarErrorText( error: string ): string {
-	return sprintf(
+/**
+ * Why there is no status, in plain words.
+ *
+ * @param error     The plugin's message.
+ * @param connected Webhooks are registered, so WooCommerce is trying to deliver to the sidecar.
+ */
+export function sidecarErrorText( error: string, connected: boolean ): string {
+	const text = sprintf(
 		/* translators: %s: the reason given by the plugin */
-		__(
-			'The sync service (sidecar) could not be reached: %s While it is down, WooCommerce cannot deliver order and customer changes, and it does not retry failed deliveries.',
-			'wc-klaviyo-sync'
-		),
+		__( 'The sync status is not available: %s', 'wc-klaviyo-sync' ),
 		error
 	);
+	if ( ! connected ) {
+		return text;
+	}
+	return sprintf(
+		/* translators: %s: the sentence before */
+		__(
+			'%s While the sync service (sidecar) cannot be reached, WooCommerce cannot deliver order and customer changes to it, and WooCommerce does not retry failed deliveries.',
+			'wc-klaviyo-sync'
+		),
+		text
+	);
+}
+
+/** The settings page's address, as the plugin passes it to the page. */
+export function settingsUrl(): string | null {
+	const config = (
+		window as unknown as { wcKlaviyoSync?: { settingsUrl?: unknown } }
+	 ).wcKlaviyoSync;
+	return typeof config?.settingsUrl === 'string' ? config.settingsUrl : null;
 }
 
 export function HealthHeader( {

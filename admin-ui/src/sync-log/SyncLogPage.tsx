@@ -7,7 +7,7 @@ import { describeError } from '../shared/errors';
 import { WebhookPanel } from '../shared/WebhookPanel';
 import { DeliveriesTable } from './DeliveriesTable';
 import { DeliveryFilters } from './DeliveryFilters';
-import { HealthHeader, sidecarErrorText } from './HealthHeader';
+import { HealthHeader, settingsUrl, sidecarErrorText } from './HealthHeader';
 import { ReplayAll } from './ReplayAll';
 import { useSyncLog } from './useSyncLog';
 
@@ -105,7 +105,23 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 			) }
 			{ log.status?.sidecarError && (
 				<Notice status="error" isDismissible={ false }>
-					{ sidecarErrorText( log.status.sidecarError ) }
+					{ sidecarErrorText(
+						log.status.sidecarError,
+						log.status.webhooks.some(
+							( w ) => w.status !== 'missing'
+						)
+					) }
+					{ settingsUrl() && (
+						<>
+							{ ' ' }
+							<a href={ settingsUrl() ?? undefined }>
+								{ __(
+									'Open the Klaviyo settings',
+									'wc-klaviyo-sync'
+								) }
+							</a>
+						</>
+					) }
 				</Notice>
 			) }
 			{ ! log.status && ! log.statusError && (
