@@ -76,7 +76,10 @@ export class RedisStorage implements Storage {
 
   private run(name: ScriptName, ...args: Arg[]): Promise<unknown> {
     const fn = (this.redis as unknown as Record<ScriptName, (...a: Arg[]) => Promise<unknown>>)[name];
-    return fn.call(this.redis, this.opts.prefix, ...args);
+    // Unreachable Redis answers 503 at the edge (WooCommerce retries), not a bare 500.
+    return fn.call(this.redis, this.opts.prefix, ...args).catch((err: unknown) => {
+      throw new StorageError(`Storage is unavailable: Redis did not run ${name}.`, err);
+    });
   }
 
   async getStore(id: string): Promise<StoreRecord | null> {
