@@ -210,8 +210,11 @@ ${ scripts.join( '\n' ) }
 <script src="/build/${ entry }.js"></script></body></html>`;
 }
 
-const builds = wordpressBuilds().filter( ( b ) =>
-	/^6\.(5|6)/.test( b.version )
+// The playground's 6.5 and 6.6 builds, plus any folder named in WCK_WP_DIRS.
+const builds = wordpressBuilds().filter(
+	( b ) =>
+		/^6\.(5|6)/.test( b.version ) ||
+		! b.publicDir.includes( 'wordpress-builds' )
 );
 const ready =
 	existsSync( CHROMIUM ) &&

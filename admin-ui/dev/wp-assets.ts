@@ -27,8 +27,48 @@ const VENDOR: Record< string, string > = {
 	'wp-polyfill-inert': 'vendor/wp-polyfill-inert.min.js',
 };
 
-/** The WordPress builds available here (none when the package or `unzip` is missing). */
+/**
+ * WordPress folders named in WCK_WP_DIRS (comma-separated; each holds wp-includes/js/dist and
+ * wp-includes/assets/script-loader-packages.php, e.g. extracted from a WordPress release), to check the
+ * pages against other WordPress versions locally.
+ */
+function extraBuilds(): WpBuild[] {
+	const dirs = ( process.env.WCK_WP_DIRS ?? '' )
+		.split( ',' )
+		.filter( Boolean );
+	return dirs.map( ( dir ) => {
+		const assets = path.join( dir, 'wp-includes/assets' );
+		const php = [
+			'script-loader-packages.min.php',
+			'script-loader-packages.php',
+		]
+			.map( ( f ) => path.join( assets, f ) )
+			.find( ( f ) => existsSync( f ) );
+		if ( ! php ) {
+			throw new Error(
+				`WCK_WP_DIRS: no script-loader-packages.php under ${ assets }`
+			);
+		}
+		const versionPhp = path.join( dir, 'wp-includes/version.php' );
+		const version = existsSync( versionPhp )
+			? ( /\$wp_version = '([^']+)'/.exec(
+					readFileSync( versionPhp, 'utf8' )
+				)?.[ 1 ] ?? dir )
+			: dir;
+		return {
+			version,
+			publicDir: dir,
+			deps: parseDeps( readFileSync( php, 'utf8' ) ),
+		};
+	} );
+}
+
+/** The WordPress builds available here (none when the package or `unzip` is missing), plus WCK_WP_DIRS. */
 export function wordpressBuilds(): WpBuild[] {
+	return [ ...playgroundBuilds(), ...extraBuilds() ];
+}
+
+function playgroundBuilds(): WpBuild[] {
 	let root: string;
 	try {
 		const require = createRequire( import.meta.url );
@@ -73,8 +113,9 @@ export function wordpressBuilds(): WpBuild[] {
 
 function parseDeps( php: string ): Map< string, string[] > {
 	const deps = new Map< string, string[] >();
+	// Both the one-line .min.php and the pretty-printed .php forms.
 	const re =
-		/'([a-z0-9-]+)\.min\.js' => array\('dependencies' => array\(([^)]*)\)/g;
+		/'([a-z0-9-]+)(?:\.min)?\.js'\s*=>\s*array\(\s*'dependencies'\s*=>\s*array\(([^)]*)\)/g;
 	for ( const m of php.matchAll( re ) ) {
 		const list = [ ...( m[ 2 ] ?? '' ).matchAll( /'([^']+)'/g ) ].map(
 			( x ) => x[ 1 ]!

@@ -95,7 +95,7 @@ export function ListField( {
 	}
 
 	return (
-		<div className="wck-list-field">
+		<div className="wck-list-field" style={ { marginTop: '16px' } }>
 			<SelectControl
 				label={ __( 'Klaviyo list', 'wc-klaviyo-sync' ) }
 				value={ value }

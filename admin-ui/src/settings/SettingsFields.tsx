@@ -24,7 +24,10 @@ export function keyPlaceholder( saved: Settings | null ): string {
 
 export function SettingsFields( { values, saved, errors, onChange }: Props ) {
 	return (
-		<>
+		<div
+			className="wck-fields"
+			style={ { display: 'flex', flexDirection: 'column', gap: '16px' } }
+		>
 			<TextControl
 				label={ __( 'Sidecar URL', 'wc-klaviyo-sync' ) }
 				type="url"
@@ -100,6 +103,6 @@ export function SettingsFields( { values, saved, errors, onChange }: Props ) {
 				__next40pxDefaultSize
 				__nextHasNoMarginBottom
 			/>
-		</>
+		</div>
 	);
 }
