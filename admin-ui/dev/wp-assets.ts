@@ -127,8 +127,8 @@ function parseDeps( php: string ): Map< string, string[] > {
 
 /**
  * Script URLs (relative to wp-includes/js/dist/) for `handles` and everything they need, dependencies first.
- * @param build
- * @param handles
+ * @param build   The WordPress build.
+ * @param handles Script handles needed.
  */
 export function scriptOrder( build: WpBuild, handles: string[] ): string[] {
 	const seen = new Set< string >();

@@ -13,7 +13,7 @@ export function render( element: ReactElement ): string {
 
 /**
  * The visible text of rendered HTML (tags dropped, entities decoded), to assert on what a person reads.
- * @param html
+ * @param html Rendered HTML.
  */
 export function textOf( html: string ): string {
 	return html
@@ -30,8 +30,8 @@ export function textOf( html: string ): string {
 
 /**
  * The id of the input a <label> with this text points at, checking that the input exists.
- * @param html
- * @param label
+ * @param html  Rendered HTML.
+ * @param label Label text.
  */
 export function inputForLabel( html: string, label: string ): string {
 	const m = new RegExp(

@@ -15,7 +15,7 @@ export type Route = ( req: Request ) => unknown;
 
 /**
  * Answers api-fetch calls from `routes` ("GET /settings": handler); a thrown value is the WP_Error.
- * @param routes
+ * @param routes "METHOD /path" → handler.
  */
 export function fakeApi( routes: Record< string, Route > ) {
 	const calls: Request[] = [];
@@ -68,7 +68,7 @@ export async function mountPage( element: ReactElement ) {
 
 /**
  * Lets pending promises and effects finish.
- * @param ms
+ * @param ms Extra time to wait.
  */
 export async function settle( ms = 0 ) {
 	await act( async () => {
@@ -117,8 +117,8 @@ export function hasButton( container: HTMLElement, name: string ): boolean {
 
 /**
  * Types into an input or picks an option the way React notices (native setter + input/change event).
- * @param el
- * @param value
+ * @param el    Input or select.
+ * @param value New value.
  */
 export async function setValue(
 	el: HTMLInputElement | HTMLSelectElement,

@@ -38,7 +38,7 @@ class FakeTimers implements Timers {
 	}
 	/**
 	 * Advances time, firing due timers, and lets promise callbacks run in between.
-	 * @param ms
+	 * @param ms How far to move the clock.
 	 */
 	async advance( ms: number ) {
 		const end = this.now + ms;

@@ -82,8 +82,8 @@ afterEach( async () => {
 
 /**
  * Tests that are not about polling poll rarely, so timers do not race their assertions.
- * @param routes
- * @param pollMs
+ * @param routes Scripted REST answers.
+ * @param pollMs Poll interval.
  */
 async function open( routes: Record< string, Route >, pollMs = 60_000 ) {
 	const calls = fakeApi( routes );

@@ -1,8 +1,9 @@
 /**
  * A field's help text, or its error in its place (read by screen readers through the field's description).
- * @param root0
- * @param root0.error
- * @param root0.help
+ *
+ * @param root0       Props.
+ * @param root0.error The field's error, if any.
+ * @param root0.help  The field's help otherwise.
  */
 export function FieldHelp( {
 	error,

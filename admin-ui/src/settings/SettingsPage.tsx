@@ -1,205 +1,34 @@
 /** WooCommerce → Klaviyo: connect the sidecar and Klaviyo, pick the list, see the webhooks. */
 import { Button, Notice, Spinner } from '@wordpress/components';
-import { useCallback, useEffect, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
-import { getSettings, saveSettings, testConnection } from '../shared/api';
-import { describeError } from '../shared/errors';
+import { __ } from '@wordpress/i18n';
 import { WebhookPanel } from '../shared/WebhookPanel';
-import type {
-	SaveSettingsResponse,
-	Settings,
-	TestConnectionResponse,
-} from '../types';
 import { ConnectionResult } from './ConnectionResult';
-import {
-	fieldFromServer,
-	initialValues,
-	toInput,
-	validateForm,
-	validateKey,
-	type FieldErrors,
-	type FieldName,
-	type FormValues,
-} from './form';
 import { ListField } from './ListField';
 import { SettingsFields } from './SettingsFields';
+import { canLoadLists, useSettingsForm } from './useSettingsForm';
 
-export interface PageNotice {
-	status: 'success' | 'warning' | 'error';
-	message: string;
-}
-
-/**
- * What to tell the merchant after a successful save.
- * @param res
- */
-export function savedNotice( res: SaveSettingsResponse ): PageNotice {
-	if ( res.key?.status === 'unverified' ) {
-		return {
-			status: 'warning',
-			message: __(
-				'Settings saved, but Klaviyo could not be reached to check the key. Syncing starts as soon as Klaviyo answers.',
-				'wc-klaviyo-sync'
-			),
-		};
-	}
-	const failedPings = ( res.pings ?? [] ).filter( ( p ) => ! p.ok );
-	if ( failedPings.length > 0 ) {
-		return {
-			status: 'warning',
-			message: sprintf(
-				/* translators: 1: webhook topics, 2: what went wrong */
-				__(
-					'Settings saved, but WooCommerce could not deliver a test ping for %1$s: %2$s Check that this WordPress server can reach the sidecar URL.',
-					'wc-klaviyo-sync'
-				),
-				failedPings.map( ( p ) => p.topic ).join( ', ' ),
-				failedPings[ 0 ]?.message ?? ''
-			),
-		};
-	}
-	if ( res.webhooks.some( ( w ) => w.status !== 'active' ) ) {
-		return {
-			status: 'warning',
-			message: __(
-				'Settings saved, but not every webhook is active. See the webhooks below.',
-				'wc-klaviyo-sync'
-			),
-		};
-	}
-	return {
-		status: 'success',
-		message: __(
-			'Settings saved. Webhooks are registered and delivering.',
-			'wc-klaviyo-sync'
-		),
-	};
-}
-
-function canLoadLists( s: Settings | null ): boolean {
-	return Boolean( s && s.sidecarUrl && s.hasAdminToken && s.klaviyoKeyLast4 );
-}
+export { savedNotice } from './useSettingsForm';
 
 export function SettingsPage() {
-	const [ saved, setSaved ] = useState< Settings | null >( null );
-	const [ loadError, setLoadError ] = useState< string | null >( null );
-	const [ values, setValues ] = useState< FormValues >(
-		initialValues( null )
-	);
-	const [ errors, setErrors ] = useState< FieldErrors >( {} );
-	const [ notice, setNotice ] = useState< PageNotice | null >( null );
-	const [ saving, setSaving ] = useState( false );
-	const [ testing, setTesting ] = useState( false );
-	const [ testResult, setTestResult ] =
-		useState< TestConnectionResponse | null >( null );
-	const [ testError, setTestError ] = useState< string | null >( null );
-	const [ listsToken, setListsToken ] = useState( 0 );
-
-	const load = useCallback( async () => {
-		setLoadError( null );
-		try {
-			const s = await getSettings();
-			setSaved( s );
-			setValues( initialValues( s ) );
-		} catch ( e ) {
-			setLoadError( describeError( e ).message );
-		}
-	}, [] );
-
-	useEffect( () => {
-		load();
-	}, [ load ] );
-
-	const onChange = ( field: FieldName, value: string ) => {
-		setValues( ( v ) => ( { ...v, [ field ]: value } ) );
-		setErrors( ( errs ) => {
-			const next = { ...errs };
-			delete next[ field ];
-			if ( field === 'klaviyoPrivateKey' ) {
-				const keyError = validateKey( value );
-				if ( keyError ) {
-					next.klaviyoPrivateKey = keyError;
-				}
-			}
-			return next;
-		} );
-	};
-
-	const onTest = async () => {
-		const keyError = validateKey( values.klaviyoPrivateKey );
-		if ( keyError ) {
-			setErrors( ( errs ) => ( {
-				...errs,
-				klaviyoPrivateKey: keyError,
-			} ) );
-			return;
-		}
-		setTesting( true );
-		setTestResult( null );
-		setTestError( null );
-		try {
-			setTestResult( await testConnection( toInput( values ) ) );
-		} catch ( e ) {
-			setTestError( describeError( e ).message );
-		} finally {
-			setTesting( false );
-		}
-	};
-
-	const onSave = async () => {
-		const clientErrors = validateForm( values, saved );
-		setErrors( clientErrors );
-		if ( Object.keys( clientErrors ).length > 0 ) {
-			setNotice( {
-				status: 'error',
-				message: __(
-					'Please correct the fields marked below.',
-					'wc-klaviyo-sync'
-				),
-			} );
-			return;
-		}
-		setSaving( true );
-		setNotice( null );
-		try {
-			const res = await saveSettings( toInput( values ) );
-			setSaved( res );
-			setValues( initialValues( res ) );
-			setNotice( savedNotice( res ) );
-			setListsToken( ( n ) => n + 1 );
-		} catch ( e ) {
-			const info = describeError( e );
-			const field = fieldFromServer( info.field );
-			if ( field ) {
-				setErrors( ( errs ) => ( {
-					...errs,
-					[ field ]: info.message,
-				} ) );
-			}
-			if ( info.code === 'wck_klaviyo_key_invalid' ) {
-				setErrors( ( errs ) => ( {
-					...errs,
-					klaviyoPrivateKey: info.message,
-				} ) );
-			}
-			setNotice( {
-				status: 'error',
-				message:
-					info.code === 'wck_klaviyo_key_invalid'
-						? sprintf(
-								/* translators: %s: why Klaviyo refused the key */
-								__(
-									'%s Nothing was saved.',
-									'wc-klaviyo-sync'
-								),
-								info.message
-							)
-						: info.message,
-			} );
-		} finally {
-			setSaving( false );
-		}
-	};
+	const {
+		saved,
+		loadError,
+		values,
+		errors,
+		notice,
+		setNotice,
+		saving,
+		testing,
+		testResult,
+		testError,
+		setTestError,
+		listsToken,
+		load,
+		onChange,
+		onTest,
+		onSave,
+		setWebhooks,
+	} = useSettingsForm();
 
 	if ( loadError ) {
 		return (
@@ -297,9 +126,7 @@ export function SettingsPage() {
 			{ testResult && <ConnectionResult result={ testResult } /> }
 			<WebhookPanel
 				webhooks={ saved.webhooks }
-				onChange={ ( webhooks ) =>
-					setSaved( ( s ) => ( s ? { ...s, webhooks } : s ) )
-				}
+				onChange={ setWebhooks }
 			/>
 		</div>
 	);

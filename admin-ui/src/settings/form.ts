@@ -69,8 +69,8 @@ export function validateUrl( url: string ): string | null {
 
 /**
  * Errors that block saving. Secrets may stay empty when one is saved already.
- * @param values
- * @param saved
+ * @param values Form values.
+ * @param saved  Saved settings (secrets may stay empty when saved).
  */
 export function validateForm(
 	values: FormValues,
@@ -104,7 +104,7 @@ export function validateForm(
 
 /**
  * The request body: empty secrets are left out so the saved ones are kept.
- * @param values
+ * @param values Form values.
  */
 export function toInput( values: FormValues ): SettingsInput {
 	const input: SettingsInput = { sidecarUrl: values.sidecarUrl.trim() };
@@ -135,7 +135,7 @@ const FIELD_ALIASES: Record< string, FieldName > = {
 
 /**
  * Maps the `data.field` of a 400 `wck_invalid_field` to a form field, or null.
- * @param field
+ * @param field `data.field` of the WP_Error.
  */
 export function fieldFromServer( field: string | null ): FieldName | null {
 	if ( ! field ) {

@@ -51,7 +51,7 @@ export function getStatus(): Promise< StatusResponse > {
 
 /**
  * Query args for GET /deliveries, without empty values.
- * @param query
+ * @param query Filters and cursor.
  */
 export function deliveriesArgs(
 	query: DeliveriesQuery

@@ -1,6 +1,6 @@
 /**
  * Runs `fn` once the document has been parsed.
- * @param fn
+ * @param fn Callback.
  */
 export default function domReady( fn: () => void ): void {
 	if ( document.readyState === 'loading' ) {

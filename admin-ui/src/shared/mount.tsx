@@ -4,8 +4,8 @@ import type { ReactElement } from 'react';
 
 /**
  * Renders `element` into the plugin's mount div once the DOM is ready; does nothing on other pages.
- * @param id
- * @param element
+ * @param id      Id of the mount div.
+ * @param element What to render.
  */
 export function mount( id: string, element: ReactElement ): void {
 	domReady( () => {

@@ -2,7 +2,7 @@ import type { SidecarStatus } from '../types';
 
 /**
  * Jobs still to be sent: pending + in flight + retrying + held while the store is paused.
- * @param queue
+ * @param queue The sidecar status' job counts.
  */
 export function queueDepth(
 	queue: SidecarStatus[ 'queue' ] | null | undefined

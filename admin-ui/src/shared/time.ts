@@ -7,8 +7,8 @@ const DAY = 24 * HOUR;
 
 /**
  * "12 seconds ago", "3 hours ago"; "just now" under 5 s; "never" for null; unparseable input is returned as is.
- * @param iso
- * @param now
+ * @param iso ISO 8601 time, or null.
+ * @param now Current time in ms (for tests).
  */
 export function relativeTime(
 	iso: string | null | undefined,
@@ -64,8 +64,8 @@ export function relativeTime(
 
 /**
  * Absolute date and time in the browser's locale (and time zone unless one is given).
- * @param iso
- * @param timeZone
+ * @param iso      ISO 8601 time, or null.
+ * @param timeZone IANA zone; the browser's when omitted.
  */
 export function absoluteTime(
 	iso: string | null | undefined,

@@ -36,8 +36,10 @@ export function replayedText( n: number ): string {
 }
 
 /**
- * @param {Object} props
- * @param {number} [props.pollMs] How often to refresh while visible (tests use a short interval).
+ * The sync log page.
+ *
+ * @param root0        Props.
+ * @param root0.pollMs How often to refresh while visible, in ms (tests use a short interval).
  */
 export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 	const log = useSyncLog( pollMs );

@@ -4,7 +4,7 @@ import type { CircuitState, Delivery, KeyStatus } from '../types';
 
 /**
  * "#1042" for an order, "Customer 7" for a customer, "—" when the delivery was not understood.
- * @param d
+ * @param d The delivery.
  */
 export function targetLabel(
 	d: Pick< Delivery, 'resource' | 'resourceId' | 'orderNumber' >
