@@ -79,6 +79,23 @@ export async function settle( ms = 0 ) {
 	} );
 }
 
+/**
+ * Waits (in real time, flushing React) until `condition` holds, up to `timeoutMs`; false when it never did.
+ *
+ * @param condition What to wait for.
+ * @param timeoutMs Longest wait.
+ */
+export async function waitUntil( condition: () => boolean, timeoutMs = 3000 ) {
+	const end = Date.now() + timeoutMs;
+	while ( ! condition() ) {
+		if ( Date.now() > end ) {
+			return false;
+		}
+		await settle( 20 );
+	}
+	return true;
+}
+
 export function byLabel< T extends HTMLElement = HTMLInputElement >(
 	container: HTMLElement,
 	label: string
