@@ -47,10 +47,14 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 	const [ replayingId, setReplayingId ] = useState< string | null >( null );
 	const [ replayingAll, setReplayingAll ] = useState( false );
 
-	const onReplay = async ( id: string ) => {
-		setReplayingId( id );
+	// One replay action (one delivery or every failed one): show the count, then refresh the table.
+	const replay = async (
+		call: () => Promise< { replayed: number } >,
+		setBusy: ( busy: boolean ) => void
+	) => {
+		setBusy( true );
 		try {
-			const res = await replayDelivery( id );
+			const res = await call();
 			setNotice( {
 				status: res.replayed > 0 ? 'success' : 'warning',
 				message: replayedText( res.replayed ),
@@ -61,29 +65,18 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 				message: describeError( e ).message,
 			} );
 		} finally {
-			setReplayingId( null );
+			setBusy( false );
 			log.refresh();
 		}
 	};
 
-	const onReplayAll = async () => {
-		setReplayingAll( true );
-		try {
-			const res = await replayAllFailed();
-			setNotice( {
-				status: res.replayed > 0 ? 'success' : 'warning',
-				message: replayedText( res.replayed ),
-			} );
-		} catch ( e ) {
-			setNotice( {
-				status: 'error',
-				message: describeError( e ).message,
-			} );
-		} finally {
-			setReplayingAll( false );
-			log.refresh();
-		}
-	};
+	const onReplay = ( id: string ) =>
+		replay(
+			() => replayDelivery( id ),
+			( busy ) => setReplayingId( busy ? id : null )
+		);
+
+	const onReplayAll = () => replay( replayAllFailed, setReplayingAll );
 
 	const sidecar = log.status?.sidecar ?? null;
 	const deadCount = sidecar
