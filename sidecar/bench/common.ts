@@ -62,11 +62,14 @@ export interface SidecarProc {
   stop(): Promise<void>;
 }
 
-/** Starts `node sidecar/dist/server.js` (build first) on a free port with a fresh data directory. */
-export async function startSidecar(klaviyoUrl: string, env: Record<string, string> = {}): Promise<SidecarProc> {
+/**
+ * Starts `node sidecar/dist/server.js` (build first) on a free port with a fresh data directory. `entry` runs
+ * another build instead (an A/B comparison of two versions in one run).
+ */
+export async function startSidecar(klaviyoUrl: string, env: Record<string, string> = {}, entry = resolve(REPO, 'sidecar', 'dist', 'server.js')): Promise<SidecarProc> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(textKnob('BENCH_DIR') ?? tmpdir(), 'wck-bench-'));
-  const child = spawn(process.execPath, [resolve(REPO, 'sidecar', 'dist', 'server.js')], {
+  const child = spawn(process.execPath, [entry], {
     cwd: resolve(REPO, 'sidecar'),
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, KLAVIYO_API_BASE: klaviyoUrl, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

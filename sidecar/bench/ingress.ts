@@ -28,7 +28,7 @@ export async function runIngress(klaviyoUrl: string, backends: Backend[]): Promi
       }
       let proc: SidecarProc | undefined;
       try {
-        proc = await startSidecar(klaviyoUrl, backend.env);
+        proc = await startSidecar(klaviyoUrl, backend.env, backend.entry);
         const [store] = await createStores(proc.url, 1, `ingress-${backend.id}`);
         sidecars.push({ backend, proc, store: store! });
       } catch (err) {

@@ -15,6 +15,8 @@ export interface Backend {
   available: boolean;
   reason?: string;
   env: Record<string, string>;
+  /** Another build of the sidecar to run (default: sidecar/dist/server.js). */
+  entry?: string;
   cleanup?(): Promise<void>;
 }
 
