@@ -61,8 +61,8 @@ run() {
     f=$((f + ${ff:-0} + ${ee:-0})); p=$((p + t - ${ff:-0} - ${ee:-0}))
   fi
   local pw_p pw_f
-  pw_p=$(grep -E '^\s+[0-9]+ passed' "$out" | grep -oE '[0-9]+' | tail -1)
-  pw_f=$(grep -E '^\s+[0-9]+ failed' "$out" | grep -oE '[0-9]+' | tail -1)
+  pw_p=$(grep -oE '^\s+[0-9]+ passed' "$out" | grep -oE '[0-9]+' | tail -1)
+  pw_f=$(grep -oE '^\s+[0-9]+ failed' "$out" | grep -oE '[0-9]+' | tail -1)
   p=$((p + ${pw_p:-0})); f=$((f + ${pw_f:-0}))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
