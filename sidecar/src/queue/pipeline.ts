@@ -12,6 +12,12 @@ import type { KlaviyoRequest } from '../mapping/types.js';
 import type { StoreCache } from '../stores/cache.js';
 import type { Job, JobFailure, Storage } from './types.js';
 
+/**
+ * Deliveries mapped per turn of the event loop. Small, so that mapping a backlog (after a pause, or a burst) never
+ * holds the loop long enough to delay the acknowledgement of a delivery arriving meanwhile.
+ */
+const MAP_BATCH = 16;
+
 export interface PipelineOptions {
   concurrency: number;
   retry: RetryOptions;
@@ -73,7 +79,7 @@ export class Pipeline {
             this.schedule(250);
             break;
           }
-          const batch = await this.storage.takeReceived(100);
+          const batch = await this.storage.takeReceived(MAP_BATCH);
           if (batch.length === 0) break;
           await Promise.all(batch.map(async (d) => {
             try {
@@ -87,7 +93,7 @@ export class Pipeline {
             }
           }));
           void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time
-          if (batch.length < 100) break;
+          if (batch.length < MAP_BATCH) break;
           await new Promise((r) => setImmediate(r)); // let ingress in between batches
         }
       } while (this.processAgain && !this.stopping);
