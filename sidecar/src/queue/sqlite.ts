@@ -2,6 +2,7 @@
  * Embedded storage: one SQLite database under DATA_DIR (WAL, synchronous=FULL: an acknowledged delivery
  * survives a process crash and a power loss). Writes from concurrent requests are grouped into one
  * transaction per event-loop turn (group commit), so durability costs one fsync per batch, not per request.
+ * WAL checkpoints run in a worker thread (sqlite-checkpointer.ts), never on the event loop.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
 import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
 import type { SecretBox } from '../stores/secrets.js';
+import { WalCheckpointer } from './sqlite-checkpointer.js';
 import type {
   DeliveryFilter, DeliveryStatus, DeliveryView, Job, JobFailure, JobStatus, JobView, KeyStatus, NewDelivery,
   ProcessingOutcome, ReceivedDelivery, Rejection, Storage, StoreRecord, StoreStats,
@@ -58,6 +60,7 @@ export class SqliteStorage implements Storage {
   private writes: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly stmts;
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(dataDir: string, private readonly box: SecretBox, opts: { file?: string } = {}) {
     mkdirSync(dataDir, { recursive: true });
@@ -66,7 +69,9 @@ export class SqliteStorage implements Storage {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_size_limit = 67108864'); // the WAL file shrinks back after a checkpoint
     this.db.exec(SCHEMA);
+    this.checkpointer = new WalCheckpointer(this.db, path);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       insertDelivery: p(`INSERT INTO deliveries (store_id, received_at, topic, content_hash, headers, body, state, status)
@@ -460,6 +465,7 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.writes.length) this.flush();
+    await this.checkpointer.close();
     this.db.close();
   }
 }

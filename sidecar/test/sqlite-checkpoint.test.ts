@@ -1,0 +1,28 @@
+/** WAL checkpoints run in a worker thread: the database file receives the data without the event loop doing it. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { SqliteStorage } from '../src/queue/sqlite.js';
+import { SecretBox } from '../src/stores/secrets.js';
+
+describe('SQLite WAL checkpoints', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
+  it('copies committed pages into the database file from the worker, and keeps every delivery', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wck-ckpt-'));
+    const storage = new SqliteStorage(dir, SecretBox.fromDataDir(dir));
+    const before = statSync(join(dir, 'sidecar.db')).size;
+    const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
+    for (let i = 0; i < 400; i++) {
+      await storage.recordDelivery({ storeId: 'ckpt', topic: 'order.created', contentHash: `h${i}`, headers: {}, body });
+    }
+    // Automatic checkpoints are off on the main connection: only the worker can have moved the pages.
+    const deadline = Date.now() + 5000;
+    while (statSync(join(dir, 'sidecar.db')).size < before + 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(statSync(join(dir, 'sidecar.db')).size >= before + 1_000_000, 'the database file grew by the checkpointed deliveries');
+    await storage.close();
+    const reopened = new SqliteStorage(dir, SecretBox.fromDataDir(dir));
+    assert.equal((await reopened.takeReceived(1000)).length, 400);
+    await reopened.close();
+  });
+});
