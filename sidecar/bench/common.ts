@@ -4,13 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { sign } from '../src/ingress/signature.js';
 import { buildOrder } from '../test/builders.js';
-import { REPO } from '../test/helpers.js';
+import { freePort, REPO } from '../test/helpers.js';
 
 export { REPO };
 export const SECRET = 'bench-secret-0123456789';
@@ -30,15 +29,7 @@ export function textKnob(name: string): string | undefined {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-    s.on('error', rej);
-  });
-}
+export { freePort };
 
 export async function waitUp(url: string, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i++) {

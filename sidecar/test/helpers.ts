@@ -1,6 +1,8 @@
 /** Test helpers: a running sidecar (real HTTP on port 0) against the Klaviyo double, and WooCommerce fixtures. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,4 +138,32 @@ export function eventKeys(double: KlaviyoDouble): string[] {
 
 export function eventRequests(double: KlaviyoDouble): number {
   return double.requests.filter((r) => r.path === '/api/events' && r.status === 202).length;
+}
+
+/** A free TCP port on 127.0.0.1, for a process started with a fixed PORT. */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+    s.on('error', rej);
+  });
+}
+
+/** Starts the sidecar from source in a process of its own (crash, restart and shutdown tests). */
+export function spawnSidecar(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO, 'sidecar/src/server.ts')], {
+    cwd: resolve(REPO, 'sidecar'), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
+}
+
+/** Polls `url + path` every 50 ms until it answers 2xx; throws after `tries` attempts. */
+export async function waitOk(url: string, path: '/healthz' | '/readyz', tries: number): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    try { if ((await fetch(`${url}${path}`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('sidecar did not start');
 }

@@ -5,38 +5,26 @@
  * Runs in the Redis suite (npm run test:redis).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startKlaviyoDouble, type KlaviyoDouble } from '@wck/klaviyo-double';
 import { sign } from '../src/ingress/signature.js';
 import { buildOrder } from './builders.js';
-import { dropRedisPrefix, FIXTURE_SECRET, GOOD_KEY, REDIS_TEST_URL, REPO, TEST_BACKEND } from './helpers.js';
+import { dropRedisPrefix, FIXTURE_SECRET, freePort, GOOD_KEY, REDIS_TEST_URL, spawnSidecar, TEST_BACKEND, waitOk } from './helpers.js';
 
 const TOKEN = 'replica-admin-token-0123456789';
 const skip = TEST_BACKEND === 'redis' ? false : 'Redis only: runs in npm run test:redis';
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
 interface Replica { url: string; env: Record<string, string>; child: ChildProcess | null; exit: Promise<unknown> | null }
 
 function start(r: Replica): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO, 'sidecar/src/server.ts')], {
-    cwd: resolve(REPO, 'sidecar'), env: { ...process.env, ...r.env }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const { child, exited } = spawnSidecar(r.env);
   r.child = child;
-  r.exit = new Promise((res) => child.once('exit', res));
+  r.exit = exited;
 }
 
 async function kill(r: Replica, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -44,14 +32,6 @@ async function kill(r: Replica, signal: NodeJS.Signals = 'SIGKILL'): Promise<voi
   r.child.kill(signal);
   await r.exit;
   r.child = null;
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    try { if ((await fetch(`${url}/readyz`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('sidecar did not start');
 }
 
 async function setup(double: KlaviyoDouble, store: string): Promise<{ replicas: Replica[]; prefix: string }> {
@@ -69,7 +49,7 @@ async function setup(double: KlaviyoDouble, store: string): Promise<{ replicas: 
     });
   }
   for (const r of replicas) start(r);
-  for (const r of replicas) await waitHealthy(r.url);
+  for (const r of replicas) await waitOk(r.url, '/readyz', 400);
   const ready = await (await fetch(`${replicas[0]!.url}/readyz`)).json() as { backend: string };
   assert.equal(ready.backend, 'redis');
   const put = await fetch(`${replicas[0]!.url}/v1/stores/${store}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -165,7 +145,7 @@ describe('two replicas on one Redis', { skip }, () => {
       for (const v of victims) await kill(v);
       await stream;
       for (const v of victims) start(v);
-      for (const v of victims) await waitHealthy(v.url);
+      for (const v of victims) await waitOk(v.url, '/readyz', 400);
     }
 
     double.clearFaults();

@@ -4,45 +4,25 @@
  * once, by unique_id.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startKlaviyoDouble, type KlaviyoDouble } from '@wck/klaviyo-double';
 import { sign } from '../src/ingress/signature.js';
 import { buildOrder } from './builders.js';
-import { FIXTURE_SECRET, GOOD_KEY, REPO } from './helpers.js';
+import { FIXTURE_SECRET, freePort, GOOD_KEY, spawnSidecar, waitOk } from './helpers.js';
 
 const TOKEN = 'restart-admin-token-0123456789';
 const STORE = 'crash-store';
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
 const exits = new WeakMap<ChildProcess, Promise<unknown>>();
 
 function startSidecar(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO, 'sidecar/src/server.ts')], {
-    cwd: resolve(REPO, 'sidecar'), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  exits.set(child, new Promise((r) => child.once('exit', r)));
+  const { child, exited } = spawnSidecar(env);
+  exits.set(child, exited);
   return child;
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${url}/healthz`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('sidecar did not start');
 }
 
 describe('kill -9 mid-queue', () => {
@@ -62,7 +42,7 @@ describe('kill -9 mid-queue', () => {
 
     for (let round = 0; round < 3; round++) {
       child = startSidecar(env);
-      await waitHealthy(url);
+      await waitOk(url, '/healthz', 300);
       if (round === 0) {
         const put = await fetch(`${url}/v1/stores/${STORE}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
           body: JSON.stringify({ siteUrl: 'http://shop.example', webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY } }) });
@@ -93,7 +73,7 @@ describe('kill -9 mid-queue', () => {
 
     double.clearFaults();
     child = startSidecar(env);
-    await waitHealthy(url);
+    await waitOk(url, '/healthz', 300);
     const until = Date.now() + 30_000;
     for (;;) {
       const s = await (await fetch(`${url}/v1/stores/${STORE}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as any;

@@ -4,28 +4,18 @@
  * again and nothing is left in flight.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startKlaviyoDouble, type KlaviyoDouble } from '@wck/klaviyo-double';
 import { sign } from '../src/ingress/signature.js';
 import { buildOrder } from './builders.js';
-import { backendEnv, dropRedisPrefix, FIXTURE_SECRET, GOOD_KEY, REPO } from './helpers.js';
+import { backendEnv, dropRedisPrefix, FIXTURE_SECRET, freePort, GOOD_KEY, spawnSidecar, waitOk } from './helpers.js';
 
 const TOKEN = 'shutdown-admin-token-0123456789';
 const STORE = 'drain-store';
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 describe('SIGTERM drains in-flight work', () => {
   let double: KlaviyoDouble;
@@ -44,20 +34,11 @@ describe('SIGTERM drains in-flight work', () => {
     const env = { ...backend, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'wck-drain-')), ADMIN_TOKEN: TOKEN,
       KLAVIYO_API_BASE: double.url, LOG_LEVEL: 'error', BACKOFF_BASE_MS: '20', BACKOFF_MAX_MS: '200' };
     const run = () => {
-      const c = spawn(process.execPath, ['--import', 'tsx', resolve(REPO, 'sidecar/src/server.ts')], {
-        cwd: resolve(REPO, 'sidecar'), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const exit = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+      const { child: c, exited: exit } = spawnSidecar(env);
       return { c, exit };
     };
     const admin = async (path: string) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<any>;
-    const waitReady = async () => {
-      for (let i = 0; i < 300; i++) {
-        try { if ((await fetch(`${url}/readyz`)).ok) return; } catch { /* not yet */ }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('sidecar did not start');
-    };
+    const waitReady = () => waitOk(url, '/readyz', 300);
 
     let p = run();
     child = p.c;
