@@ -21,18 +21,9 @@ class WC_Webhook_Data_Store {
 		}
 		$wpdb->insert(
 			$wpdb->prefix . 'wc_webhooks',
-			array(
-				'status'           => $webhook->get_status( 'edit' ),
-				'name'             => $webhook->get_name( 'edit' ),
-				'user_id'          => $webhook->get_user_id( 'edit' ),
-				'delivery_url'     => $webhook->get_delivery_url( 'edit' ),
-				'secret'           => $webhook->get_secret( 'edit' ),
-				'topic'            => $webhook->get_topic( 'edit' ),
+			$this->columns( $webhook ) + array(
 				'date_created'     => $now,
 				'date_created_gmt' => $now_gmt,
-				'api_version'      => $this->get_api_version_number( $webhook->get_api_version( 'edit' ) ),
-				'failure_count'    => $webhook->get_failure_count( 'edit' ),
-				'pending_delivery' => $webhook->get_pending_delivery( 'edit' ) ? 1 : 0,
 			)
 		);
 		$webhook->set_id( $wpdb->insert_id );
@@ -80,18 +71,9 @@ class WC_Webhook_Data_Store {
 		$webhook->set_date_modified( $now );
 		$wpdb->update(
 			$wpdb->prefix . 'wc_webhooks',
-			array(
-				'status'            => $webhook->get_status( 'edit' ),
-				'name'              => $webhook->get_name( 'edit' ),
-				'user_id'           => $webhook->get_user_id( 'edit' ),
-				'delivery_url'      => $webhook->get_delivery_url( 'edit' ),
-				'secret'            => $webhook->get_secret( 'edit' ),
-				'topic'             => $webhook->get_topic( 'edit' ),
+			$this->columns( $webhook ) + array(
 				'date_modified'     => $now,
 				'date_modified_gmt' => current_time( 'mysql', 1 ),
-				'api_version'       => $this->get_api_version_number( $webhook->get_api_version( 'edit' ) ),
-				'failure_count'     => $webhook->get_failure_count( 'edit' ),
-				'pending_delivery'  => $webhook->get_pending_delivery( 'edit' ) ? 1 : 0,
 			),
 			array( 'webhook_id' => $webhook->get_id() )
 		);
@@ -112,6 +94,23 @@ class WC_Webhook_Data_Store {
 		$this->delete_transients( 'all' );
 		wp_cache_delete( $webhook->get_id(), 'webhooks' );
 		do_action( 'woocommerce_webhook_deleted', $webhook->get_id(), $webhook );
+	}
+
+	/**
+	 * The columns create() and update() both write, from the webhook's current props.
+	 */
+	private function columns( $webhook ) {
+		return array(
+			'status'           => $webhook->get_status( 'edit' ),
+			'name'             => $webhook->get_name( 'edit' ),
+			'user_id'          => $webhook->get_user_id( 'edit' ),
+			'delivery_url'     => $webhook->get_delivery_url( 'edit' ),
+			'secret'           => $webhook->get_secret( 'edit' ),
+			'topic'            => $webhook->get_topic( 'edit' ),
+			'api_version'      => $this->get_api_version_number( $webhook->get_api_version( 'edit' ) ),
+			'failure_count'    => $webhook->get_failure_count( 'edit' ),
+			'pending_delivery' => $webhook->get_pending_delivery( 'edit' ) ? 1 : 0,
+		);
 	}
 
 	public function get_api_version_number( $api_version ) {
