@@ -33,7 +33,7 @@ export function DeliveriesTable( {
 					<th scope="col">{ __( 'Email', 'wc-klaviyo-sync' ) }</th>
 					<th scope="col">{ __( 'Outcome', 'wc-klaviyo-sync' ) }</th>
 					<th scope="col">
-						{ __( 'Klaviyo error', 'wc-klaviyo-sync' ) }
+						{ __( 'Klaviyo error or note', 'wc-klaviyo-sync' ) }
 					</th>
 					<th scope="col">{ __( 'Actions', 'wc-klaviyo-sync' ) }</th>
 				</tr>
