@@ -1,6 +1,6 @@
 /** At-rest encryption of Klaviyo keys and webhook secrets: AES-256-GCM with a key file in DATA_DIR. */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class SecretBox {
@@ -9,7 +9,7 @@ export class SecretBox {
   static fromDataDir(dataDir: string): SecretBox {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, 'secret.key');
-    if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    createOnce(path, randomBytes(32).toString('base64'));
     return new SecretBox(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'));
   }
 
@@ -36,6 +36,25 @@ export function resolveAdminToken(dataDir: string, configured: string | undefine
   const path = join(dataDir, 'admin-token');
   if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false };
   const token = randomBytes(24).toString('base64url');
-  writeFileSync(path, token, { mode: 0o600, flag: 'wx' });
+  if (!createOnce(path, token)) return { token: readFileSync(path, 'utf8').trim(), generated: false };
   return { token, generated: true };
+}
+
+/**
+ * Creates `path` with `content` unless it exists, atomically: replicas starting together on one DATA_DIR all end up
+ * reading the same complete file, never an empty or half-written one. Returns whether this call created it.
+ */
+function createOnce(path: string, content: string): boolean {
+  if (existsSync(path)) return false;
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    unlinkSync(tmp);
+  }
 }
