@@ -49,7 +49,13 @@ async function setup(double: KlaviyoDouble, store: string): Promise<{ replicas: 
     });
   }
   for (const r of replicas) start(r);
-  for (const r of replicas) await waitOk(r.url, '/readyz', 400);
+  try {
+    for (const r of replicas) await waitOk(r.url, '/readyz', 400);
+  } catch (err) {
+    // Stop the ones that did start, or they keep the test run alive after this failure.
+    for (const r of replicas) await kill(r);
+    throw err;
+  }
   const ready = await (await fetch(`${replicas[0]!.url}/readyz`)).json() as { backend: string };
   assert.equal(ready.backend, 'redis');
   const put = await fetch(`${replicas[0]!.url}/v1/stores/${store}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
