@@ -1,6 +1,6 @@
 /**
- * What only the Redis backend has: claims shared by replicas (atomic, leased), and the rate limiter and
- * Retry-After shared by every replica. Two RedisStorage / RedisRateLimiter instances on separate connections
+ * What only the Redis backend has: claims shared by replicas (atomic, under BullMQ locks), and the rate limiter
+ * and Retry-After shared by every replica. Two RedisStorage / RedisRateLimiter instances on separate connections
  * stand for two processes. Runs in the Redis suite (npm run test:redis).
  */
 import assert from 'node:assert/strict';
@@ -42,6 +42,24 @@ describe('Redis backend across replicas', { skip }, () => {
     for (const s of open) await s.close().catch(() => {});
     await dropRedisPrefix(prefix);
   });
+  /** As a replica that froze: its claims are no longer renewed. */
+  const freeze = (s: RedisStorage) => clearInterval((s.bull as unknown as { renewer: NodeJS.Timeout }).renewer);
+  /** As a replica killed without a word: no more renewals, its connections gone. */
+  const crash = async (s: RedisStorage) => {
+    freeze(s);
+    s.redis.disconnect();
+    await s.bull.worker.close(true).catch(() => {});
+    open.splice(open.indexOf(s), 1);
+  };
+  /** Claims on `s` until a job comes (BullMQ's stalled check hands out lapsed claims), or `ms` passed. */
+  const claimWithin = async (s: RedisStorage, ms: number) => {
+    const until = Date.now() + ms;
+    for (;;) {
+      const jobs = await s.claimJobs(5, Date.now());
+      if (jobs.length || Date.now() > until) return jobs;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
 
   it('claims atomically: concurrent claims from two replicas never return the same job', async () => {
     const a = await connect();
@@ -66,30 +84,28 @@ describe('Redis backend across replicas', { skip }, () => {
     assert.equal((await b.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
 
-  it('gives a crashed replica\'s in-flight jobs to another only after its lease expired', async () => {
+  it('gives a crashed replica\'s in-flight jobs to another only after its lock lapsed', async () => {
     const a = await connect(600);
     const b = await connect(600);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h2', headers: {}, body: '{}' });
     await a.completeProcessing(d.id, outcome(['lease-1']));
     const [job] = await a.claimJobs(5, Date.now());
     assert.ok(job);
-    // A is alive (renewing its lease): B's recovery leaves the job alone however often it looks.
+    // A is alive (renewing its lock): B's stalled checks and claims leave the job alone however often B looks.
     for (let i = 0; i < 4; i++) {
       await new Promise((r) => setTimeout(r, 300));
       await b.recover();
       assert.deepEqual(await b.claimJobs(5, Date.now()), []);
     }
-    // A dies without a word: no more lease renewals, its connection gone.
-    clearInterval((a as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
-    a.redis.disconnect();
-    open.splice(open.indexOf(a), 1);
-    await b.recover();
-    assert.deepEqual(await b.claimJobs(5, Date.now()), [], 'not before the lease ran out');
-    await new Promise((r) => setTimeout(r, 800));
-    await b.recover();
-    const taken = await b.claimJobs(5, Date.now());
+    await crash(a);
+    const died = Date.now();
+    assert.deepEqual(await b.claimJobs(5, Date.now()), [], 'not before the lock lapsed');
+    const taken = await claimWithin(b, 5000);
     assert.deepEqual(taken.map((j) => j.id), [job.id]);
+    // The lock was renewed at most a third of 600 ms before the crash.
+    assert.ok(Date.now() - died >= 300, `handed out after the lock lapsed (${Date.now() - died} ms)`);
     await b.jobDone(taken[0]!, 202, Date.now());
+    assert.equal((await b.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
 
   it('a replica that lost its job to another does not overwrite the other\'s outcome', async () => {
@@ -98,13 +114,13 @@ describe('Redis backend across replicas', { skip }, () => {
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h3', headers: {}, body: '{}' });
     await a.completeProcessing(d.id, outcome(['fence-1']));
     const [job] = await a.claimJobs(5, Date.now());
-    clearInterval((a as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
-    await a.redis.del(`${prefix}:replica:${a.replicaId}`); // lease gone, as after a long stall
-    await b.recover();
-    const [again] = await b.claimJobs(5, Date.now());
-    assert.equal(again?.id, job!.id);
+    assert.ok(job);
+    freeze(a);
+    await a.redis.del(a.bull.lockKey(`${job.id}-1`)); // lock gone, as after a long stall
+    const [again] = await claimWithin(b, 5000);
+    assert.equal(again?.id, job.id);
     // A wakes up and reports a failure: B holds the job now, so A's retry is ignored.
-    await a.jobRetry(job!, { errorClass: 'server', message: 'late', responseStatus: 503 }, 10, true, Date.now());
+    await a.jobRetry(job, { errorClass: 'server', message: 'late', responseStatus: 503 }, 10, true, Date.now());
     let view = await b.getDelivery(STORE, d.id);
     assert.equal(view?.requests[0]?.status, 'in_flight');
     await b.jobDone(again!, 202, Date.now());

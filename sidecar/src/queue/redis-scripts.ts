@@ -5,6 +5,12 @@
  * Redis (primary), not Redis Cluster. Numbers that are written back are passed as strings from Node, never
  * formatted by Lua (whose tostring() turns epoch milliseconds into 1.7e+12).
  *
+ * The job queue itself is BullMQ (queue/redis-bullmq.ts). A script that creates or re-queues jobs cannot
+ * call BullMQ, so it bumps the job's generation and adds `<job id>:<generation>` to the outbox in the same
+ * atomic step (a transactional outbox); the replica then adds those to BullMQ and removes them from the
+ * outbox, and recovery adds whatever a crashed replica left there. A BullMQ job of an older generation, or
+ * of a job that is no longer waiting, is dropped when claimed, so adding twice never sends twice.
+ *
  * Layout under <prefix>:
  *   seq:d, seq:j                  delivery and job id counters
  *   store:<id>                    store hash (secrets sealed); paused (set of paused store ids)
@@ -13,10 +19,11 @@
  *   received                      zset of deliveries stored but not yet mapped
  *   log:<store>, log:<store>:<s>  zsets (score = id) of the sync log, all and by delivery status
  *   planned:<store>               request key -> job id: what was ever planned (exactly-once lifecycle events)
- *   j:<id>                        job hash; sj:<store>:<status> sets (all but done); jdone hash store -> count
- *   due:0, due:1                  zsets (score = next_at) of jobs to send: live (0) before replays (1)
- *   held:<store>                  zset of jobs of a paused store
- *   inflight                      hash job id -> replica id holding it; replica:<id> lease key (PX)
+ *   j:<id>                        job hash (gen: its generation in the queue); sj:<store>:<status> sets (all
+ *                                 but done); jdone hash store -> count
+ *   outbox                        set of "<job id>:<gen>" still to be added to BullMQ
+ *   held:<store>                  zset of jobs of a paused store, set aside until it resumes
+ *   bull:klaviyo:*                BullMQ's queue (due, delayed and claimed jobs; <bull job id>:lock = claim token)
  *   ev:<store>                    zset of sent events (score = done_at), for events per minute
  *   errc:<store>                  hash error class -> count
  */
@@ -65,21 +72,25 @@ local function refreshDelivery(did)
   setDStatus(did, st)
 end
 
-local function unqueue(jid, store)
-  redis.call('ZREM', P .. 'due:0', jid)
-  redis.call('ZREM', P .. 'due:1', jid)
+-- Outbox entries this script added: returned to the replica, which adds them to BullMQ at once.
+local queued = {}
+
+-- (Re-)queues a job at a new generation through the outbox; BullMQ jobs of older generations become stale.
+local function queueJob(jid)
+  local store = redis.call('HGET', P .. 'j:' .. jid, 'store_id')
   redis.call('ZREM', P .. 'held:' .. store, jid)
+  local entry = jid .. ':' .. redis.call('HINCRBY', P .. 'j:' .. jid, 'gen', 1)
+  redis.call('SADD', P .. 'outbox', entry)
+  queued[#queued + 1] = entry
 end
 
--- Puts a job where it waits: the due queue of its priority, or its store's held set while paused.
-local function enqueue(jid, at)
-  local store, pr = unpack(redis.call('HMGET', P .. 'j:' .. jid, 'store_id', 'priority'))
-  unqueue(jid, store)
-  if redis.call('SISMEMBER', P .. 'paused', store) == 1 then
-    redis.call('ZADD', P .. 'held:' .. store, at, jid)
-  else
-    redis.call('ZADD', P .. 'due:' .. pr, at, jid)
-  end
+local function isPaused(store)
+  return redis.call('SISMEMBER', P .. 'paused', store) == 1
+end
+
+-- Sets a job of a paused store aside until the store resumes.
+local function hold(jid, store, at)
+  redis.call('ZADD', P .. 'held:' .. store, at, jid)
 end
 
 local function opt(key, field, v)
@@ -124,13 +135,13 @@ redis.call('HINCRBY', P .. 'errc:' .. store, 'ingress', 1)
 return id
 `;
 
-/** ARGV: prefix, delivery id, now, outcome JSON. Returns the number of jobs created. */
+/** ARGV: prefix, delivery id, now, outcome JSON. Returns {number of jobs created, outbox entries}. */
 const completeProcessing = `
 local did, now = ARGV[2], ARGV[3]
 local o = cjson.decode(ARGV[4])
 local dk = P .. 'd:' .. did
 local state, store = unpack(redis.call('HMGET', dk, 'state', 'store_id'))
-if state ~= 'received' then return 0 end
+if state ~= 'received' then return {0, queued} end
 redis.call('ZREM', P .. 'received', did)
 redis.call('HSET', dk, 'state', 'processed')
 opt(dk, 'resource', o.resource)
@@ -142,7 +153,7 @@ if not o.ok then
   setDStatus(did, 'dead')
   redis.call('HINCRBY', P .. 'errc:' .. store, 'mapping', 1)
   redis.call('HSET', P .. 'store:' .. store, 'last_error_at', now, 'last_error_class', 'mapping', 'last_error_message', o.error, 'last_error_delivery', did)
-  return 0
+  return {0, queued}
 end
 local jobs = 0
 local pk = P .. 'planned:' .. store
@@ -155,7 +166,7 @@ for _, r in ipairs(o.requests) do
       'attempts', '0', 'next_at', now, 'priority', '0', 'phone_dropped', '0')
     opt(jk, 'metric', r.metric)
     jobStatus(jid, 'pending')
-    enqueue(jid, now)
+    queueJob(jid)
     jobs = jobs + 1
   end
 end
@@ -164,106 +175,112 @@ if note == cjson.null then note = nil end
 if jobs == 0 and note == nil and #o.requests > 0 then note = 'Everything this delivery implies was already sent or queued.' end
 opt(dk, 'note', note)
 if jobs == 0 then setDStatus(did, 'skipped') else setDStatus(did, 'pending'); refreshDelivery(did) end
-return jobs
-`;
-
-/** ARGV: prefix, limit, now, replica id. Returns the claimed jobs as flat field/value arrays. */
-const claimJobs = `
-local limit, now, rid = tonumber(ARGV[2]), ARGV[3], ARGV[4]
-local out = {}
-for _, pr in ipairs({'0', '1'}) do
-  local dz = P .. 'due:' .. pr
-  while #out < limit do
-    local ids = redis.call('ZRANGEBYSCORE', dz, '-inf', now, 'LIMIT', 0, limit - #out)
-    if #ids == 0 then break end
-    for _, jid in ipairs(ids) do
-      redis.call('ZREM', dz, jid)
-      local jk = P .. 'j:' .. jid
-      local store, st, nx = unpack(redis.call('HMGET', jk, 'store_id', 'status', 'next_at'))
-      if store and redis.call('SISMEMBER', P .. 'paused', store) == 1 then
-        redis.call('ZADD', P .. 'held:' .. store, nx, jid)
-      elseif st == 'pending' or st == 'retrying' then
-        jobStatus(jid, 'in_flight')
-        redis.call('HSET', P .. 'inflight', jid, rid)
-        local row = redis.call('HGETALL', jk)
-        row[#row + 1] = 'id'
-        row[#row + 1] = jid
-        out[#out + 1] = row
-      end
-    end
-  end
-end
-return out
+return {jobs, queued}
 `;
 
 /**
- * A send's outcome. ARGV: prefix, job id, replica id, action (done|retry|dead|held), now, response status,
- * error class, error message, error detail, next_at, attempts to add, events cutoff. A failure is recorded
- * only by the replica holding the job: one whose lease lapsed (the job went back to the queue or to another
- * replica) changes nothing, and repeating a call after a lost reply changes nothing. "done" is recorded from
- * anyone: the request was accepted, so the job must not be sent again. Returns 1 when applied.
+ * Takes a job BullMQ handed out. ARGV: prefix, job id, generation, BullMQ lock key, claim token. Returns
+ * {'send', job fields and values} when the job is ours to send (marked in_flight); {'held'} when its store is
+ * paused (set aside until it resumes); {'stale'} when the record is not waiting at that generation any more
+ * (already done or dead, replayed since, or an outbox entry added twice); {'lost'} when the claim's lock is
+ * gone. An in_flight record is taken too: BullMQ hands a job out again only after its holder's lock lapsed.
+ */
+const claimJob = `
+local jid, gen = ARGV[2], ARGV[3]
+if redis.call('GET', ARGV[4]) ~= ARGV[5] then return {'lost'} end
+local jk = P .. 'j:' .. jid
+local st, store, g, nx, did = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'gen', 'next_at', 'delivery_id'))
+if not st or g ~= gen or (st ~= 'pending' and st ~= 'retrying' and st ~= 'in_flight') then return {'stale'} end
+if isPaused(store) then
+  if st == 'in_flight' then jobStatus(jid, 'pending'); refreshDelivery(did) end
+  hold(jid, store, nx)
+  return {'held'}
+end
+jobStatus(jid, 'in_flight')
+local row = redis.call('HGETALL', jk)
+row[#row + 1] = 'id'
+row[#row + 1] = jid
+return {'send', row}
+`;
+
+/**
+ * A send's outcome. ARGV: prefix, job id, BullMQ lock key, claim token, action (done|retry|dead|held), now,
+ * response status, error class, error message, error detail, next_at, attempts to add, events cutoff.
+ * A failure is recorded only under the claim's lock: a replica whose lock lapsed (the job went back to the
+ * queue or to another replica) changes nothing, and repeating a call after a lost reply changes nothing.
+ * "done" is recorded from anyone: the request was accepted, so the job must not be sent again.
+ * Returns what to do with the BullMQ job: {'complete'}, {'delay', until} (a retry) or {'none'} (not ours).
  */
 const finishJob = `
-local jid, rid, action, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local jid, lockKey, token, action, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local jk = P .. 'j:' .. jid
 local st, store, did, kind = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'delivery_id', 'kind'))
-if not st or st == 'done' then return 0 end
-local owner = redis.call('HGET', P .. 'inflight', jid)
--- Only the holder records a failure (so a repeated call is harmless); "done" wins from anyone.
-if action ~= 'done' and owner ~= rid then return 0 end
-if owner then redis.call('HDEL', P .. 'inflight', jid) end
-unqueue(jid, store)
+if not st or st == 'done' then return {'complete'} end
+if action ~= 'done' and redis.call('GET', lockKey) ~= token then return {'none'} end
 local sk = P .. 'store:' .. store
+local res = {'complete'}
 if action == 'done' then
+  redis.call('ZREM', P .. 'held:' .. store, jid)
   redis.call('HINCRBY', jk, 'attempts', 1)
-  redis.call('HSET', jk, 'response_status', ARGV[6], 'done_at', now)
+  redis.call('HSET', jk, 'response_status', ARGV[7], 'done_at', now)
   redis.call('HDEL', jk, 'error_class', 'error_message', 'error_detail')
   jobStatus(jid, 'done')
   redis.call('HSET', sk, 'last_success_at', now)
   if kind == 'event' then
     redis.call('ZADD', P .. 'ev:' .. store, now, jid)
-    redis.call('ZREMRANGEBYSCORE', P .. 'ev:' .. store, '-inf', ARGV[12])
+    redis.call('ZREMRANGEBYSCORE', P .. 'ev:' .. store, '-inf', ARGV[13])
   end
 else
-  opt(jk, 'response_status', ARGV[6])
-  redis.call('HSET', jk, 'error_class', ARGV[7], 'error_message', ARGV[8])
-  opt(jk, 'error_detail', ARGV[9])
-  if action == 'retry' then
-    redis.call('HINCRBY', jk, 'attempts', ARGV[11])
-    redis.call('HSET', jk, 'next_at', ARGV[10])
-    jobStatus(jid, 'retrying')
-    enqueue(jid, ARGV[10])
-  elseif action == 'dead' then
+  opt(jk, 'response_status', ARGV[7])
+  redis.call('HSET', jk, 'error_class', ARGV[8], 'error_message', ARGV[9])
+  opt(jk, 'error_detail', ARGV[10])
+  if action == 'dead' then
     redis.call('HINCRBY', jk, 'attempts', 1)
     jobStatus(jid, 'dead')
   else
-    jobStatus(jid, 'pending')
-    enqueue(jid, redis.call('HGET', jk, 'next_at'))
+    local at
+    if action == 'retry' then
+      redis.call('HINCRBY', jk, 'attempts', ARGV[12])
+      redis.call('HSET', jk, 'next_at', ARGV[11])
+      jobStatus(jid, 'retrying')
+      at = ARGV[11]
+    else
+      jobStatus(jid, 'pending')
+      at = redis.call('HGET', jk, 'next_at')
+    end
+    -- Waits in BullMQ as a delayed job, or aside while its store is paused.
+    if isPaused(store) then hold(jid, store, at) else res = {'delay', at} end
   end
-  redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[7], 1)
-  redis.call('HSET', sk, 'last_error_at', now, 'last_error_class', ARGV[7], 'last_error_message', ARGV[8], 'last_error_delivery', did)
+  redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[8], 1)
+  redis.call('HSET', sk, 'last_error_at', now, 'last_error_class', ARGV[8], 'last_error_message', ARGV[9], 'last_error_delivery', did)
 end
 refreshDelivery(did)
-return 1
+return res
 `;
 
-/** ARGV: prefix, now. In-flight jobs of replicas whose lease is gone go back to pending. Returns how many. */
+/**
+ * ARGV: prefix. Moves jobs left in the queue layout of earlier versions (due:0, due:1, inflight; stop every
+ * replica of such a version first) into the outbox. Returns {how many, outbox entries}.
+ */
 const recover = `
-local all = redis.call('HGETALL', P .. 'inflight')
 local n = 0
-for i = 1, #all, 2 do
-  local jid, owner = all[i], all[i + 1]
-  if redis.call('EXISTS', P .. 'replica:' .. owner) == 0 then
-    redis.call('HDEL', P .. 'inflight', jid)
-    if redis.call('HGET', P .. 'j:' .. jid, 'status') == 'in_flight' then
-      jobStatus(jid, 'pending')
-      redis.call('HSET', P .. 'j:' .. jid, 'next_at', ARGV[2])
-      enqueue(jid, ARGV[2])
-      n = n + 1
-    end
+for _, pr in ipairs({'0', '1'}) do
+  local dz = P .. 'due:' .. pr
+  for _, jid in ipairs(redis.call('ZRANGE', dz, 0, -1)) do
+    local st = redis.call('HGET', P .. 'j:' .. jid, 'status')
+    if st == 'pending' or st == 'retrying' then queueJob(jid); n = n + 1 end
+  end
+  redis.call('DEL', dz)
+end
+for _, jid in ipairs(redis.call('HKEYS', P .. 'inflight')) do
+  if redis.call('HGET', P .. 'j:' .. jid, 'status') == 'in_flight' then
+    jobStatus(jid, 'pending')
+    queueJob(jid)
+    n = n + 1
   end
 end
-return n
+redis.call('DEL', P .. 'inflight')
+return {n, queued}
 `;
 
 const REFRESH_WAITING = `
@@ -278,36 +295,39 @@ local function refreshWaiting(store)
 end
 `;
 
-/** ARGV: prefix, store, paused (0|1), reason. Pausing moves the store's waiting jobs aside; resuming puts them back. */
+/**
+ * ARGV: prefix, store, paused (0|1), reason. While paused, a job of the store that BullMQ hands out is set
+ * aside (claimJob); resuming re-queues the jobs set aside. Returns {1 (0: no such store), outbox entries}.
+ */
 const setPaused = `
 local store = ARGV[2]
 local sk = P .. 'store:' .. store
-if redis.call('EXISTS', sk) == 0 then return 0 end
+if redis.call('EXISTS', sk) == 0 then return {0, queued} end
 redis.call('HSET', sk, 'paused', ARGV[3])
 opt(sk, 'pause_reason', ARGV[4])
 if ARGV[3] == '1' then
   redis.call('SADD', P .. 'paused', store)
-  for _, s in ipairs({'pending', 'retrying'}) do
-    for _, jid in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. store .. ':' .. s)) do
-      enqueue(jid, redis.call('HGET', P .. 'j:' .. jid, 'next_at'))
-    end
-  end
 else
   redis.call('SREM', P .. 'paused', store)
   for _, jid in ipairs(redis.call('ZRANGE', P .. 'held:' .. store, 0, -1)) do
-    enqueue(jid, redis.call('HGET', P .. 'j:' .. jid, 'next_at'))
+    local st = redis.call('HGET', P .. 'j:' .. jid, 'status')
+    if st == 'pending' or st == 'retrying' then queueJob(jid) end
   end
+  redis.call('DEL', P .. 'held:' .. store)
 end
 refreshWaiting(store)
-return 1
+return {1, queued}
 `;
 
-/** ARGV: prefix, store, delivery id, all (0|1), now. Returns -1 for an unknown delivery, else how many were replayed. */
+/**
+ * ARGV: prefix, store, delivery id, all (0|1), now. Returns {-1 for an unknown delivery, else how many were
+ * replayed, outbox entries}.
+ */
 const replayDelivery = `
 local store, did, now = ARGV[2], ARGV[3], ARGV[5]
 local dk = P .. 'd:' .. did
 local dstore, state, status = unpack(redis.call('HMGET', dk, 'store_id', 'state', 'status'))
-if dstore ~= store then return -1 end
+if dstore ~= store then return {-1, queued} end
 local allowed = {dead = true}
 if ARGV[4] == '1' then allowed = {dead = true, done = true, retrying = true, pending = true} end
 local n = 0
@@ -317,30 +337,33 @@ for i = 1, #jobs, 2 do
   if allowed[st] then
     redis.call('HSET', P .. 'j:' .. jid, 'attempts', '0', 'next_at', now, 'priority', '1')
     jobStatus(jid, 'pending')
-    enqueue(jid, now)
+    queueJob(jid)
     n = n + 1
   end
 end
 if state == 'processed' and n == 0 then
-  if status ~= 'dead' then return 0 end
+  if status ~= 'dead' then return {0, queued} end
   redis.call('HSET', dk, 'state', 'received')
   redis.call('HDEL', dk, 'error_class', 'error_message')
   setDStatus(did, 'pending')
   redis.call('ZADD', P .. 'received', did, did)
-  return 1
+  return {1, queued}
 end
 refreshDelivery(did)
-return n
+return {n, queued}
 `;
 
-/** ARGV: prefix, store, now. Replays every dead job of the store and re-maps deliveries that died in mapping. */
+/**
+ * ARGV: prefix, store, now. Replays every dead job of the store and re-maps deliveries that died in mapping.
+ * Returns {how many, outbox entries}.
+ */
 const replayDead = `
 local store, now = ARGV[2], ARGV[3]
 local n = 0
 for _, jid in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. store .. ':dead')) do
   redis.call('HSET', P .. 'j:' .. jid, 'attempts', '0', 'next_at', now, 'priority', '1')
   jobStatus(jid, 'pending')
-  enqueue(jid, now)
+  queueJob(jid)
   n = n + 1
 end
 for _, did in ipairs(redis.call('ZRANGE', P .. 'log:' .. store .. ':dead', 0, -1)) do
@@ -354,14 +377,14 @@ for _, did in ipairs(redis.call('ZRANGE', P .. 'log:' .. store .. ':dead', 0, -1
   end
 end
 refreshWaiting(store)
-return n
+return {n, queued}
 `;
 
 export const SCRIPTS = {
   wckRecordDelivery: PRELUDE + recordDelivery,
   wckRecordRejection: PRELUDE + recordRejection,
   wckCompleteProcessing: PRELUDE + completeProcessing,
-  wckClaimJobs: PRELUDE + claimJobs,
+  wckClaimJob: PRELUDE + claimJob,
   wckFinishJob: PRELUDE + finishJob,
   wckRecover: PRELUDE + recover,
   wckSetPaused: PRELUDE + REFRESH_WAITING + setPaused,

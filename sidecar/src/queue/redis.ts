@@ -4,16 +4,19 @@
  * replicas; a delivery is acknowledged only after Redis replied to the script that stored it (how much an
  * acknowledged write survives then depends on Redis persistence: AOF with appendfsync everysec or always).
  *
- * Claiming is atomic: a job moves from the due queue to `inflight` (job -> replica) inside one script, so no
- * two replicas send it at once. Each replica holds a lease key it renews; a crashed replica's jobs go back to
- * the queue only after its lease has expired, never while it is alive and still sending.
+ * The job queue is BullMQ (queue/redis-bullmq.ts): scripts that create or re-queue jobs write them to an
+ * outbox in the same atomic step, and this replica adds them to BullMQ right after (recovery adds what a
+ * crashed replica left). BullMQ hands each job to one replica under a lock that replica renews; a crashed
+ * replica's jobs come back through BullMQ's stalled-job check once their locks lapsed, never while it is alive
+ * and still sending. An outcome is recorded under that lock (redis-scripts.ts finishJob), then the BullMQ job
+ * is completed or delayed (a retry).
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StorageError } from '../errors.js';
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
 import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
 import type { SecretBox } from '../stores/secrets.js';
+import { BullTransport, type Claim, type QueueEntry } from './redis-bullmq.js';
 import { SCRIPTS, type ScriptName } from './redis-scripts.js';
 import {
   DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus,
@@ -27,28 +30,34 @@ type Hash = Record<string, string>;
 export interface RedisStorageOptions {
   url: string;
   prefix: string;
-  /** How long a replica's claim on its in-flight jobs outlives the replica (ms). */
+  /** How long a replica's claim on an in-flight job outlives the replica (ms): BullMQ's lock duration. */
   leaseMs: number;
 }
 
 /** Longest walk through the sync log for one page of a text search. */
 const SEARCH_SCAN_LIMIT = 20_000;
+/** Outbox entries handled per BullMQ call. */
+const OUTBOX_CHUNK = 500;
+
+type Unfinished = { args: string[]; claim: Claim | undefined };
 
 export class RedisStorage implements Storage {
   readonly backend = 'redis' as const;
-  readonly replicaId = randomBytes(8).toString('hex');
+  readonly bull: BullTransport;
   private readonly p: string;
-  private heartbeat: NodeJS.Timeout | null = null;
   private lastRecover = 0;
-  private unfinished: string[][] = [];
+  private unfinished: Unfinished[] = [];
+  /** The BullMQ claim behind each job this replica is sending. */
+  private readonly claims = new WeakMap<Job, Claim>();
   private closed = false;
 
   private constructor(readonly redis: Redis, private readonly box: SecretBox, private readonly opts: RedisStorageOptions) {
     this.p = `${opts.prefix}:`;
     for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+    this.bull = new BullTransport(redis, opts);
   }
 
-  /** Connects, checks Redis answers, and starts renewing this replica's lease. */
+  /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
   static async connect(box: SecretBox, opts: RedisStorageOptions): Promise<RedisStorage> {
     const redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
     try {
@@ -59,19 +68,19 @@ export class RedisStorage implements Storage {
       throw new StorageError(`Redis at ${redactUrl(opts.url)} could not be reached.`, err);
     }
     const s = new RedisStorage(redis, box, opts);
-    await s.renewLease();
-    s.heartbeat = setInterval(() => { s.renewLease().catch(() => { /* retried on the next beat */ }); }, Math.max(250, Math.floor(opts.leaseMs / 3)));
-    s.heartbeat.unref();
+    try {
+      await s.bull.start();
+    } catch (err) {
+      await s.bull.close();
+      redis.disconnect();
+      throw new StorageError(`BullMQ could not start on Redis at ${redactUrl(opts.url)}.`, err);
+    }
     return s;
   }
 
   /** The key prefix, for the shared rate limiter. */
   get prefix(): string {
     return this.opts.prefix;
-  }
-
-  private renewLease(): Promise<unknown> {
-    return this.redis.set(`${this.p}replica:${this.replicaId}`, String(Date.now()), 'PX', this.opts.leaseMs);
   }
 
   private run(name: ScriptName, ...args: Arg[]): Promise<unknown> {
@@ -125,7 +134,8 @@ export class RedisStorage implements Storage {
   }
 
   async setPaused(id: string, paused: boolean, reason: string | null): Promise<void> {
-    await this.run('wckSetPaused', id, paused ? '1' : '0', reason ?? '');
+    const [, queued] = await this.run('wckSetPaused', id, paused ? '1' : '0', reason ?? '') as [number, string[]];
+    await this.flushOutbox(queued);
   }
 
   async recordDelivery(d: NewDelivery): Promise<{ id: string; duplicate: boolean }> {
@@ -167,42 +177,91 @@ export class RedisStorage implements Storage {
         orderNumber: s.orderNumber ?? null, email: s.email ?? null,
       };
     }
-    const jobs = await this.run('wckCompleteProcessing', deliveryId, String(Date.now()), JSON.stringify(payload)) as number;
+    const [jobs, queued] = await this.run('wckCompleteProcessing', deliveryId, String(Date.now()), JSON.stringify(payload)) as [number, string[]];
+    await this.flushOutbox(queued);
     return { jobs };
+  }
+
+  /**
+   * Adds outbox entries (`<job id>:<gen>`) to BullMQ, then removes them from the outbox. Entries whose job is
+   * not waiting at that generation any more are only removed. Called right after the script that wrote them;
+   * a failure leaves them for recover(), so it is not an error of the caller.
+   */
+  private async flushOutbox(entries: string[]): Promise<void> {
+    try {
+      await this.addToBull(entries);
+    } catch {
+      // Still in the outbox: recover() adds them.
+    }
+  }
+
+  private async addToBull(entries: string[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += OUTBOX_CHUNK) {
+      const chunk = entries.slice(i, i + OUTBOX_CHUNK);
+      const pipe = this.redis.pipeline();
+      for (const e of chunk) pipe.hmget(`${this.p}j:${e.slice(0, e.indexOf(':'))}`, 'status', 'gen', 'store_id', 'priority', 'next_at');
+      const rows = await execPipe(pipe) as (string | null)[][];
+      const add: QueueEntry[] = [];
+      chunk.forEach((e, k) => {
+        const [status, gen, storeId, priority, nextAt] = rows[k]!;
+        const [jobId, entryGen] = e.split(':') as [string, string];
+        if ((status === 'pending' || status === 'retrying') && gen === entryGen && storeId) {
+          add.push({ jobId, gen: entryGen, storeId, priority: priority ?? '0', dueAt: Number(nextAt ?? 0) });
+        }
+      });
+      await this.bull.add(add, Date.now());
+      await this.redis.srem(`${this.p}outbox`, ...chunk);
+    }
   }
 
   async claimJobs(limit: number, now: number): Promise<Job[]> {
     if (this.unfinished.length) await this.flushUnfinished();
     if (now - this.lastRecover >= Math.max(200, this.opts.leaseMs / 4)) await this.recover();
-    const rows = await this.run('wckClaimJobs', String(limit), String(now), this.replicaId) as string[][];
-    return rows.map((flat) => {
-      const r = toHash(flat);
-      const body = JSON.parse(r.body!) as unknown;
-      const request = (r.kind === 'event'
-        ? { kind: 'event', key: r.key, metric: r.metric, body }
-        : { kind: 'profile', key: r.key, body }) as KlaviyoRequest;
-      return {
-        id: r.id!, deliveryId: r.delivery_id!, storeId: r.store_id!, request, attempts: Number(r.attempts ?? 0),
-        phoneDropped: r.phone_dropped === '1', priority: r.priority === '0' ? 'live' : 'backlog',
-      } satisfies Job;
-    });
+    const out: Job[] = [];
+    // Jobs of a paused store and stale ones are set aside as they come; look at a bounded number per call.
+    for (let looked = 0; out.length < limit && looked < limit + 64; looked++) {
+      let claim: Claim | null = null;
+      try {
+        claim = await this.bull.next();
+        if (!claim) break;
+        const res = await this.run('wckClaimJob', claim.jobId, claim.gen, this.bull.lockKey(claim.job.id!), claim.token) as [string, string[]?];
+        if (res[0] === 'send') {
+          const job = toJob(toHash(res[1]!));
+          this.claims.set(job, claim);
+          out.push(job);
+        } else if (res[0] === 'lost') {
+          this.bull.release(claim);
+        } else {
+          await this.bull.finish(claim, { complete: true }).catch(() => { /* comes back through the stalled check */ });
+        }
+      } catch (err) {
+        // Unclaimed: the lock lapses and BullMQ hands the job out again. Jobs already claimed are sent.
+        if (claim) this.bull.release(claim);
+        if (out.length) return out;
+        throw err instanceof StorageError ? err : new StorageError('Storage is unavailable: BullMQ did not hand out a job.', err);
+      }
+    }
+    return out;
   }
 
   private async finish(job: Job, action: 'done' | 'retry' | 'dead' | 'held', now: number, o: {
     responseStatus?: number | null; failure?: JobFailure; nextAt?: number; attempts?: number;
   }): Promise<void> {
     const f = o.failure;
-    const args = [job.id, this.replicaId, action, String(now), o.responseStatus == null ? '' : String(o.responseStatus),
-      f?.errorClass ?? '', f?.message ?? '', detail(f?.klaviyoErrors) ?? '', String(o.nextAt ?? now), String(o.attempts ?? 0),
-      String(now - 600_000)];
-    // A job must not stay in flight under a live lease because Redis blinked: retry, then keep it for later.
+    const claim = this.claims.get(job);
+    this.claims.delete(job);
+    const args = [job.id, claim ? this.bull.lockKey(claim.job.id!) : '', claim?.token ?? '', action, String(now),
+      o.responseStatus == null ? '' : String(o.responseStatus), f?.errorClass ?? '', f?.message ?? '', detail(f?.klaviyoErrors) ?? '',
+      String(o.nextAt ?? now), String(o.attempts ?? 0), String(now - 600_000)];
+    // A job must not stay in flight under a live lock because Redis blinked: retry, then keep it for later
+    // (its lock is still renewed meanwhile).
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.run('wckFinishJob', ...args);
+        await this.settle(claim, await this.run('wckFinishJob', ...args) as [string, string?]);
         return;
       } catch (err) {
         if (this.closed || attempt >= 5) {
-          this.unfinished.push(args);
+          this.unfinished.push({ args, claim });
           throw new StorageError(`Recording job ${job.id} failed; it is retried on the next claim.`, err);
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -210,12 +269,24 @@ export class RedisStorage implements Storage {
     }
   }
 
+  /** Moves the BullMQ job on once its outcome is recorded. A failed move is not retried: the stalled check brings it back. */
+  private async settle(claim: Claim | undefined, res: [string, string?]): Promise<void> {
+    if (!claim) return;
+    if (res[0] === 'complete') await this.bull.finish(claim, { complete: true }).catch(() => {});
+    else if (res[0] === 'delay') await this.bull.finish(claim, { delayUntil: Number(res[1]) }).catch(() => {});
+    else this.bull.release(claim);
+  }
+
   /** Outcomes that could not be recorded earlier (Redis was unreachable). */
   private async flushUnfinished(): Promise<void> {
     const pending = this.unfinished;
     this.unfinished = [];
-    for (const args of pending) {
-      try { await this.run('wckFinishJob', ...args); } catch { this.unfinished.push(args); }
+    for (const u of pending) {
+      try {
+        await this.settle(u.claim, await this.run('wckFinishJob', ...u.args) as [string, string?]);
+      } catch {
+        this.unfinished.push(u);
+      }
     }
   }
 
@@ -239,21 +310,33 @@ export class RedisStorage implements Storage {
     await this.redis.hset(`${this.p}j:${job.id}`, { body: JSON.stringify(request.body), phone_dropped: '1' });
   }
 
+  /** Jobs in BullMQ waiting to be handed out, due or delayed, plus outbox entries not yet added. */
   async readyJobs(): Promise<number> {
-    const [a, b] = await execPipe(this.redis.pipeline().zcard(`${this.p}due:0`).zcard(`${this.p}due:1`));
-    return Number(a) + Number(b);
+    const [w, outbox] = await Promise.all([this.bull.waiting(), this.redis.scard(`${this.p}outbox`)]);
+    return w.due + w.delayed + outbox;
   }
 
   async nextDueAt(): Promise<number | null> {
-    const [a, b] = await execPipe(this.redis.pipeline()
-      .zrange(`${this.p}due:0`, '0', '0', 'WITHSCORES').zrange(`${this.p}due:1`, '0', '0', 'WITHSCORES')) as string[][];
-    const times = [a?.[1], b?.[1]].filter((t): t is string => t !== undefined).map(Number);
-    return times.length ? Math.min(...times) : null;
+    const [w, outbox] = await Promise.all([this.bull.waiting(), this.redis.scard(`${this.p}outbox`)]);
+    if (w.due > 0 || outbox > 0) return Date.now();
+    return this.bull.nextDelayedAt(this.redis);
   }
 
+  /**
+   * Adds to BullMQ what any replica left in the outbox (one that crashed between its script and BullMQ), and
+   * moves jobs of the queue layout of earlier versions over. A crashed replica's claimed jobs need nothing here:
+   * BullMQ's stalled-job check hands them out again once their locks lapse.
+   */
   async recover(): Promise<void> {
     this.lastRecover = Date.now();
-    await this.run('wckRecover', String(Date.now()));
+    const [, queued] = await this.run('wckRecover') as [number, string[]];
+    await this.addToBull(queued);
+    // Bounded: entries that keep failing are tried again on the next recovery.
+    for (let round = 0; round < 40; round++) {
+      const entries = await this.redis.srandmember(`${this.p}outbox`, OUTBOX_CHUNK);
+      if (entries.length === 0) break;
+      await this.addToBull(entries);
+    }
   }
 
   async listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
@@ -353,12 +436,15 @@ export class RedisStorage implements Storage {
   }
 
   async replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null> {
-    const n = await this.run('wckReplayDelivery', storeId, id, all ? '1' : '0', String(Date.now())) as number;
+    const [n, queued] = await this.run('wckReplayDelivery', storeId, id, all ? '1' : '0', String(Date.now())) as [number, string[]];
+    await this.flushOutbox(queued);
     return n < 0 ? null : n;
   }
 
   async replayByStatus(storeId: string, _status: 'dead'): Promise<number> {
-    return await this.run('wckReplayDead', storeId, String(Date.now())) as number;
+    const [n, queued] = await this.run('wckReplayDead', storeId, String(Date.now())) as [number, string[]];
+    await this.flushOutbox(queued);
+    return n;
   }
 
   async stats(storeId: string, now: number): Promise<StoreStats> {
@@ -408,19 +494,25 @@ export class RedisStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    // Nothing is in flight after a drained shutdown: give up the lease so nothing waits for it.
+    // After a drained shutdown nothing is claimed; a job whose outcome could not be recorded comes back through
+    // the stalled check once its lock lapses.
     try {
-      if (!(await this.holdsJobs())) await this.redis.del(`${this.p}replica:${this.replicaId}`);
+      await this.bull.close();
     } finally {
       await this.redis.quit().catch(() => this.redis.disconnect());
     }
   }
+}
 
-  private async holdsJobs(): Promise<boolean> {
-    const owners = await this.redis.hvals(`${this.p}inflight`);
-    return owners.includes(this.replicaId);
-  }
+function toJob(r: Hash): Job {
+  const body = JSON.parse(r.body!) as unknown;
+  const request = (r.kind === 'event'
+    ? { kind: 'event', key: r.key, metric: r.metric, body }
+    : { kind: 'profile', key: r.key, body }) as KlaviyoRequest;
+  return {
+    id: r.id!, deliveryId: r.delivery_id!, storeId: r.store_id!, request, attempts: Number(r.attempts ?? 0),
+    phoneDropped: r.phone_dropped === '1', priority: r.priority === '0' ? 'live' : 'backlog',
+  };
 }
 
 async function execPipe(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
