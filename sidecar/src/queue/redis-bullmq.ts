@@ -71,11 +71,12 @@ export class BullTransport {
   constructor(redis: Redis, private readonly opts: BullTransportOptions) {
     const prefix = bullPrefix(opts.prefix);
     this.lockBase = `${prefix}:${BULL_QUEUE}:`;
-    // The queue shares the storage's connection (it fails fast while Redis is away); the worker needs its own,
-    // which BullMQ opens with the retry settings it requires.
+    // The queue shares the storage's connection (it fails fast while Redis is away). The worker opens its own
+    // (BullMQ refuses a shared one with bounded retries); without the offline queue a claim while Redis is away
+    // fails at once instead of waiting for Redis, so the pipeline looks again later and shutdown is not held up.
     this.queue = new Queue<BullJobData>(BULL_QUEUE, { connection: redis, prefix, streams: { events: { maxLen: 1000 } } });
     this.worker = new Worker<BullJobData>(BULL_QUEUE, null, {
-      connection: { url: opts.url },
+      connection: { url: opts.url, enableOfflineQueue: false },
       prefix,
       autorun: false,
       lockDuration: opts.leaseMs,
