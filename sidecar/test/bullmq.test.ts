@@ -198,6 +198,28 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     assert.deepEqual(view?.requests.map((r) => [r.status, r.attempts]), [['done', 1], ['done', 1]]);
   });
 
+  it('moves jobs of the queue layout before BullMQ (due sets, in-flight hash) into BullMQ on recovery', async () => {
+    const prefix = newPrefix();
+    const a = await connect(prefix);
+    const q = inspect(prefix);
+    await a.saveStore(store(STORE));
+    (a as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+    const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'legacy', headers: {}, body: '{}' });
+    await a.completeProcessing(d.id, outcome(['legacy-due', 'legacy-inflight']));
+    // Rewrite what the scripts stored as an older version left it: one job due, one claimed by a replica now gone.
+    const [due, inflight] = (await a.getDelivery(STORE, d.id))!.requests.map((r) => r.id) as [string, string];
+    await a.redis.multi().del(`${prefix}:outbox`).hdel(`${prefix}:j:${due}`, 'gen').hdel(`${prefix}:j:${inflight}`, 'gen')
+      .zadd(`${prefix}:due:0`, Date.now(), due).hset(`${prefix}:inflight`, inflight, 'old-replica')
+      .hset(`${prefix}:j:${inflight}`, 'status', 'in_flight').exec();
+    await a.recover();
+    assert.equal((await counts(q)).waiting, 2);
+    assert.equal(await a.redis.exists(`${prefix}:due:0`, `${prefix}:inflight`), 0, 'the old keys are gone');
+    const jobs = await a.claimJobs(5, Date.now());
+    assert.deepEqual(jobs.map((j) => j.id).sort(), [due, inflight].sort());
+    for (const j of jobs) await a.jobDone(j, 202, Date.now());
+    assert.equal((await a.getDelivery(STORE, d.id))?.status, 'succeeded');
+  });
+
   it('delivers an outbox left behind once a sidecar starts', async () => {
     const prefix = newPrefix();
     const dataDir = mkdtempSync(join(tmpdir(), 'wck-bullmq-outbox-'));
