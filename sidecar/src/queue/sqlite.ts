@@ -1,12 +1,18 @@
 /**
- * Embedded storage: one SQLite database under DATA_DIR (WAL, synchronous=FULL: an acknowledged delivery
- * survives a process crash and a power loss). Writes from concurrent requests are grouped into one
- * transaction per event-loop turn (group commit), so durability costs one fsync per batch, not per request.
- * WAL checkpoints run in a worker thread (sqlite-checkpointer.ts), never on the event loop.
+ * Embedded storage: one SQLite database under DATA_DIR in WAL mode. An acknowledged delivery survives a process
+ * crash and a power loss: no write's promise resolves before the WAL holding its commit is fsynced.
+ *
+ * Writes from concurrent requests are grouped into one transaction per event-loop turn (group commit). The commit
+ * itself runs with synchronous=NORMAL (it only hands the WAL frames to the OS), and the fsync that synchronous=FULL
+ * would do inside the commit runs on libuv's thread pool instead (WalSync below). Committed batches wait for the
+ * next fsync together, so the event loop never blocks on the disk and one fsync covers every batch before it: the
+ * same durability as synchronous=FULL, at a fraction of the event-loop time. WAL checkpoints run in a worker
+ * thread (sqlite-checkpointer.ts), never on the event loop.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StorageError } from '../errors.js';
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
 import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
 import type { SecretBox } from '../stores/secrets.js';
@@ -60,18 +66,31 @@ export class SqliteStorage implements Storage {
   private writes: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly stmts;
-  private readonly checkpointer: WalCheckpointer;
+  /** Exposed for tests. */
+  readonly checkpointer: WalCheckpointer;
+  private readonly walSync: WalSync;
 
-  constructor(dataDir: string, private readonly box: SecretBox, opts: { file?: string } = {}) {
+  constructor(
+    dataDir: string,
+    private readonly box: SecretBox,
+    opts: {
+      file?: string;
+      /** Tests: stands in for fs.fsync of the WAL. */
+      fsync?: (fd: number, cb: (err: Error | null) => void) => void;
+      /** Tests: the WAL size above which the checkpointer truncates it when idle. */
+      walTruncateAboveBytes?: number;
+    } = {},
+  ) {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, opts.file ?? 'sidecar.db');
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // NORMAL: the commit does not fsync; WalSync does, off the event loop, before any write is answered.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_size_limit = 67108864'); // the WAL file shrinks back after a checkpoint
     this.db.exec(SCHEMA);
-    this.checkpointer = new WalCheckpointer(this.db, path);
+    this.checkpointer = new WalCheckpointer(this.db, path, { truncateAboveBytes: opts.walTruncateAboveBytes });
+    this.walSync = new WalSync(`${path}-wal`, opts.fsync);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       insertDelivery: p(`INSERT INTO deliveries (store_id, received_at, topic, content_hash, headers, body, state, status)
@@ -126,20 +145,24 @@ export class SqliteStorage implements Storage {
     if (batch.length === 0) return;
     let results: unknown[];
     try {
-      // Optimistic: the whole batch in one transaction, one fsync.
+      // Optimistic: the whole batch in one transaction.
       results = this.db.transaction(() => batch.map((w) => w.run()))();
     } catch {
       // Something in the batch failed: run each write in its own transaction so only that one fails.
       for (const w of batch) {
+        let result: unknown;
         try {
-          w.resolve(this.db.transaction(w.run)());
+          result = this.db.transaction(w.run)();
         } catch (err) {
           w.reject(err);
+          continue;
         }
+        this.walSync.after(() => w.resolve(result), w.reject);
       }
       return;
     }
-    batch.forEach((w, i) => w.resolve(results[i]));
+    // Committed, but only in the OS's cache: answer once the WAL is on disk.
+    this.walSync.after(() => batch.forEach((w, i) => w.resolve(results[i])), (err) => batch.forEach((w) => w.reject(err)));
   }
 
   async getStore(id: string): Promise<StoreRecord | null> {
@@ -465,8 +488,82 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.writes.length) this.flush();
+    await this.walSync.drain();
     await this.checkpointer.close();
     this.db.close();
+  }
+}
+
+/**
+ * Group fsync of the WAL file on libuv's thread pool. Callbacks registered after a commit run once an fsync that
+ * started after that commit has finished; commits made while an fsync runs share the next one.
+ */
+export class WalSync {
+  private waiting: { ok: () => void; fail: (err: unknown) => void }[] = [];
+  private running = false;
+  private idle: (() => void)[] = [];
+  private fd: number | null = null;
+  /** How many fsyncs ran: for tests. */
+  syncs = 0;
+
+  constructor(private readonly walPath: string, private readonly fsyncFn: (fd: number, cb: (err: Error | null) => void) => void = fsync) {
+    // The WAL file exists once the database is in WAL mode; make its directory entry durable once.
+    try {
+      const dir = openSync(dirname(walPath), 'r');
+      try { fsyncSync(dir); } finally { closeSync(dir); }
+    } catch { /* some file systems cannot fsync a directory; the file's own fsyncs still apply */ }
+  }
+
+  after(ok: () => void, fail: (err: unknown) => void): void {
+    this.waiting.push({ ok, fail });
+    this.next();
+  }
+
+  private next(): void {
+    if (this.running) return;
+    if (this.waiting.length === 0) {
+      for (const r of this.idle.splice(0)) r();
+      return;
+    }
+    this.running = true;
+    const group = this.waiting;
+    this.waiting = [];
+    const done = (err: Error | null) => {
+      this.running = false;
+      this.syncs++;
+      if (err) {
+        const e = new StorageError('Writing to the database file failed (fsync of the WAL); the delivery was not acknowledged.', err);
+        for (const g of group) g.fail(e);
+      } else {
+        for (const g of group) g.ok();
+      }
+      this.next();
+    };
+    let fd: number;
+    try {
+      // The WAL is truncated, never replaced, while the database is open: one descriptor serves. After a failure
+      // it is opened afresh.
+      fd = this.fd ??= openSync(this.walPath, 'r');
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    this.fsyncFn(fd, (err) => {
+      if (err) this.closeFd();
+      done(err);
+    });
+  }
+
+  private closeFd(): void {
+    if (this.fd === null) return;
+    try { closeSync(this.fd); } catch { /* already closed */ }
+    this.fd = null;
+  }
+
+  /** Resolves when nothing waits for an fsync, and lets go of the file. */
+  async drain(): Promise<void> {
+    if (this.running || this.waiting.length > 0) await new Promise<void>((r) => this.idle.push(r));
+    this.closeFd();
   }
 }
 
