@@ -26,3 +26,31 @@ describe('SQLite WAL checkpoints', { skip: process.env.WCK_TEST_BACKEND === 'red
     await reopened.close();
   });
 });
+
+describe('SQLite WAL size', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
+  it('is given back by the worker once writes stop, never inside a commit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wck-walsize-'));
+    const storage = new SqliteStorage(dir, SecretBox.fromDataDir(dir), { walTruncateAboveBytes: 256 * 1024 });
+    const wal = join(dir, 'sidecar.db-wal');
+    const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
+    // Keep writing for a while: the WAL grows past the limit and nothing truncates it while commits go on.
+    const until = Date.now() + 1500;
+    let i = 0;
+    let largest = 0;
+    while (Date.now() < until) {
+      await Promise.all(Array.from({ length: 20 }, () => storage.recordDelivery({ storeId: 'w', topic: 'order.created', contentHash: `h${i++}`, headers: {}, body })));
+      largest = Math.max(largest, statSync(wal).size);
+    }
+    assert.ok(largest > 256 * 1024, `the WAL grew to ${largest} bytes`);
+    assert.equal(storage.checkpointer.truncations, 0, 'not truncated while writes went on');
+    // Idle: the worker checkpoints everything and truncates the file.
+    const deadline = Date.now() + 6000;
+    while ((statSync(wal).size > 256 * 1024 || storage.checkpointer.truncations === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(statSync(wal).size <= 256 * 1024, `the WAL is back to ${statSync(wal).size} bytes`);
+    assert.ok(storage.checkpointer.truncations >= 1);
+    await storage.close();
+    const reopened = new SqliteStorage(dir, SecretBox.fromDataDir(dir));
+    assert.equal((await reopened.takeReceived(100_000)).length, i, 'every delivery survived the truncation');
+    await reopened.close();
+  });
+});

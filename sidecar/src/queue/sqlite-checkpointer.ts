@@ -4,6 +4,12 @@
  * worst acknowledgement latencies. Here a worker thread with its own connection runs PASSIVE checkpoints on a
  * timer; in WAL mode they never block the main connection's writes. If the worker fails, automatic
  * checkpoints come back on, so the WAL never grows without bound.
+ *
+ * The WAL is also shrunk here, not by the main connection. Under a burst the passive checkpoints cannot catch up and
+ * the WAL grows (hundreds of MB in a benchmark's closed loop); a connection with a journal_size_limit truncates it
+ * inside the commit that restarts the WAL, and freeing that much file took 60-100 ms of the event loop, the worst
+ * acknowledgements measured. The main connection keeps its WAL's size (it is reused from the start); this worker
+ * truncates it once the database has been idle for a while and everything is checkpointed.
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -13,9 +19,25 @@ import { Worker } from 'node:worker_threads';
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const { statSync } = require('node:fs');
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-const timer = setInterval(() => { db.pragma('wal_checkpoint(PASSIVE)'); }, workerData.intervalMs);
+let lastLog = -1;
+let idleTicks = 0;
+const timer = setInterval(() => {
+  const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+  // Same frame count as last time: nothing was committed in between.
+  idleTicks = r.log === lastLog ? idleTicks + 1 : 0;
+  lastLog = r.log;
+  if (idleTicks < workerData.idleTicks || r.busy !== 0 || r.log !== r.checkpointed) return;
+  let size = 0;
+  try { size = statSync(workerData.file + '-wal').size; } catch { return; }
+  if (size <= workerData.truncateAboveBytes) return;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  lastLog = -1;
+  idleTicks = 0;
+  parentPort.postMessage('truncated');
+}, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
   db.close();
@@ -27,10 +49,24 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private closed = false;
 
-  constructor(private readonly db: Database.Database, file: string, intervalMs = 250) {
+  /** How many times the worker truncated the WAL: for tests. */
+  truncations = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    file: string,
+    opts: { intervalMs?: number; /** Truncate a WAL larger than this after ~1 s without commits. */ truncateAboveBytes?: number } = {},
+  ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const intervalMs = opts.intervalMs ?? 250;
     db.pragma('wal_autocheckpoint = 0');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
+    // Never truncate the WAL inside a commit on the event loop; the worker does it when idle.
+    db.pragma('journal_size_limit = -1');
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { driver, file, intervalMs, idleTicks: Math.max(2, Math.ceil(1000 / intervalMs)), truncateAboveBytes: opts.truncateAboveBytes ?? 64 * 1024 * 1024 },
+    });
+    this.worker.on('message', (m) => { if (m === 'truncated') this.truncations++; });
     this.worker.unref();
     const fallBack = () => {
       if (!this.closed && db.open) db.pragma('wal_autocheckpoint = 1000');
@@ -45,7 +81,7 @@ export class WalCheckpointer {
     this.closed = true;
     const done = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);
-      this.worker.once('message', () => { clearTimeout(t); resolve(); });
+      this.worker.on('message', (m) => { if (m === 'closed') { clearTimeout(t); resolve(); } });
       this.worker.once('exit', () => { clearTimeout(t); resolve(); });
     });
     this.worker.postMessage('close');
