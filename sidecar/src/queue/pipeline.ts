@@ -17,6 +17,8 @@ import type { Job, JobFailure, Storage } from './types.js';
  * holds the loop long enough to delay the acknowledgement of a delivery arriving meanwhile.
  */
 const MAP_BATCH = 16;
+/** How long mapping waits before it counts the jobs waiting to be sent again, once there are maxReadyJobs. */
+const SATURATED_RECHECK_MS = 250;
 
 export interface PipelineOptions {
   concurrency: number;
@@ -39,6 +41,8 @@ export class Pipeline {
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private started = false;
+  /** Until when mapping is known to be held back by maxReadyJobs (ms epoch): kicks before then change nothing. */
+  private saturatedUntil = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -57,6 +61,13 @@ export class Pipeline {
   /** New work may be there: process received deliveries, then send. */
   kick(): void {
     if (!this.started || this.stopping) return;
+    // Under a burst every accepted delivery kicks. While mapping is held back, counting the ready jobs again for
+    // each of them cost ingress a tenth of its time; a look at the end of the hold is enough.
+    const held = this.saturatedUntil - Date.now();
+    if (held > 0) {
+      if (!this.timer) this.schedule(held);
+      return;
+    }
     void this.process();
   }
 
@@ -76,7 +87,8 @@ export class Pipeline {
         for (;;) {
           if (this.stopping) break;
           if ((await this.storage.readyJobs()) >= (this.opts.maxReadyJobs ?? 2000)) {
-            this.schedule(250);
+            this.saturatedUntil = Date.now() + SATURATED_RECHECK_MS;
+            this.schedule(SATURATED_RECHECK_MS);
             break;
           }
           const batch = await this.storage.takeReceived(MAP_BATCH);
@@ -134,8 +146,14 @@ export class Pipeline {
         }
         if (jobs.length === 0) {
           if (this.inflight.size === 0) {
-            const next = await this.storage.nextDueAt();
             const poll = this.opts.pollMs ?? 1000;
+            let next: number | null;
+            try {
+              next = await this.storage.nextDueAt();
+            } catch (err) {
+              this.log.error({ err }, 'reading when the next job is due failed; will look again');
+              next = null;
+            }
             this.schedule(next == null ? poll : Math.min(poll, Math.max(5, next - Date.now())));
           }
           return;
