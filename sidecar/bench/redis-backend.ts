@@ -21,7 +21,7 @@ export interface Backend {
 }
 
 export function sqliteBackend(): Backend {
-  return { id: 'sqlite', name: 'SQLite (WAL, synchronous=FULL)', available: true, env: {} };
+  return { id: 'sqlite', name: 'SQLite (WAL, fsynced before the answer)', available: true, env: {} };
 }
 
 export async function redisBackend(): Promise<Backend> {
