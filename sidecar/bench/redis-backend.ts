@@ -59,3 +59,36 @@ export async function redisBackend(): Promise<Backend> {
     },
   };
 }
+
+/** Makes a fresh backend for one measurement (on Redis: its own key prefix, whose keys cleanup deletes). */
+export type BackendFactory = () => Backend | Promise<Backend>;
+
+/** One benchmark's result on one backend, or why it has none there. */
+export type OnBackend<T> =
+  | { id: string; name: string; measured: true; result: T }
+  | { id: string; name: string; measured: false; reason: string };
+
+/**
+ * Measures on one fresh backend from `factory` and cleans it up afterwards (after `measure` has stopped its
+ * sidecars). A backend that is not available, or whose run fails, is returned with the reason instead of failing
+ * the whole benchmark run. `variant` (e.g. "2 replicas") is added to the row's name and id.
+ */
+export async function onBackend<T>(label: string, factory: BackendFactory, measure: (backend: Backend) => Promise<T>, variant?: string): Promise<OnBackend<T>> {
+  const backend = await factory();
+  const id = variant ? `${backend.id}-${variant.replace(/[^A-Za-z0-9]+/g, '-')}` : backend.id;
+  const name = variant ? `${backend.name}, ${variant}` : backend.name;
+  try {
+    if (!backend.available) {
+      process.stdout.write(`${label}: ${name} not available: ${backend.reason ?? 'not available'}\n`);
+      return { id, name, measured: false, reason: backend.reason ?? 'not available' };
+    }
+    process.stdout.write(`${label}: on ${name}\n`);
+    return { id, name, measured: true, result: await measure(backend) };
+  } catch (err) {
+    const reason = `the run failed: ${(err as Error).message}`;
+    process.stdout.write(`${label}: ${name}: ${reason}\n`);
+    return { id, name, measured: false, reason };
+  } finally {
+    await backend.cleanup?.();
+  }
+}
