@@ -1,15 +1,20 @@
 /**
  * Drain rate: a backlog of order deliveries for one Klaviyo account, sent against the double with Klaviyo's real
  * limits on (POST /api/events: 350/s burst, 3500/min steady, fixed windows). Reports events accepted per minute
- * against the 3500 allowed, and the share of requests Klaviyo would have throttled.
+ * against the 3500 allowed, and the share of requests Klaviyo would have throttled. Runs on each backend in turn;
+ * on a backend that replicas can share (Redis) also with several sidecars sending for the same account, whose
+ * shared limiter must keep them together under the account's limit.
  */
 import type { KlaviyoDouble } from '@wck/klaviyo-double';
-import { createStores, EVENTS_PER_ORDER, f, knob, load, sleep, startSidecar } from './common.js';
+import { createStores, EVENTS_PER_ORDER, f, knob, load, sleep, startSidecar, type SidecarProc } from './common.js';
+import { onBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
 
 export const EVENTS_ALLOWED_PER_MINUTE = 3500;
 export const EVENTS_ALLOWED_PER_SECOND = 350;
 
 export interface DrainResult {
+  /** Sidecar processes sending for the account (all on one backend, sharing its queue and rate limiter). */
+  replicas: number;
   seconds: number;
   warmupSeconds: number;
   backlogOrders: number;
@@ -28,27 +33,51 @@ export interface DrainResult {
   fullMinuteWindows: { start: string; accepted: number }[];
 }
 
-export async function runDrain(double: KlaviyoDouble, env: Record<string, string> = {}): Promise<DrainResult> {
-  const seconds = knob('BENCH_DRAIN_SECONDS', 75);
+/** One drain measurement: a backend, and how many sidecars share it (more than one only where replicas can). */
+export interface DrainRun { backend: BackendFactory; replicas: number }
+
+/** Measures each run in turn (never two at once), each on a fresh backend. */
+export async function runDrain(double: KlaviyoDouble, runs: DrainRun[]): Promise<OnBackend<DrainResult>[]> {
+  const out: OnBackend<DrainResult>[] = [];
+  for (const run of runs) {
+    out.push(await onBackend('drain', run.backend, (b) => drainOn(double, b, run.replicas), run.replicas > 1 ? `${run.replicas} replicas` : undefined));
+  }
+  return out;
+}
+
+async function drainOn(double: KlaviyoDouble, backend: Backend, replicas: number): Promise<DrainResult> {
+  const seconds = knob('BENCH_DRAIN_SECONDS', 70);
   const warmupSeconds = Math.min(10, seconds / 5);
   const idleSeconds = 3;
   // Enough to keep the sender busy for the whole measurement, with a quarter to spare.
   const backlogOrders = Math.ceil((EVENTS_ALLOWED_PER_MINUTE * (seconds / 60) * 1.25 + EVENTS_ALLOWED_PER_SECOND) / EVENTS_PER_ORDER);
   double.reset();
   double.setRateLimits({ enabled: true, scale: 1 });
-  const sidecar = await startSidecar(double.url, env);
+  const sidecars: SidecarProc[] = [];
   try {
-    const [store] = await createStores(sidecar.url, 1, 'drain');
-    // A running sidecar, not a fresh one: one order goes through, then the account is idle for a while (its
-    // limiter's buckets fill up again) before the backlog lands.
-    await load({ origin: sidecar.url, stores: [store!], firstOrderId: 4_999_999, connections: 1, seconds: 60, total: 1 });
-    for (let i = 0; i < 100 && double.events.length < EVENTS_PER_ORDER; i++) await sleep(50);
+    for (let i = 0; i < replicas; i++) {
+      // Replicas share DATA_DIR: the key that seals store secrets must be the same on each of them.
+      sidecars.push(await startSidecar(double.url, i === 0 ? backend.env : { ...backend.env, DATA_DIR: sidecars[0]!.dataDir }, backend.entry));
+    }
+    const [store] = await createStores(sidecars[0]!.url, 1, `drain-${backend.id}-${replicas}`);
+    // A running sidecar, not a fresh one: one order goes through each replica, then the account is idle for a while
+    // (its limiter's buckets fill up again) before the backlog lands.
+    for (const [i, s] of sidecars.entries()) {
+      await load({ origin: s.url, stores: [store!], firstOrderId: 4_999_000 + i, connections: 1, seconds: 60, total: 1 });
+    }
+    for (let i = 0; i < 100 && double.events.length < EVENTS_PER_ORDER * replicas; i++) await sleep(50);
     await sleep(idleSeconds * 1000);
     double.reset();
     const t0 = Date.now();
-    process.stdout.write(`drain: queueing ${backlogOrders} orders (${backlogOrders * EVENTS_PER_ORDER} events)\n`);
-    const queued = await load({ origin: sidecar.url, stores: [store!], firstOrderId: 5_000_000, connections: 16, seconds: 600, total: backlogOrders });
-    if (queued.errors) throw new Error(`drain: ${queued.errors} deliveries of the backlog were refused`);
+    process.stdout.write(`drain: queueing ${backlogOrders} orders (${backlogOrders * EVENTS_PER_ORDER} events)${replicas > 1 ? `, split over ${replicas} replicas` : ''}\n`);
+    // The backlog is split evenly over the replicas, each taking its share at the same time.
+    const share = Math.ceil(backlogOrders / replicas);
+    const queued = await Promise.all(sidecars.map((s, i) => load({
+      origin: s.url, stores: [store!], firstOrderId: 5_000_000 + i * 1_000_000, connections: Math.max(1, Math.floor(16 / replicas)), seconds: 600,
+      total: Math.min(share, backlogOrders - i * share),
+    })));
+    const refused = queued.reduce((n, q) => n + q.errors, 0);
+    if (refused) throw new Error(`${refused} deliveries of the backlog were refused`);
     const queueSeconds = (Date.now() - t0) / 1000;
     process.stdout.write(`drain: backlog queued in ${f(queueSeconds)} s; draining for ${seconds} s\n`);
     await sleep(t0 + seconds * 1000 - Date.now());
@@ -72,7 +101,7 @@ export async function runDrain(double: KlaviyoDouble, env: Record<string, string
       .filter(([m]) => m * 60_000 >= t0 && (m + 1) * 60_000 <= end)
       .map(([m, n]) => ({ start: new Date(m * 60_000).toISOString().slice(11, 19), accepted: n }));
     const result: DrainResult = {
-      seconds, warmupSeconds, backlogOrders, backlogEvents: backlogOrders * EVENTS_PER_ORDER, queueSeconds,
+      replicas, seconds, warmupSeconds, backlogOrders, backlogEvents: backlogOrders * EVENTS_PER_ORDER, queueSeconds,
       accepted: ok.length, acceptedSteady, throttled, requests: inWindow.length,
       otherFailures: inWindow.length - ok.length - throttled,
       perMinute: ok.length / (seconds / 60),
@@ -84,7 +113,8 @@ export async function runDrain(double: KlaviyoDouble, env: Record<string, string
     process.stdout.write(`drain: ${f(result.perMinute, 0)} events/min (${f(result.perMinuteSteady, 0)} after ${warmupSeconds} s), ${throttled} throttled of ${inWindow.length}\n`);
     return result;
   } finally {
-    await sidecar.stop();
+    // The first replica's stop deletes the shared data directory: stop it last.
+    for (const s of sidecars.reverse()) await s.stop();
     double.reset();
   }
 }

@@ -2,10 +2,12 @@
  * End-to-end latency: from the moment the sidecar acknowledges a delivery to the moment its Klaviyo requests
  * arrive at the double, at a paced 50 deliveries/s (open loop). Ten stores with ten Klaviyo accounts share the
  * load: one account may take 3500 events/min, and 50 orders/s of 4 events each is 12000/min, which no single
- * account could take; spread over ten it is 20 events/s per account, under every limit.
+ * account could take; spread over ten it is 20 events/s per account, under every limit. Runs on each backend in
+ * turn.
  */
 import type { KlaviyoDouble } from '@wck/klaviyo-double';
 import { createStores, f, knob, load, percentile, sleep, startSidecar } from './common.js';
+import { onBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
 
 export interface LatencyResult {
   seconds: number;
@@ -26,15 +28,22 @@ export interface LatencyResult {
   maxLagMs: number;
 }
 
-export async function runLatency(double: KlaviyoDouble, env: Record<string, string> = {}): Promise<LatencyResult> {
+/** Measures on each backend in turn (never two at once), each fresh. */
+export async function runLatency(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<LatencyResult>[]> {
+  const out: OnBackend<LatencyResult>[] = [];
+  for (const b of backends) out.push(await onBackend('latency', b, (backend) => latencyOn(double, backend)));
+  return out;
+}
+
+async function latencyOn(double: KlaviyoDouble, backend: Backend): Promise<LatencyResult> {
   const seconds = knob('BENCH_LATENCY_SECONDS', 20);
   const perSecond = 50;
   const storeCount = 10;
   double.reset();
   double.setRateLimits({ enabled: true, scale: 1 });
-  const sidecar = await startSidecar(double.url, env);
+  const sidecar = await startSidecar(double.url, backend.env, backend.entry);
   try {
-    const stores = await createStores(sidecar.url, storeCount, 'e2e');
+    const stores = await createStores(sidecar.url, storeCount, `e2e-${backend.id}`);
     process.stdout.write(`latency: ${perSecond} deliveries/s for ${seconds} s over ${storeCount} stores\n`);
     const firstOrderId = 7_000_000;
     const t0 = Date.now();

@@ -1,10 +1,12 @@
 /**
  * Memory: the sidecar's resident set (VmRSS, sampled every second) while it takes 500 deliveries/s for 60 s,
  * open loop, ten stores. Klaviyo's limits let it send far less than that (4 events per order), so the backlog
- * grows all along: the point is that it grows on disk, not in memory.
+ * grows all along: the point is that it grows in storage (SQLite's file, or Redis), not in the sidecar's memory.
+ * Runs on each backend in turn.
  */
 import type { KlaviyoDouble } from '@wck/klaviyo-double';
 import { createStores, f, knob, load, sampleRss, startSidecar } from './common.js';
+import { onBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
 
 export interface RssResult {
   seconds: number;
@@ -23,14 +25,21 @@ export interface RssResult {
   maxLagMs: number;
 }
 
-export async function runRss(double: KlaviyoDouble, env: Record<string, string> = {}): Promise<RssResult> {
+/** Measures on each backend in turn (never two at once), each fresh. */
+export async function runRss(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<RssResult>[]> {
+  const out: OnBackend<RssResult>[] = [];
+  for (const b of backends) out.push(await onBackend('rss', b, (backend) => rssOn(double, backend)));
+  return out;
+}
+
+async function rssOn(double: KlaviyoDouble, backend: Backend): Promise<RssResult> {
   const seconds = knob('BENCH_RSS_SECONDS', 60);
   const perSecond = 500;
   double.reset();
   double.setRateLimits({ enabled: true, scale: 1 });
-  const sidecar = await startSidecar(double.url, env);
+  const sidecar = await startSidecar(double.url, backend.env, backend.entry);
   try {
-    const stores = await createStores(sidecar.url, 10, 'rss');
+    const stores = await createStores(sidecar.url, 10, `rss-${backend.id}`);
     const rss = sampleRss(sidecar.pid);
     process.stdout.write(`rss: ${perSecond} deliveries/s for ${seconds} s\n`);
     const r = await load({ origin: sidecar.url, stores, firstOrderId: 9_000_000, perSecond, seconds, connections: 64 });

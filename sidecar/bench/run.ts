@@ -13,7 +13,7 @@ import { f, REPO, textKnob } from './common.js';
 import { EVENTS_ALLOWED_PER_MINUTE, EVENTS_ALLOWED_PER_SECOND, runDrain, type DrainResult } from './drain.js';
 import { runIngress, type IngressResult } from './ingress.js';
 import { runLatency, type LatencyResult } from './latency.js';
-import { redisBackend, sqliteBackend } from './redis-backend.js';
+import { redisBackend, sqliteBackend, type BackendFactory, type OnBackend } from './redis-backend.js';
 import { runRss, type RssResult } from './rss.js';
 
 const ALL = ['ingress', 'drain', 'latency', 'rss'] as const;
@@ -29,9 +29,11 @@ if (build.status !== 0) throw new Error('the sidecar build failed');
 
 const double = await startKlaviyoDouble({ realLimits: true });
 let ingress: IngressResult | undefined;
-let drain: DrainResult | undefined;
-let latency: LatencyResult | undefined;
-let rss: RssResult | undefined;
+let drain: OnBackend<DrainResult>[] | undefined;
+let latency: OnBackend<LatencyResult>[] | undefined;
+let rss: OnBackend<RssResult>[] | undefined;
+/** Drain, latency and RSS run on each backend in turn, each time on a fresh one (on Redis: its own key prefix). */
+const backends: BackendFactory[] = [sqliteBackend, redisBackend];
 /** The machine's 1-minute load average before and after each benchmark: how busy the 2 cores were. */
 const loads: Record<string, string> = {};
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -42,9 +44,11 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 try {
   if (only.includes('ingress')) ingress = await phase('ingress', async () => runIngress(double.url, [sqliteBackend(), await redisBackend()]));
-  if (only.includes('drain')) drain = await phase('drain', () => runDrain(double));
-  if (only.includes('latency')) latency = await phase('latency', () => runLatency(double));
-  if (only.includes('rss')) rss = await phase('rss', () => runRss(double));
+  if (only.includes('drain')) {
+    drain = await phase('drain', () => runDrain(double, [{ backend: sqliteBackend, replicas: 1 }, { backend: redisBackend, replicas: 1 }, { backend: redisBackend, replicas: 2 }]));
+  }
+  if (only.includes('latency')) latency = await phase('latency', () => runLatency(double, backends));
+  if (only.includes('rss')) rss = await phase('rss', () => runRss(double, backends));
 } finally {
   await double.close();
 }
@@ -88,78 +92,121 @@ ${ingress.unavailable.map((u) => `\n${u.name}: not available — ${u.reason}.`).
 `);
 }
 
+/** The runs that were measured, with their results. */
+const measuredOf = <T>(runs: OnBackend<T>[]) => runs.flatMap((r) => (r.measured ? [{ name: r.name, id: r.id, ...r.result }] : []));
+/** A table with one column per run (backend), side by side; a run without a result says why below the table. */
+function sideBySide<T>(runs: OnBackend<T>[], rows: [string, (r: T) => string][]): string {
+  const lines = [
+    `| measured | ${runs.map((r) => r.name).join(' | ')} |`,
+    `| --- | ${runs.map(() => '---:').join(' | ')} |`,
+    ...rows.map(([label, cell], i) => `| ${label} | ${runs.map((r) => (r.measured ? cell(r.result) : i === 0 ? 'not available' : '—')).join(' | ')} |`),
+  ];
+  const reasons = runs.flatMap((r) => (r.measured ? [] : [`${r.name}: not available — ${r.reason}.`]));
+  return `${lines.join('\n')}\n${reasons.length ? `\n${reasons.join('\n\n')}\n` : ''}`;
+}
+/** A summary row for each run: the measured value and its verdict, or "not available" and why. */
+function summaryRows<T>(what: (name: string) => string, runs: OnBackend<T>[], target: string, cell: (r: T) => { value: string; ok?: boolean }): void {
+  for (const r of runs) {
+    if (!r.measured) {
+      summary.push(`| ${what(r.name)} | not available: ${r.reason} | ${target} | not measured |`);
+      continue;
+    }
+    const c = cell(r.result);
+    summary.push(`| ${what(r.name)} | ${c.value} | ${target} | ${c.ok === undefined ? '—' : met(c.ok)} |`);
+  }
+}
+
 if (drain) {
-  const perMinPct = (drain.perMinuteSteady / EVENTS_ALLOWED_PER_MINUTE) * 100;
-  const throttledPct = drain.requests ? (drain.throttled / drain.requests) * 100 : NaN;
-  summary.push(`| drain, events/min from ${drain.warmupSeconds} s to ${drain.warmupSeconds + drain.steadySeconds} s (one account) | ${f(drain.perMinuteSteady, 0)} of ${EVENTS_ALLOWED_PER_MINUTE} (${f(perMinPct)}%) | ≥ 90% | ${met(perMinPct >= 90)} |`);
-  summary.push(`| drain, requests throttled (429) | ${drain.throttled} of ${drain.requests} (${f(throttledPct, 2)}%) | < 1% | ${met(throttledPct < 1)} |`);
+  const m = measuredOf(drain)[0];
+  const perMinPct = (d: DrainResult) => (d.perMinuteSteady / EVENTS_ALLOWED_PER_MINUTE) * 100;
+  const throttledPct = (d: DrainResult) => (d.requests ? (d.throttled / d.requests) * 100 : NaN);
+  const window = m ? `from ${m.warmupSeconds} s to ${m.warmupSeconds + m.steadySeconds} s` : 'steady';
+  summaryRows((n) => `drain, events/min ${window}, one account, ${n}`, drain, '≥ 90%', (d) => ({ value: `${f(d.perMinuteSteady, 0)} of ${EVENTS_ALLOWED_PER_MINUTE} (${f(perMinPct(d))}%)`, ok: perMinPct(d) >= 90 }));
+  summaryRows((n) => `drain, requests throttled (429), one account, ${n}`, drain, '< 1%', (d) => ({ value: `${d.throttled} of ${d.requests} (${f(throttledPct(d), 2)}%)`, ok: throttledPct(d) < 1 }));
+  const multi = measuredOf(drain).find((d) => d.replicas > 1);
   sections.push(`## 2. Drain rate under Klaviyo's real rate limits
 
 Method: the double runs with \`realLimits: true\`: per API key and operation, fixed 1-second and 1-minute windows
 with the tiers of the spec's \`x-klaviyo-ratelimit\` (\`POST /api/events\` is XL: ${EVENTS_ALLOWED_PER_SECOND}/s burst,
 ${EVENTS_ALLOWED_PER_MINUTE}/min steady), 429 with \`Retry-After\` when over, \`RateLimit-*\` headers otherwise. The
-sidecar runs with its defaults (nothing scaled down). One store, one Klaviyo account. First one order goes through
-and the account then idles ${drain.idleSeconds} s (a running sidecar, not a fresh one). Then ${drain.backlogOrders} order deliveries
-(${drain.backlogEvents} events, more than the measurement can send) are queued as fast as the sidecar takes them
-(${f(drain.queueSeconds)} s), and the double's record is read for the ${drain.seconds} s from the first of them. The
-steady rate is the count in the ${drain.steadySeconds} s after a ${drain.warmupSeconds}-s warm-up, scaled to a minute.
+sidecar runs with its defaults (nothing scaled down). One store, one Klaviyo account. Measured on each backend in
+turn, never two at once: SQLite (the in-process rate limiter), Redis (the BullMQ job queue and the rate limiter
+shared in Redis, one sidecar), and Redis with two sidecar replicas on the same Redis key prefix and data directory,
+sending for the same store and account: both take jobs from one queue and spend from one shared limiter, which must
+keep the pair under the account's limit. Each Redis run has its own key prefix, deleted afterwards. First one order
+goes through each sidecar and the account then idles ${m?.idleSeconds ?? '?'} s (a running sidecar, not a fresh one). Then
+${m ? `${m.backlogOrders} order deliveries (${m.backlogEvents} events, more than the measurement can send)` : 'a backlog larger than the measurement can send'}
+are queued as fast as the sidecar takes them (with two replicas, half through each, at the same time), and the
+double's record is read for the ${m?.seconds ?? '?'} s from the first of them. The steady rate is the count ${window}
+(after the warm-up), scaled to a minute.${m && m.steadySeconds < 60 ? ` **This run is shorter than a warm-up plus a minute: its rate is
+scaled up from ${f(m.steadySeconds, 0)} s and cannot show whether a whole minute stays under the per-minute limit (the
+limiter's initial allowance alone lifts a short run's rate), so it is a smoke test, not a measurement;
+BENCH_DRAIN_SECONDS of 70 or more measures a full minute after the warm-up.**` : ''}
 During this benchmark: ${loads.drain}.
 
-| measured | value |
-| --- | ---: |
-| events accepted in ${drain.seconds} s | ${drain.accepted} |
-| events/min over the whole ${drain.seconds} s | ${f(drain.perMinute, 0)} (${f((drain.perMinute / EVENTS_ALLOWED_PER_MINUTE) * 100)}% of ${EVENTS_ALLOWED_PER_MINUTE}) |
-| events/min from ${drain.warmupSeconds} s to ${drain.warmupSeconds + drain.steadySeconds} s | ${f(drain.perMinuteSteady, 0)} (${f(perMinPct)}% of ${EVENTS_ALLOWED_PER_MINUTE}) |
-| most events in one fixed 1-s window | ${drain.maxPerSecondWindow} (limit ${EVENTS_ALLOWED_PER_SECOND}) |
-| complete fixed 1-min windows inside the run | ${drain.fullMinuteWindows.length ? drain.fullMinuteWindows.map((w) => `${w.start}: ${w.accepted}`).join(', ') : 'none (the run is shorter than two minutes)'} |
-| requests throttled (429) | ${drain.throttled} of ${drain.requests} (${f(throttledPct, 2)}%) |
-| other failed requests | ${drain.otherFailures} |
-`);
+${sideBySide(drain, [
+  ['sidecar processes', (d) => String(d.replicas)],
+  ['backlog queued in', (d) => `${f(d.queueSeconds)} s`],
+  [`events accepted in ${m?.seconds ?? '?'} s`, (d) => String(d.accepted)],
+  [`events/min over the whole ${m?.seconds ?? '?'} s`, (d) => `${f(d.perMinute, 0)} (${f((d.perMinute / EVENTS_ALLOWED_PER_MINUTE) * 100)}%)`],
+  [`events/min ${window}`, (d) => `${f(d.perMinuteSteady, 0)} (${f(perMinPct(d))}%)`],
+  [`most events in one fixed 1-s window (limit ${EVENTS_ALLOWED_PER_SECOND})`, (d) => String(d.maxPerSecondWindow)],
+  ['complete fixed 1-min windows inside the run', (d) => (d.fullMinuteWindows.length ? d.fullMinuteWindows.map((w) => `${w.start}: ${w.accepted}`).join(', ') : 'none (shorter than two minutes)')],
+  ['requests throttled (429)', (d) => `${d.throttled} of ${d.requests} (${f(throttledPct(d), 2)}%)`],
+  ['other failed requests', (d) => String(d.otherFailures)],
+])}${multi ? `
+With ${multi.replicas} replicas the pair together got ${f(perMinPct(multi))}% of the account's events per minute, with
+${f(throttledPct(multi), 2)}% of their requests throttled.
+` : ''}`);
 }
 
 if (latency) {
-  summary.push(`| end to end, ack → first Klaviyo request, at ${latency.perSecond}/s | p50 ${f(latency.firstP50)} ms, p99 ${f(latency.firstP99)} ms | reported | — |`);
-  summary.push(`| end to end, ack → all 4 requests, at ${latency.perSecond}/s | p50 ${f(latency.lastP50)} ms, p99 ${f(latency.lastP99)} ms | reported | — |`);
+  const m = measuredOf(latency)[0];
+  const rate = m?.perSecond ?? 50;
+  summaryRows((n) => `end to end, ack → first Klaviyo request, at ${rate}/s, ${n}`, latency, 'reported', (l) => ({ value: `p50 ${f(l.firstP50)} ms, p99 ${f(l.firstP99)} ms` }));
+  summaryRows((n) => `end to end, ack → all 4 requests, at ${rate}/s, ${n}`, latency, 'reported', (l) => ({ value: `p50 ${f(l.lastP50)} ms, p99 ${f(l.lastP99)} ms` }));
   sections.push(`## 3. End-to-end latency
 
-Method: ${latency.perSecond} deliveries/s for ${latency.seconds} s, open loop, spread over ${latency.stores} stores with
-${latency.stores} Klaviyo accounts (one account allows ${EVENTS_ALLOWED_PER_MINUTE} events/min; ${latency.perSecond} orders/s of 4
-events is ${latency.perSecond * 4 * 60}/min, which no single account could take, so one store at that rate would only measure
-Klaviyo's limit). Real limits on. Latency runs from the load generator receiving the 200 to the double receiving the
-request (both clocks are the same process's wall clock; the double stamps to the millisecond). During this
+Method: ${rate} deliveries/s for ${m?.seconds ?? '?'} s, open loop, spread over ${m?.stores ?? '?'} stores with
+${m?.stores ?? '?'} Klaviyo accounts (one account allows ${EVENTS_ALLOWED_PER_MINUTE} events/min; ${rate} orders/s of 4
+events is ${rate * 4 * 60}/min, which no single account could take, so one store at that rate would only measure
+Klaviyo's limit). Real limits on. One sidecar, measured on each backend in turn (never two at once), each with a
+fresh data directory, on Redis with its own key prefix. Latency runs from the load generator receiving the 200 to
+the double receiving the request (both clocks are the same process's wall clock; the double stamps to the
+millisecond). A delivery whose events have not all arrived 30 s after the load ends counts as missing. During this
 benchmark: ${loads.latency}.
 
-| measured | p50 ms | p99 ms |
-| --- | ---: | ---: |
-| acknowledgement (from due time) | ${f(latency.ackP50, 2)} | ${f(latency.ackP99, 2)} |
-| ack → first Klaviyo request of the delivery | ${f(latency.firstP50)} | ${f(latency.firstP99)} |
-| ack → last of its 4 Klaviyo requests | ${f(latency.lastP50)} | ${f(latency.lastP99)} |
-
-While deliveries arrived the sidecar sent ${f(latency.sendRateDuringLoad)} Klaviyo requests/s; keeping up takes
-${latency.perSecond * 4}/s. ${latency.deliveries} deliveries, ${latency.errors} refused, ${latency.missing} with events missing after 30 s, ${latency.throttled} requests throttled;
-the generator was at most ${f(latency.maxLagMs)} ms late.
-`);
+${sideBySide(latency, [
+  ['acknowledgement (from due time), p50 / p99 ms', (l) => `${f(l.ackP50, 2)} / ${f(l.ackP99, 2)}`],
+  ['ack → first Klaviyo request of the delivery, p50 / p99 ms', (l) => `${f(l.firstP50)} / ${f(l.firstP99)}`],
+  ['ack → last of its 4 Klaviyo requests, p50 / p99 ms', (l) => `${f(l.lastP50)} / ${f(l.lastP99)}`],
+  [`Klaviyo requests/s sent while deliveries arrived (keeping up takes ${rate * 4}/s)`, (l) => f(l.sendRateDuringLoad)],
+  ['deliveries / refused / with events missing', (l) => `${l.deliveries} / ${l.errors} / ${l.missing}`],
+  ['requests throttled (429)', (l) => String(l.throttled)],
+  ['generator lateness, max ms', (l) => f(l.maxLagMs)],
+])}`);
 }
 
 if (rss) {
-  summary.push(`| sidecar RSS at ${rss.perSecond} deliveries/s for ${rss.seconds} s | max ${f(rss.maxMb)} MB, final ${f(rss.finalMb)} MB | < 200 MB | ${met(rss.maxMb < 200 && rss.errors === 0)} |`);
+  const m = measuredOf(rss)[0];
+  summaryRows((n) => `sidecar RSS at ${m?.perSecond ?? 500} deliveries/s for ${m?.seconds ?? '?'} s, ${n}`, rss, '< 200 MB', (r) => ({ value: `max ${f(r.maxMb)} MB, final ${f(r.finalMb)} MB`, ok: r.maxMb < 200 && r.errors === 0 }));
   sections.push(`## 4. Memory under sustained load
 
-Method: \`node sidecar/dist/server.js\` in its own process, ${rss.perSecond} deliveries/s for ${rss.seconds} s, open loop,
-10 stores; VmRSS from \`/proc/<pid>/status\` every second. Klaviyo's limits (real limits on) let the sidecar send about
-55 events/s per account, far less than the 2000 events/s arriving, so the backlog grows on disk all along.
-During this benchmark: ${loads.rss}.
+Method: \`node sidecar/dist/server.js\` in its own process, ${m?.perSecond ?? 500} deliveries/s for ${m?.seconds ?? '?'} s, open loop,
+10 stores; VmRSS from \`/proc/<pid>/status\` every second. Measured on each backend in turn (never two at once), each
+fresh, on Redis with its own key prefix. Klaviyo's limits (real limits on) let the sidecar send about 55 events/s per
+account, far less than the 2000 events/s arriving, so the backlog grows all along: in the SQLite file, or in Redis
+(whose own memory is not the sidecar's RSS and is not counted here). During this benchmark: ${loads.rss}.
 
-| measured | value |
-| --- | ---: |
-| deliveries sent / refused | ${rss.deliveries} / ${rss.errors} |
-| achieved rate | ${f(rss.achievedPerSecond)} /s |
-| acknowledgement p50 / p99 (from due time) | ${f(rss.ackP50, 2)} / ${f(rss.ackP99, 2)} ms |
-| RSS at start / max / final | ${f(rss.startMb)} / ${f(rss.maxMb)} / ${f(rss.finalMb)} MB |
-| Klaviyo requests accepted / throttled meanwhile | ${rss.sentToKlaviyo} / ${rss.throttled} |
-| generator lateness, max | ${f(rss.maxLagMs)} ms |
-
-RSS every 10 s (MB): ${rss.samples.filter((_, i) => i % 10 === 0).map((m) => f(m, 0)).join(', ')}
+${sideBySide(rss, [
+  ['deliveries sent / refused', (r) => `${r.deliveries} / ${r.errors}`],
+  ['achieved rate', (r) => `${f(r.achievedPerSecond)} /s`],
+  ['acknowledgement p50 / p99 (from due time)', (r) => `${f(r.ackP50, 2)} / ${f(r.ackP99, 2)} ms`],
+  ['RSS at start / max / final', (r) => `${f(r.startMb)} / ${f(r.maxMb)} / ${f(r.finalMb)} MB`],
+  ['Klaviyo requests accepted / throttled meanwhile', (r) => `${r.sentToKlaviyo} / ${r.throttled}`],
+  ['generator lateness, max', (r) => `${f(r.maxLagMs)} ms`],
+])}
+${measuredOf(rss).map((r) => `RSS every 10 s on ${r.name} (MB): ${r.samples.filter((_, i) => i % 10 === 0).map((x) => f(x, 0)).join(', ')}`).join('\n\n')}
 `);
 }
 
@@ -193,8 +240,8 @@ ${sections.join('\n')}
 - **Sender throughput.** On SQLite each Klaviyo request costs two durable writes (claim, then outcome) besides the request itself,
   with at most SEND_CONCURRENCY (default 8) in flight. On a contended machine where an fsync takes tens of
   milliseconds, that caps sending below the 200 requests/s that 50 orders/s produce (runs at a load average of 12–16
-  reached about 100/s, and end-to-end latency then grew to seconds). ${latency ? `In this run the sidecar sent ${f(latency.sendRateDuringLoad)} requests/s of the
-  ${latency.perSecond * 4}/s needed${latency.sendRateDuringLoad < latency.perSecond * 4 * 0.95 ? ', so the end-to-end latency above mostly measures that backlog' : ', so it kept up; its latency tail follows the acknowledgement tail, i.e. the machine'}.` : ''} Klaviyo's own limits
+  reached about 100/s, and end-to-end latency then grew to seconds). ${latency ? measuredOf(latency).map((l) => `In this run the sidecar on ${l.id === 'sqlite' ? 'SQLite' : l.id === 'redis' ? 'Redis' : l.name} sent
+  ${f(l.sendRateDuringLoad)} requests/s of the ${l.perSecond * 4}/s needed${l.sendRateDuringLoad < l.perSecond * 4 * 0.95 ? ', so its end-to-end latency above mostly measures that backlog' : ', so it kept up; its latency tail follows the acknowledgement tail, i.e. the machine'}.`).join(' ') : ''} Klaviyo's own limits
   (55 events/s per account) are far below it, so the drain rate is not affected.
 `;
 const target = full || textKnob('BENCH_WRITE_DOCS') === '1' ? resolve(REPO, 'docs', 'benchmarks.md') : join(tmpdir(), 'wck-benchmarks.partial.md');
