@@ -15,6 +15,7 @@ import { RedisStorage } from './queue/redis.js';
 import { SqliteStorage } from './queue/sqlite.js';
 import type { Storage } from './queue/types.js';
 import { REDACT_PATHS, redactQuery, redactText } from './redact.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { statusRoutes } from './status/routes.js';
 import { StoreCache } from './stores/cache.js';
 import { storeRoutes } from './stores/routes.js';
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
         }),
       },
     },
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     return503OnClosing: true,
