@@ -146,6 +146,7 @@ During this benchmark: ${loads.drain}.
 
 ${sideBySide(drain, [
   ['sidecar processes', (d) => String(d.replicas)],
+  ['event requests each replica sent (any answer)', (d) => d.requestsPerReplica?.join(' / ') ?? 'one sidecar'],
   ['backlog queued in', (d) => `${f(d.queueSeconds)} s`],
   [`events accepted in ${m?.seconds ?? '?'} s`, (d) => String(d.accepted)],
   [`events/min over the whole ${m?.seconds ?? '?'} s`, (d) => `${f(d.perMinute, 0)} (${f((d.perMinute / EVENTS_ALLOWED_PER_MINUTE) * 100)}%)`],
@@ -156,7 +157,8 @@ ${sideBySide(drain, [
   ['other failed requests', (d) => String(d.otherFailures)],
 ])}${multi ? `
 With ${multi.replicas} replicas the pair together got ${f(perMinPct(multi))}% of the account's events per minute, with
-${f(throttledPct(multi), 2)}% of their requests throttled.
+${f(throttledPct(multi), 2)}% of their requests throttled; each replica reached the double through its own counting
+TCP relay, which saw ${multi.requestsPerReplica?.join(' and ') ?? '?'} event requests from them.
 ` : ''}`);
 }
 
