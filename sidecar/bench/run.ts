@@ -67,7 +67,8 @@ if (ingress) {
   ];
   summary.push(`| reference: bare Fastify route, p99 at 200/s (what this machine allows) | ${f(ingress.bare.rate.p99, 2)} ms from due time (${f(ingress.bare.rate.serviceP99, 2)} ms from send) | — | — |`);
   for (const r of ingress.rows) {
-    summary.push(`| ingress throughput vs bare route, ${r.name} | ${f((r.closed.rps / ingress.bare.closed.rps) * 100)}% (${f(r.closed.rps, 0)} vs ${f(ingress.bare.closed.rps, 0)} /s) | reported | — |`);
+    const share = r.closed.rps / ingress.bare.closed.rps;
+    summary.push(`| ingress throughput vs bare route, ${r.name} | ${f(share * 100)}% (${f(r.closed.rps, 0)} vs ${f(ingress.bare.closed.rps, 0)} /s) | ≥ 50% | ${met(share >= 0.5 && r.closed.errors === 0)} |`);
     summary.push(`| ingress p99 at 200/s, ${r.name} | ${f(r.rate.p99, 2)} ms from due time (${f(r.rate.serviceP99, 2)} ms from send) | < 10 ms | ${met(r.rate.p99 < 10 && r.rate.errors === 0)} |`);
     summary.push(`| ingress p99 at 200/s right after the closed-loop burst, ${r.name} | ${f(r.afterBurst.p99, 2)} ms from due time (bare route: ${f(ingress.bare.afterBurst.p99, 2)} ms) | reported | — |`);
   }
@@ -230,6 +231,19 @@ ${summary.join('\n')}
 ${sections.join('\n')}
 ## Findings behind these numbers
 
+- **Ingress throughput (not met).** With 32 requests in flight the sidecar's closed loop is bound by the fsync every
+  acknowledgement waits for, not by CPU: in a profile the event loop was idle about 30% of the time, and thread CPU
+  was 82% on the event loop and 40% in the load generator out of 200%. The fsync of the WAL takes about 1.1 ms
+  (p50) to 3 ms (p90) here; each one serves the deliveries committed before it (about 11 per fsync at 6,600/s).
+  Removing the storage write altogether (an experiment, not a build) reached 47–52% of the bare route, which shows
+  what verifying the signature, parsing and hashing cost over a route that only reads the body. What was done: the
+  fsync runs on the thread pool instead of inside the commit on the event loop; the WAL is no longer truncated inside
+  a commit (60–100 ms after a burst); kicks under backpressure no longer count the waiting jobs (11% of the event
+  loop); per-request child loggers are built only when used (about a fifth of a delivery's event-loop time). Tried
+  and dropped, no gain measured: up to 4 fsyncs at once, fdatasync instead of fsync, and the whole SQLite storage on
+  its own worker thread (the event loop's CPU per delivery fell, throughput did not rise: the closed loop waits on
+  the disk). Reaching half of the bare route would need acknowledging before the fsync (not durable) or more requests
+  in flight than the benchmark's 32.
 - **Rate limiter (fixed).** Klaviyo counts requests in fixed 1-second and 1-minute windows. The limiter's token buckets
   used to be as large as their refill per window, so a window that began with full buckets (after any idle spell, or at
   a cold start) could carry up to twice the limit: 387 events in one second from a cold start, 663 after idling, where
