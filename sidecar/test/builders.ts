@@ -1,4 +1,6 @@
-/** Builds WooCommerce 10.0.2-shaped order and customer payloads for tests. */
+/** Builds WooCommerce 10.0.2-shaped order and customer payloads, and mapping outcomes, for tests. */
+import type { ProcessingOutcome } from '../src/queue/types.js';
+
 export interface OrderOpts {
   id: number;
   status?: string;
@@ -52,4 +54,15 @@ export function buildCustomer(c: { id: number; email?: string; phone?: string; c
     shipping: { first_name: '', last_name: '', company: '', address_1: '', address_2: '', city: '', postcode: '', country: '', state: '', phone: '' },
     is_paying_customer: false, avatar_url: '', meta_data: [],
   };
+}
+
+/** A mapping outcome of one order with a Placed Order event per key: what storage tests hand to completeProcessing. */
+export function eventOutcome(keys: string[]): ProcessingOutcome {
+  return {
+    ok: true,
+    result: {
+      summary: { resource: 'order', resourceId: 1, orderNumber: '1', email: 'a@example.com' },
+      requests: keys.map((key) => ({ kind: 'event', key, metric: 'Placed Order', body: { data: { type: 'event', attributes: { unique_id: key } } } })),
+    },
+  } as unknown as ProcessingOutcome;
 }

@@ -19,9 +19,10 @@ import { sign } from '../src/ingress/signature.js';
 import { mapDelivery } from '../src/mapping/index.js';
 import { BULL_QUEUE, bullPrefix } from '../src/queue/redis-bullmq.js';
 import { RedisStorage } from '../src/queue/redis.js';
-import type { Job, ProcessingOutcome, StoreRecord } from '../src/queue/types.js';
+import type { Job, StoreRecord } from '../src/queue/types.js';
 import { SecretBox } from '../src/stores/secrets.js';
 import { buildOrder } from './builders.js';
+import { eventOutcome } from './builders.js';
 import { dropRedisPrefix, FIXTURE_SECRET, freePort, GOOD_KEY, REDIS_TEST_URL, spawnSidecar, startHarness, TEST_BACKEND, waitOk } from './helpers.js';
 
 const skip = TEST_BACKEND === 'redis' ? false : 'Redis only: runs in npm run test:redis';
@@ -33,17 +34,12 @@ function store(id: string): StoreRecord {
     listId: null, keyStatus: 'valid', keyDetail: null, keyCheckedAt: null, paused: false, pauseReason: null };
 }
 
-function outcome(keys: string[]): ProcessingOutcome {
-  return {
-    ok: true,
-    result: {
-      summary: { resource: 'order', resourceId: 1, orderNumber: '1', email: 'a@example.com' },
-      requests: keys.map((key) => ({ kind: 'event', key, metric: 'Placed Order', body: { data: { type: 'event', attributes: { unique_id: key } } } })),
-    },
-  } as unknown as ProcessingOutcome;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The replica stops right after its scripts wrote the outbox, before it adds the entries to BullMQ. */
+function skipOutboxFlush(storage: RedisStorage): void {
+  (storage as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+}
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
   const end = Date.now() + ms;
@@ -91,7 +87,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     await a.saveStore(store(STORE));
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'b1', headers: {}, body: '{}' });
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'nothing before mapping');
-    assert.equal((await a.completeProcessing(d.id, outcome(['bull-1', 'bull-2']))).jobs, 2);
+    assert.equal((await a.completeProcessing(d.id, eventOutcome(['bull-1', 'bull-2']))).jobs, 2);
 
     const view = await a.getDelivery(STORE, d.id);
     const ids = view!.requests.map((r) => r.id).sort();
@@ -128,12 +124,12 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const a = await connect(prefix);
     await a.saveStore(store(STORE));
     const old = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'p-old', headers: {}, body: '{}' });
-    await a.completeProcessing(old.id, outcome(['prio-old']));
+    await a.completeProcessing(old.id, eventOutcome(['prio-old']));
     const [first] = await a.claimJobs(5, Date.now());
     await a.jobDead(first!, { errorClass: 'invalid', message: 'no', responseStatus: 400 }, Date.now());
     assert.equal(await a.replayDelivery(STORE, old.id, false), 1);
     const live = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'p-live', headers: {}, body: '{}' });
-    await a.completeProcessing(live.id, outcome(['prio-live']));
+    await a.completeProcessing(live.id, eventOutcome(['prio-live']));
     const order = (await a.claimJobs(1, Date.now())).concat(await a.claimJobs(1, Date.now()));
     assert.deepEqual(order.map((j) => j.priority), ['live', 'backlog']);
     assert.deepEqual(order.map((j) => j.request.key), ['prio-live', 'prio-old']);
@@ -146,7 +142,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const q = inspect(prefix);
     await a.saveStore(store(STORE));
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'pz', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, outcome(['pause-1', 'pause-2', 'pause-3']));
+    await a.completeProcessing(d.id, eventOutcome(['pause-1', 'pause-2', 'pause-3']));
     await a.setPaused(STORE, true, 'test');
     assert.deepEqual(await a.claimJobs(5, Date.now()), [], 'nothing of a paused store is sent');
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'set aside, not left in BullMQ');
@@ -171,9 +167,9 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const q = inspect(prefix);
     await a.saveStore(store(STORE));
     // A dies right after its script stored the jobs, before it added them to BullMQ.
-    (a as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+    skipOutboxFlush(a);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'ob', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, outcome(['outbox-1', 'outbox-2']));
+    await a.completeProcessing(d.id, eventOutcome(['outbox-1', 'outbox-2']));
     const entries = (await a.redis.smembers(`${prefix}:outbox`)).sort();
     assert.equal(entries.length, 2);
     assert.equal((await counts(q)).waiting, 0, 'not in BullMQ yet');
@@ -203,9 +199,9 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const a = await connect(prefix);
     const q = inspect(prefix);
     await a.saveStore(store(STORE));
-    (a as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+    skipOutboxFlush(a);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'legacy', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, outcome(['legacy-due', 'legacy-inflight']));
+    await a.completeProcessing(d.id, eventOutcome(['legacy-due', 'legacy-inflight']));
     // Rewrite what the scripts stored as an older version left it: one job due, one claimed by a replica now gone.
     const [due, inflight] = (await a.getDelivery(STORE, d.id))!.requests.map((r) => r.id) as [string, string];
     await a.redis.multi().del(`${prefix}:outbox`).hdel(`${prefix}:j:${due}`, 'gen').hdel(`${prefix}:j:${inflight}`, 'gen')
@@ -225,7 +221,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wck-bullmq-outbox-'));
     const a = await RedisStorage.connect(SecretBox.fromDataDir(dataDir), { url: REDIS_TEST_URL, prefix, leaseMs: 2000 });
     await a.saveStore(store('outbox-store'));
-    (a as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+    skipOutboxFlush(a);
     const order = buildOrder({ id: 9300, status: 'processing', items: 1 });
     const d = await a.recordDelivery({ storeId: 'outbox-store', topic: 'order.created', contentHash: 'outbox-e2e', headers: {}, body: JSON.stringify(order) });
     const result = mapDelivery({ storeId: 'outbox-store', topic: 'order.created', payload: order });

@@ -12,22 +12,12 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../src/klaviyo/redis-rate-limiter.js';
 import { RedisStorage } from '../src/queue/redis.js';
-import type { ProcessingOutcome } from '../src/queue/types.js';
 import { SecretBox } from '../src/stores/secrets.js';
+import { eventOutcome } from './builders.js';
 import { dropRedisPrefix, REDIS_TEST_URL, TEST_BACKEND } from './helpers.js';
 
 const skip = TEST_BACKEND === 'redis' ? false : 'Redis only: runs in npm run test:redis';
 const STORE = 'lease-store';
-
-function outcome(keys: string[]): ProcessingOutcome {
-  return {
-    ok: true,
-    result: {
-      summary: { resource: 'order', resourceId: 1, orderNumber: '1', email: 'a@example.com' },
-      requests: keys.map((key) => ({ kind: 'event', key, metric: 'Placed Order', body: { data: { type: 'event', attributes: { unique_id: key } } } })),
-    },
-  } as unknown as ProcessingOutcome;
-}
 
 describe('Redis backend across replicas', { skip }, () => {
   const prefix = `wck-test-${randomBytes(6).toString('hex')}`;
@@ -72,7 +62,7 @@ describe('Redis backend across replicas', { skip }, () => {
     assert.equal(dup.duplicate, true, 'same content through the other replica is a duplicate');
     const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
     // Both replicas map the same delivery: only the first stores jobs, and no key is planned twice.
-    const [ja, jb] = await Promise.all([a.completeProcessing(d.id, outcome(keys)), b.completeProcessing(d.id, outcome(keys))]);
+    const [ja, jb] = await Promise.all([a.completeProcessing(d.id, eventOutcome(keys)), b.completeProcessing(d.id, eventOutcome(keys))]);
     assert.equal(ja.jobs + jb.jobs, 40);
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimJobs(5, Date.now())));
     const ids = claims.flat().map((j) => j.id);
@@ -88,7 +78,7 @@ describe('Redis backend across replicas', { skip }, () => {
     const a = await connect(600);
     const b = await connect(600);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h2', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, outcome(['lease-1']));
+    await a.completeProcessing(d.id, eventOutcome(['lease-1']));
     const [job] = await a.claimJobs(5, Date.now());
     assert.ok(job);
     // A is alive (renewing its lock): B's stalled checks and claims leave the job alone however often B looks.
@@ -112,7 +102,7 @@ describe('Redis backend across replicas', { skip }, () => {
     const a = await connect(600);
     const b = await connect(600);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h3', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, outcome(['fence-1']));
+    await a.completeProcessing(d.id, eventOutcome(['fence-1']));
     const [job] = await a.claimJobs(5, Date.now());
     assert.ok(job);
     freeze(a);
