@@ -503,8 +503,6 @@ export class WalSync {
   private running = false;
   private idle: (() => void)[] = [];
   private fd: number | null = null;
-  /** How many fsyncs ran: for tests. */
-  syncs = 0;
 
   constructor(private readonly walPath: string, private readonly fsyncFn: (fd: number, cb: (err: Error | null) => void) => void = fsync) {
     // The WAL file exists once the database is in WAL mode; make its directory entry durable once.
@@ -530,7 +528,6 @@ export class WalSync {
     this.waiting = [];
     const done = (err: Error | null) => {
       this.running = false;
-      this.syncs++;
       if (err) {
         const e = new StorageError('Writing to the database file failed (fsync of the WAL); the delivery was not acknowledged.', err);
         for (const g of group) g.fail(e);
