@@ -121,7 +121,11 @@ export interface Storage {
   /** Pausing holds the store's jobs; resuming releases them. */
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void>;
 
-  /** Durable when the promise resolves. A repeat of the same (store, topic, content) is a duplicate. */
+  /**
+   * Durable when the promise resolves. A repeat of the same (store, topic, content) ends up `duplicate` in the sync
+   * log and sends nothing; `duplicate` here says whether the backend already knew when it stored it (Redis does, the
+   * SQLite backend tells when it maps the delivery, which keeps the acknowledgement path to one append).
+   */
   recordDelivery(d: NewDelivery): Promise<{ id: string; duplicate: boolean }>;
   recordRejection(r: Rejection): Promise<string>;
 
