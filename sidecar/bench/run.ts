@@ -78,7 +78,7 @@ if (ingress) {
 Method: each server in its own process. The sidecar is \`node sidecar/dist/server.js\` with its defaults (its pipeline
 runs during the measurement and sends every delivery on to the Klaviyo double, so ingress competes with real
 downstream work for the two cores). The comparison is a bare Fastify route that reads the raw body and answers 200.
-Each delivery is a signed 3-item \`order.created\` body (about 4 KB), unique per request so none is deduplicated.
+Each delivery is a signed 3-item \`order.created\` body (about 2 KB), unique per request so none is deduplicated.
 The load generator is undici with ${ingress.connections} keep-alive connections. Closed loop: ${ingress.seconds} s with
 ${ingress.connections} requests always in flight, in ${ingress.roundCount} alternating rounds (bare route, then each sidecar); each
 round's rate is divided by the bare route's in the same round and the median of those shares is judged, because on
@@ -234,19 +234,27 @@ ${summary.join('\n')}
 ${sections.join('\n')}
 ## Findings behind these numbers
 
-- **Ingress throughput (not met).** With 32 requests in flight the sidecar's closed loop is bound by the fsync every
-  acknowledgement waits for, not by CPU: in a profile the event loop was idle about 30% of the time, and thread CPU
-  was 82% on the event loop and 40% in the load generator out of 200%. The fsync of the WAL takes about 1.1 ms
-  (p50) to 3 ms (p90) here; each one serves the deliveries committed before it (about 11 per fsync at 6,600/s).
-  Removing the storage write altogether (an experiment, not a build) reached 47–52% of the bare route, which shows
-  what verifying the signature, parsing and hashing cost over a route that only reads the body. What was done: the
-  fsync runs on the thread pool instead of inside the commit on the event loop; the WAL is no longer truncated inside
-  a commit (60–100 ms after a burst); kicks under backpressure no longer count the waiting jobs (11% of the event
-  loop); per-request child loggers are built only when used (about a fifth of a delivery's event-loop time). Tried
-  and dropped, no gain measured: up to 4 fsyncs at once, fdatasync instead of fsync, and the whole SQLite storage on
-  its own worker thread (the event loop's CPU per delivery fell, throughput did not rise: the closed loop waits on
-  the disk). Reaching half of the bare route would need acknowledging before the fsync (not durable) or more requests
-  in flight than the benchmark's 32.
+- **Ingress throughput (not met).** The closed loop is bound by the event loop's CPU, not by the disk. Measured
+  side by side outside this benchmark (sidecar alone with the load generator, 3 rounds each): the bare route
+  27,500–28,400/s; the sidecar writing nothing at all (signature, JSON parse, shape check and content hash, then
+  200) 11,300–12,200/s, already only 42% of it; the same sidecar with its SQLite database on tmpfs, where an fsync
+  costs nothing, 8,400–8,800/s; on disk 6,300–8,100/s. With the database on tmpfs the measured "fsync" still
+  took 0.8 ms at p50: that wait is the thread pool and the event loop getting a core on this 2-core machine, not the
+  disk. 128 connections instead of 32 gave no more (7,000/s vs 7,300/s): the event loop is the limit.
+  Per delivery the event loop spends about 105–120 µs (the bare route about 28–42 µs): SQLite's append and commit
+  about a quarter, answering and reading the request about a quarter, the JSON parse that refuses malformed bodies
+  about a tenth, HMAC and content hash about a twelfth.
+  What was done, each measured in alternating pairs: repeats of content are recognised when a delivery is mapped
+  instead of through a unique index on the acknowledgement path (a page write at a random place per delivery);
+  writes arriving during an fsync commit together when it ends; on Redis, deliveries are stored through an
+  auto-pipelined connection of their own (a socket write per delivery had been a quarter of the event loop). Each
+  cut the event loop's CPU per delivery by about a fifth on its backend. Earlier: the fsync runs on the thread pool,
+  checkpoints and WAL truncation in a worker, no re-counting of waiting jobs under backpressure, lazy request
+  loggers. Tried and dropped, no gain measured: up to 4 fsyncs at once, fdatasync, the whole SQLite storage on its
+  own worker thread (the event loop's CPU fell, the extra thread hops on 2 cores ate it), a checkpoint every 20 s
+  instead of every 250 ms (worse), larger SQLite pages. Not tried: a separate append-only ingress log in front of
+  SQLite (one write and fdatasync per group, the SQLite insert done later by the pipeline), which would take the
+  insert off the acknowledgement path.
 - **Rate limiter (fixed).** Klaviyo counts requests in fixed 1-second and 1-minute windows. The limiter's token buckets
   used to be as large as their refill per window, so a window that began with full buckets (after any idle spell, or at
   a cold start) could carry up to twice the limit: 387 events in one second from a cold start, 663 after idling, where
