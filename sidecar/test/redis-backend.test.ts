@@ -38,7 +38,6 @@ describe('Redis backend across replicas', { skip }, () => {
   const crash = async (s: RedisStorage) => {
     freeze(s);
     s.redis.disconnect();
-    s.ingress.disconnect();
     await s.bull.worker.close(true).catch(() => {});
     open.splice(open.indexOf(s), 1);
   };

@@ -51,36 +51,31 @@ export class RedisStorage implements Storage {
   private readonly claims = new WeakMap<Job, Claim>();
   private closed = false;
 
-  private constructor(readonly redis: Redis, readonly ingress: Redis, private readonly box: SecretBox, private readonly opts: RedisStorageOptions) {
+  private constructor(readonly redis: Redis, private readonly box: SecretBox, private readonly opts: RedisStorageOptions) {
     this.p = `${opts.prefix}:`;
-    for (const conn of [redis, ingress]) for (const [name, lua] of Object.entries(SCRIPTS)) conn.defineCommand(name, { numberOfKeys: 0, lua });
+    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 0, lua });
     this.bull = new BullTransport(redis, opts);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
   static async connect(box: SecretBox, opts: RedisStorageOptions): Promise<RedisStorage> {
-    const redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
-    // Deliveries are stored through a connection of their own that auto-pipelines: the commands of one event-loop
-    // turn go out in one socket write. With a write per delivery, those writes were a quarter of the event loop's
-    // time under a burst. Mapping, BullMQ and the sync log keep the plain connection, so a quiet sidecar's other
-    // commands are not deferred to the end of the turn.
-    const ingress = redis.duplicate({ enableAutoPipelining: true });
+    // Auto-pipelining sends the commands of one event-loop turn in one socket write. Without it, every delivery's
+    // script call was a write of its own to the socket, and those writes were a quarter of the event loop's time
+    // under a burst.
+    const redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, enableAutoPipelining: true });
     try {
       await redis.connect();
       await redis.ping();
-      await ingress.connect();
     } catch (err) {
       redis.disconnect();
-      ingress.disconnect();
       throw new StorageError(`Redis at ${redactUrl(opts.url)} could not be reached.`, err);
     }
-    const s = new RedisStorage(redis, ingress, box, opts);
+    const s = new RedisStorage(redis, box, opts);
     try {
       await s.bull.start();
     } catch (err) {
       await s.bull.close();
       redis.disconnect();
-      ingress.disconnect();
       throw new StorageError(`BullMQ could not start on Redis at ${redactUrl(opts.url)}.`, err);
     }
     return s;
@@ -92,13 +87,9 @@ export class RedisStorage implements Storage {
   }
 
   private run(name: ScriptName, ...args: Arg[]): Promise<unknown> {
-    return this.runOn(this.redis, name, ...args);
-  }
-
-  private runOn(conn: Redis, name: ScriptName, ...args: Arg[]): Promise<unknown> {
-    const fn = (conn as unknown as Record<ScriptName, (...a: Arg[]) => Promise<unknown>>)[name];
+    const fn = (this.redis as unknown as Record<ScriptName, (...a: Arg[]) => Promise<unknown>>)[name];
     // Unreachable Redis answers 503 at the edge (WooCommerce retries), not a bare 500.
-    return fn.call(conn, this.opts.prefix, ...args).catch((err: unknown) => {
+    return fn.call(this.redis, this.opts.prefix, ...args).catch((err: unknown) => {
       throw new StorageError(`Storage is unavailable: Redis did not run ${name}.`, err);
     });
   }
@@ -151,7 +142,7 @@ export class RedisStorage implements Storage {
   }
 
   async recordDelivery(d: NewDelivery): Promise<{ id: string; duplicate: boolean }> {
-    const [id, dup] = await this.runOn(this.ingress, 'wckRecordDelivery', d.storeId, d.topic, d.contentHash, JSON.stringify(d.headers), d.body, String(Date.now())) as [string, number];
+    const [id, dup] = await this.run('wckRecordDelivery', d.storeId, d.topic, d.contentHash, JSON.stringify(d.headers), d.body, String(Date.now())) as [string, number];
     return { id: String(id), duplicate: dup === 1 };
   }
 
@@ -512,7 +503,6 @@ export class RedisStorage implements Storage {
       await this.bull.close();
     } finally {
       await this.redis.quit().catch(() => this.redis.disconnect());
-      await this.ingress.quit().catch(() => this.ingress.disconnect());
     }
   }
 }
