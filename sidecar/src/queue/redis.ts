@@ -59,10 +59,7 @@ export class RedisStorage implements Storage {
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
   static async connect(box: SecretBox, opts: RedisStorageOptions): Promise<RedisStorage> {
-    // Auto-pipelining sends the commands of one event-loop turn in one socket write. Without it, every delivery's
-    // script call was a write of its own to the socket, and those writes were a quarter of the event loop's time
-    // under a burst.
-    const redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, enableAutoPipelining: true });
+    const redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
     try {
       await redis.connect();
       await redis.ping();
