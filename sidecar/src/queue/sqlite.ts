@@ -72,6 +72,7 @@ export class SqliteStorage implements Storage {
   /** Exposed for tests. */
   readonly checkpointer: WalCheckpointer;
   private readonly walSync: WalSync;
+  private readonly search: { chunk: number; limit: number };
 
   constructor(
     dataDir: string,
@@ -82,8 +83,11 @@ export class SqliteStorage implements Storage {
       fsync?: (fd: number, cb: (err: Error | null) => void) => void;
       /** Tests: the WAL size above which the checkpointer truncates it when idle. */
       walTruncateAboveBytes?: number;
+      /** Tests: how many deliveries a sync-log text search reads per chunk and per request. */
+      search?: { chunk: number; limit: number };
     } = {},
   ) {
+    this.search = opts.search ?? { chunk: 1000, limit: 20_000 };
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, opts.file ?? 'sidecar.db');
     this.db = new Database(path);
@@ -387,26 +391,53 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  /**
+   * Newest first. A text search (`q`) cannot use an index (email is a substring match), so it reads the store's
+   * deliveries in chunks, newest first, yielding the event loop between chunks, and stops after `search.limit` of
+   * them with a cursor to go on: over 100,000 deliveries one unbounded scan held the event loop about 200 ms.
+   */
   async listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
     const where = ['store_id = @storeId'];
     const params: Record<string, unknown> = { storeId, limit: f.limit + 1 };
     if (f.status) { where.push('status = @status'); params.status = f.status; }
-    if (f.q) {
-      const q = f.q.trim();
-      where.push(`(email LIKE @like ESCAPE '\\' OR order_number = @q)`);
-      params.like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.q = q.replace(/^#/, '');
-    }
+    let before = Number.POSITIVE_INFINITY;
     if (f.cursor) {
       const c = Number.parseInt(Buffer.from(f.cursor, 'base64url').toString('utf8'), 10);
-      if (Number.isFinite(c)) { where.push('id < @cursor'); params.cursor = c; }
+      if (Number.isFinite(c)) before = c;
     }
-    const rows = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all(params) as Row[];
-    const more = rows.length > f.limit;
-    const page = rows.slice(0, f.limit);
-    const items = page.map((r) => this.view(r, false));
-    const last = page[page.length - 1];
-    return { items, nextCursor: more && last ? Buffer.from(String(last.id)).toString('base64url') : null };
+    const cursorOf = (id: unknown) => Buffer.from(String(id)).toString('base64url');
+    if (!f.q?.trim()) {
+      if (Number.isFinite(before)) { where.push('id < @cursor'); params.cursor = before; }
+      const rows = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all(params) as Row[];
+      const page = rows.slice(0, f.limit);
+      const last = page[page.length - 1];
+      return { items: page.map((r) => this.view(r, false)), nextCursor: rows.length > f.limit && last ? cursorOf(last.id) : null };
+    }
+    const q = f.q.trim();
+    where.push(`(email LIKE @like ESCAPE '\\' OR order_number = @q)`, 'id < @hi', 'id >= @lo');
+    params.like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.q = q.replace(/^#/, '');
+    // The next chunk's lowest id: read from the (store_id, id) index alone.
+    const chunkEnd = this.db.prepare(`SELECT min(id) AS lo, count(*) AS n FROM
+      (SELECT id FROM deliveries WHERE store_id = ? AND id < ? ORDER BY id DESC LIMIT ?)`);
+    const match = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`);
+    const found: Row[] = [];
+    let scanned = 0;
+    let hi = before;
+    for (;;) {
+      const { lo, n } = chunkEnd.get(storeId, Number.isFinite(hi) ? hi : Number.MAX_SAFE_INTEGER, this.search.chunk) as { lo: number | null; n: number };
+      if (n === 0 || lo === null) return { items: found.map((r) => this.view(r, false)), nextCursor: null };
+      const rows = match.all({ ...params, hi: Number.isFinite(hi) ? hi : Number.MAX_SAFE_INTEGER, lo, limit: f.limit - found.length + 1 }) as Row[];
+      for (const r of rows) {
+        if (found.length === f.limit) return { items: found.map((x) => this.view(x, false)), nextCursor: cursorOf(found[found.length - 1]!.id) };
+        found.push(r);
+      }
+      scanned += n;
+      hi = lo;
+      if (n < this.search.chunk) return { items: found.map((r) => this.view(r, false)), nextCursor: null };
+      if (scanned >= this.search.limit) return { items: found.map((r) => this.view(r, false)), nextCursor: cursorOf(hi) };
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   async getDelivery(storeId: string, id: string): Promise<DeliveryView | null> {
