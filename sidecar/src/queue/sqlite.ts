@@ -400,18 +400,20 @@ export class SqliteStorage implements Storage {
     const where = ['store_id = @storeId'];
     const params: Record<string, unknown> = { storeId, limit: f.limit + 1 };
     if (f.status) { where.push('status = @status'); params.status = f.status; }
-    let before = Number.POSITIVE_INFINITY;
+    let before: number | null = null;
     if (f.cursor) {
       const c = Number.parseInt(Buffer.from(f.cursor, 'base64url').toString('utf8'), 10);
       if (Number.isFinite(c)) before = c;
     }
-    const cursorOf = (id: unknown) => Buffer.from(String(id)).toString('base64url');
+    const pageOf = (rows: Row[], next: unknown) => ({
+      items: rows.map((r) => this.view(r, false)),
+      nextCursor: next == null ? null : Buffer.from(String(next)).toString('base64url'),
+    });
     if (!f.q?.trim()) {
-      if (Number.isFinite(before)) { where.push('id < @cursor'); params.cursor = before; }
+      if (before !== null) { where.push('id < @cursor'); params.cursor = before; }
       const rows = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all(params) as Row[];
       const page = rows.slice(0, f.limit);
-      const last = page[page.length - 1];
-      return { items: page.map((r) => this.view(r, false)), nextCursor: rows.length > f.limit && last ? cursorOf(last.id) : null };
+      return pageOf(page, rows.length > f.limit ? page[page.length - 1]?.id : null);
     }
     const q = f.q.trim();
     where.push(`(email LIKE @like ESCAPE '\\' OR order_number = @q)`, 'id < @hi', 'id >= @lo');
@@ -423,19 +425,19 @@ export class SqliteStorage implements Storage {
     const match = this.db.prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`);
     const found: Row[] = [];
     let scanned = 0;
-    let hi = before;
+    let hi = before ?? Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const { lo, n } = chunkEnd.get(storeId, Number.isFinite(hi) ? hi : Number.MAX_SAFE_INTEGER, this.search.chunk) as { lo: number | null; n: number };
-      if (n === 0 || lo === null) return { items: found.map((r) => this.view(r, false)), nextCursor: null };
-      const rows = match.all({ ...params, hi: Number.isFinite(hi) ? hi : Number.MAX_SAFE_INTEGER, lo, limit: f.limit - found.length + 1 }) as Row[];
-      for (const r of rows) {
-        if (found.length === f.limit) return { items: found.map((x) => this.view(x, false)), nextCursor: cursorOf(found[found.length - 1]!.id) };
+      const { lo, n } = chunkEnd.get(storeId, hi, this.search.chunk) as { lo: number | null; n: number };
+      if (n === 0 || lo === null) return pageOf(found, null);
+      for (const r of match.all({ ...params, hi, lo, limit: f.limit - found.length + 1 }) as Row[]) {
+        // One more match than the page holds: the page ends at its last entry.
+        if (found.length === f.limit) return pageOf(found, found[found.length - 1]!.id);
         found.push(r);
       }
       scanned += n;
       hi = lo;
-      if (n < this.search.chunk) return { items: found.map((r) => this.view(r, false)), nextCursor: null };
-      if (scanned >= this.search.limit) return { items: found.map((r) => this.view(r, false)), nextCursor: cursorOf(hi) };
+      if (n < this.search.chunk) return pageOf(found, null);
+      if (scanned >= this.search.limit) return pageOf(found, hi);
       await new Promise((r) => setImmediate(r));
     }
   }
