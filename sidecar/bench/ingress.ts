@@ -14,7 +14,7 @@ import type { Backend } from './redis-backend.js';
  */
 export interface IngressRow {
   name: string;
-  /** The closed-loop round with the median rate. */
+  /** The closed-loop round with the median rate (of an even number, the faster of the middle two). */
   closed: LoadResult;
   /** Every closed-loop round's deliveries/s, in order. */
   rounds: number[];
@@ -99,7 +99,7 @@ export async function runIngress(klaviyoUrl: string, backends: Backend[]): Promi
         if (last) after.set(s.backend.id, await sideLoad(s, { perSecond: ratePerSecond }));
       }
     }
-    const medianRound = (rs: LoadResult[]) => rs.find((r) => r.rps === median(rs.map((x) => x.rps))) ?? [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!;
+    const medianRound = (rs: LoadResult[]) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!;
     const row = (name: string, rs: LoadResult[], rateResult: LoadResult, afterBurst: LoadResult): IngressRow => ({
       name, closed: medianRound(rs), rounds: rs.map((r) => r.rps), shares: rs.map((r, i) => r.rps / bareRounds[i]!.rps), closedErrors: rs.reduce((n, r) => n + r.errors, 0), rate: rateResult, afterBurst,
     });

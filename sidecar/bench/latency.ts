@@ -7,7 +7,7 @@
  */
 import type { KlaviyoDouble } from '@wck/klaviyo-double';
 import { createStores, f, knob, load, percentile, sleep, startSidecar } from './common.js';
-import { onBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
+import { onEachBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
 
 export interface LatencyResult {
   seconds: number;
@@ -29,10 +29,8 @@ export interface LatencyResult {
 }
 
 /** Measures on each backend in turn (never two at once), each fresh. */
-export async function runLatency(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<LatencyResult>[]> {
-  const out: OnBackend<LatencyResult>[] = [];
-  for (const b of backends) out.push(await onBackend('latency', b, (backend) => latencyOn(double, backend)));
-  return out;
+export function runLatency(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<LatencyResult>[]> {
+  return onEachBackend('latency', backends, (backend) => latencyOn(double, backend));
 }
 
 async function latencyOn(double: KlaviyoDouble, backend: Backend): Promise<LatencyResult> {

@@ -94,3 +94,10 @@ export async function onBackend<T>(label: string, factory: BackendFactory, measu
     await backend.cleanup?.();
   }
 }
+
+/** Measures on each backend in turn (never two at once), each fresh. */
+export async function onEachBackend<T>(label: string, backends: BackendFactory[], measure: (backend: Backend) => Promise<T>): Promise<OnBackend<T>[]> {
+  const out: OnBackend<T>[] = [];
+  for (const b of backends) out.push(await onBackend(label, b, measure));
+  return out;
+}

@@ -6,7 +6,7 @@
  */
 import type { KlaviyoDouble } from '@wck/klaviyo-double';
 import { createStores, f, knob, load, sampleRss, startSidecar } from './common.js';
-import { onBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
+import { onEachBackend, type Backend, type BackendFactory, type OnBackend } from './redis-backend.js';
 
 export interface RssResult {
   seconds: number;
@@ -26,10 +26,8 @@ export interface RssResult {
 }
 
 /** Measures on each backend in turn (never two at once), each fresh. */
-export async function runRss(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<RssResult>[]> {
-  const out: OnBackend<RssResult>[] = [];
-  for (const b of backends) out.push(await onBackend('rss', b, (backend) => rssOn(double, backend)));
-  return out;
+export function runRss(double: KlaviyoDouble, backends: BackendFactory[]): Promise<OnBackend<RssResult>[]> {
+  return onEachBackend('rss', backends, (backend) => rssOn(double, backend));
 }
 
 async function rssOn(double: KlaviyoDouble, backend: Backend): Promise<RssResult> {
