@@ -54,3 +54,27 @@ describe('SQLite WAL size', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? '
     await reopened.close();
   });
 });
+
+describe('SQLite WAL under steady writes', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
+  it('starts over once it holds walRestartAboveBytes instead of growing by everything written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wck-walrestart-'));
+    const storage = new SqliteStorage(dir, SecretBox.fromDataDir(dir), { walRestartAboveBytes: 256 * 1024 });
+    const wal = join(dir, 'sidecar.db-wal');
+    const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
+    // Commits never stop for 2 s, so the passive checkpoints never catch up with the last one.
+    const until = Date.now() + 2000;
+    let i = 0;
+    let largest = 0;
+    while (Date.now() < until) {
+      await Promise.all(Array.from({ length: 20 }, () => storage.recordDelivery({ storeId: 'r', topic: 'order.created', contentHash: `h${i++}`, headers: {}, body })));
+      largest = Math.max(largest, statSync(wal).size);
+    }
+    const written = i * body.length;
+    assert.ok(storage.checkpointer.restarts >= 1, 'the worker started the WAL over');
+    assert.ok(largest < written / 2, `the WAL reached ${largest} bytes for ${written} written`);
+    await storage.close();
+    const reopened = new SqliteStorage(dir, SecretBox.fromDataDir(dir));
+    assert.equal((await reopened.takeReceived(100_000)).length, i, 'every delivery survived the restarts');
+    await reopened.close();
+  });
+});

@@ -10,6 +10,13 @@
  * inside the commit that restarts the WAL, and freeing that much file took 60-100 ms of the event loop, the worst
  * acknowledgements measured. The main connection keeps its WAL's size (it is reused from the start); this worker
  * truncates it once the database has been idle for a while and everything is checkpointed.
+ *
+ * Under steady writes a passive checkpoint never catches up with the last commit, so SQLite never starts the WAL
+ * over and the file grows by everything written: gigabytes after a benchmark's bursts. Truncating 1.5 GB later took
+ * half a second under the write lock. So once the WAL holds more than `restartAboveBytes`, the worker runs a RESTART
+ * checkpoint: it copies the few frames committed since the passive one, and the next commit starts the WAL from its
+ * beginning. The file stops growing at about that size. The main connection never waits on these locks by sleeping
+ * (see sqlite.ts): its commit is retried on a timer.
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -22,13 +29,22 @@ const Database = require(workerData.driver);
 const { statSync } = require('node:fs');
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
+const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 let lastLog = -1;
 let idleTicks = 0;
 const timer = setInterval(() => {
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
   // Same frame count as last time: nothing was committed in between.
-  idleTicks = r.log === lastLog ? idleTicks + 1 : 0;
+  const active = r.log !== lastLog;
+  idleTicks = active ? 0 : idleTicks + 1;
   lastLog = r.log;
+  // r.log counts the frames since the WAL last started over. A passive checkpoint reports them as of its own start,
+  // so "all checkpointed" says nothing about the commits made while it ran: under steady writes there always are.
+  if (active && r.log * frameBytes > workerData.restartAboveBytes) {
+    db.pragma('wal_checkpoint(RESTART)');
+    parentPort.postMessage('restarted');
+    return;
+  }
   if (idleTicks < workerData.idleTicks || r.busy !== 0 || r.log !== r.checkpointed) return;
   let size = 0;
   try { size = statSync(workerData.file + '-wal').size; } catch { return; }
@@ -51,11 +67,19 @@ export class WalCheckpointer {
 
   /** How many times the worker truncated the WAL: for tests. */
   truncations = 0;
+  /** How many times the worker made the next commit start the WAL over: for tests. */
+  restarts = 0;
 
   constructor(
     private readonly db: Database.Database,
     file: string,
-    opts: { intervalMs?: number; /** Truncate a WAL larger than this after ~1 s without commits. */ truncateAboveBytes?: number } = {},
+    opts: {
+      intervalMs?: number;
+      /** Truncate a WAL larger than this after ~1 s without commits. */
+      truncateAboveBytes?: number;
+      /** Start the WAL over once it holds more than this (default 64 MB). */
+      restartAboveBytes?: number;
+    } = {},
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const intervalMs = opts.intervalMs ?? 250;
@@ -64,9 +88,13 @@ export class WalCheckpointer {
     db.pragma('journal_size_limit = -1');
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { driver, file, intervalMs, idleTicks: Math.max(2, Math.ceil(1000 / intervalMs)), truncateAboveBytes: opts.truncateAboveBytes ?? 64 * 1024 * 1024 },
+      workerData: { driver, file, intervalMs, idleTicks: Math.max(2, Math.ceil(1000 / intervalMs)), truncateAboveBytes: opts.truncateAboveBytes ?? 64 * 1024 * 1024,
+        restartAboveBytes: opts.restartAboveBytes ?? 64 * 1024 * 1024 },
     });
-    this.worker.on('message', (m) => { if (m === 'truncated') this.truncations++; });
+    this.worker.on('message', (m) => {
+      if (m === 'truncated') this.truncations++;
+      else if (m === 'restarted') this.restarts++;
+    });
     this.worker.unref();
     const fallBack = () => {
       if (!this.closed && db.open) db.pragma('wal_autocheckpoint = 1000');

@@ -8,6 +8,11 @@
  * next fsync together, so the event loop never blocks on the disk and one fsync covers every batch before it: the
  * same durability as synchronous=FULL, at a fraction of the event-loop time. WAL checkpoints run in a worker
  * thread (sqlite-checkpointer.ts), never on the event loop.
+ *
+ * The event loop never sleeps in SQLite's busy handler. When the checkpointer holds the write lock (it restarts or
+ * truncates the WAL), a commit fails at once with SQLITE_BUSY and is tried again on a timer, with every write that
+ * queues up meanwhile; only after `lockWaitMs` are they refused. A 5-second busy timeout on this connection used to
+ * freeze the whole sidecar for as long as the checkpointer needed the lock.
  */
 import Database from 'better-sqlite3';
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
@@ -57,6 +62,11 @@ CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT 
 
 type Row = Record<string, unknown>;
 
+/** How soon a commit that found the write lock taken is tried again. */
+const LOCKED_RETRY_MS = 2;
+
+const isBusy = (err: unknown): boolean => String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+
 interface PendingWrite {
   run: () => unknown;
   resolve: (v: unknown) => void;
@@ -68,6 +78,10 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private writes: PendingWrite[] = [];
   private flushScheduled = false;
+  /** Set while a commit waits for the write lock: the retry commits everything queued until then. */
+  private lockedRetry: NodeJS.Timeout | null = null;
+  private lockedSince: number | null = null;
+  private readonly lockWaitMs: number;
   private readonly stmts;
   /** Exposed for tests. */
   readonly checkpointer: WalCheckpointer;
@@ -83,11 +97,16 @@ export class SqliteStorage implements Storage {
       fsync?: (fd: number, cb: (err: Error | null) => void) => void;
       /** Tests: the WAL size above which the checkpointer truncates it when idle. */
       walTruncateAboveBytes?: number;
+      /** Tests: how much the WAL may hold before the checkpointer makes the next commit start it over. */
+      walRestartAboveBytes?: number;
+      /** How long writes wait for a write lock another connection holds before they are refused (default 5 s). */
+      lockWaitMs?: number;
       /** Tests: how many deliveries a sync-log text search reads per chunk and per request. */
       search?: { chunk: number; limit: number };
     } = {},
   ) {
     this.search = opts.search ?? { chunk: 1000, limit: 20_000 };
+    this.lockWaitMs = opts.lockWaitMs ?? 5000;
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, opts.file ?? 'sidecar.db');
     this.db = new Database(path);
@@ -96,7 +115,9 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.checkpointer = new WalCheckpointer(this.db, path, { truncateAboveBytes: opts.walTruncateAboveBytes });
+    // From here on, a write lock held elsewhere is waited for on a timer (flush), never by sleeping in SQLite.
+    this.db.pragma('busy_timeout = 0');
+    this.checkpointer = new WalCheckpointer(this.db, path, { truncateAboveBytes: opts.walTruncateAboveBytes, restartAboveBytes: opts.walRestartAboveBytes });
     this.walSync = new WalSync(`${path}-wal`, opts.fsync, () => this.flush());
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
@@ -155,29 +176,59 @@ export class SqliteStorage implements Storage {
   }
 
   private flush(): void {
+    if (this.lockedRetry) return; // the retry commits what queued up meanwhile
     const batch = this.writes;
     this.writes = [];
     if (batch.length === 0) return;
     let results: unknown[];
     try {
-      // Optimistic: the whole batch in one transaction.
-      results = this.db.transaction(() => batch.map((w) => w.run()))();
-    } catch {
+      // Optimistic: the whole batch in one transaction. IMMEDIATE takes the write lock first, or fails at once.
+      results = this.db.transaction(() => batch.map((w) => w.run())).immediate();
+    } catch (err) {
+      if (isBusy(err)) {
+        this.waitForLock(batch, err);
+        return;
+      }
+      this.lockedSince = null;
       // Something in the batch failed: run each write in its own transaction so only that one fails.
-      for (const w of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const w = batch[i]!;
         let result: unknown;
         try {
-          result = this.db.transaction(w.run)();
-        } catch (err) {
-          w.reject(err);
+          result = this.db.transaction(w.run).immediate();
+        } catch (e) {
+          if (isBusy(e)) {
+            this.waitForLock(batch.slice(i), e);
+            return;
+          }
+          w.reject(e);
           continue;
         }
         this.walSync.after(() => w.resolve(result), w.reject);
       }
       return;
     }
+    this.lockedSince = null;
     // Committed, but only in the OS's cache: answer once the WAL is on disk.
     this.walSync.after(() => batch.forEach((w, i) => w.resolve(results[i])), (err) => batch.forEach((w) => w.reject(err)));
+  }
+
+  /** The write lock is taken (the checkpointer restarts or truncates the WAL): try again soon, in order. */
+  private waitForLock(batch: PendingWrite[], err: unknown): void {
+    const now = Date.now();
+    this.lockedSince ??= now;
+    if (now - this.lockedSince >= this.lockWaitMs) {
+      this.lockedSince = null;
+      const e = new StorageError(`The database stayed locked by another connection for ${this.lockWaitMs} ms; the write was not acknowledged.`, err);
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    this.writes = batch.concat(this.writes);
+    this.lockedRetry = setTimeout(() => {
+      this.lockedRetry = null;
+      // During an fsync, WalSync calls flush when it ends.
+      if (!this.walSync.syncing) this.flush();
+    }, LOCKED_RETRY_MS);
   }
 
   async getStore(id: string): Promise<StoreRecord | null> {
@@ -541,7 +592,11 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.writes.length) this.flush();
+    // Commit what is queued, waiting for the write lock if the checkpointer holds it.
+    while (this.writes.length > 0 || this.lockedRetry) {
+      if (this.lockedRetry) await new Promise((r) => setTimeout(r, LOCKED_RETRY_MS));
+      else this.flush();
+    }
     await this.walSync.drain();
     await this.checkpointer.close();
     this.db.close();
