@@ -168,8 +168,7 @@ export class SqliteStorage implements Storage {
         this.flushScheduled = true;
         setImmediate(() => {
           this.flushScheduled = false;
-          // During an fsync, WalSync calls flush when it ends, before it starts the next one.
-          if (!this.walSync.syncing) this.flush();
+          this.flushUnlessSyncing();
         });
       }
     });
@@ -226,9 +225,13 @@ export class SqliteStorage implements Storage {
     this.writes = batch.concat(this.writes);
     this.lockedRetry = setTimeout(() => {
       this.lockedRetry = null;
-      // During an fsync, WalSync calls flush when it ends.
-      if (!this.walSync.syncing) this.flush();
+      this.flushUnlessSyncing();
     }, LOCKED_RETRY_MS);
+  }
+
+  /** During an fsync, WalSync calls flush when it ends, before it starts the next one. */
+  private flushUnlessSyncing(): void {
+    if (!this.walSync.syncing) this.flush();
   }
 
   async getStore(id: string): Promise<StoreRecord | null> {
@@ -315,14 +318,13 @@ export class SqliteStorage implements Storage {
       // several equal deliveries is 'processed' by the time a repeat is looked up here.
       const original = row.content_hash == null ? undefined
         : this.stmts.findMappedContent.get(storeId, row.topic, row.content_hash, deliveryId) as Row | undefined;
+      const s = (outcome.ok ? outcome.result.summary : outcome.summary) ?? {};
       if (original) {
-        const s = (outcome.ok ? outcome.result.summary : outcome.summary) ?? {};
         this.stmts.markDuplicate.run(s.resource ?? null, s.resourceId ?? null, s.orderNumber ?? null, s.email ?? null,
           `Same content as delivery ${String(original.id)}; nothing new to send.`, deliveryId);
         return { jobs: 0 };
       }
       if (!outcome.ok) {
-        const s = outcome.summary ?? {};
         this.stmts.processed.run('dead', s.resource ?? null, s.resourceId ?? null, s.orderNumber ?? null, s.email ?? null, null,
           'mapping', outcome.error, deliveryId);
         this.stmts.countError.run(storeId, 'mapping');
