@@ -27,20 +27,26 @@ describe('SQLite WAL checkpoints', { skip: process.env.WCK_TEST_BACKEND === 'red
   });
 });
 
+/** Writes 20 deliveries of about 4 KB at a time for `ms`, noting the WAL file's largest size after each batch. */
+async function writeSteadily(storage: SqliteStorage, wal: string, ms: number): Promise<{ count: number; largest: number; written: number }> {
+  const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
+  const until = Date.now() + ms;
+  let count = 0;
+  let largest = 0;
+  while (Date.now() < until) {
+    await Promise.all(Array.from({ length: 20 }, () => storage.recordDelivery({ storeId: 'w', topic: 'order.created', contentHash: `h${count++}`, headers: {}, body })));
+    largest = Math.max(largest, statSync(wal).size);
+  }
+  return { count, largest, written: count * body.length };
+}
+
 describe('SQLite WAL size', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
   it('is given back by the worker once writes stop, never inside a commit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wck-walsize-'));
     const storage = new SqliteStorage(dir, SecretBox.fromDataDir(dir), { walTruncateAboveBytes: 256 * 1024 });
     const wal = join(dir, 'sidecar.db-wal');
-    const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
     // Keep writing for a while: the WAL grows past the limit and nothing truncates it while commits go on.
-    const until = Date.now() + 1500;
-    let i = 0;
-    let largest = 0;
-    while (Date.now() < until) {
-      await Promise.all(Array.from({ length: 20 }, () => storage.recordDelivery({ storeId: 'w', topic: 'order.created', contentHash: `h${i++}`, headers: {}, body })));
-      largest = Math.max(largest, statSync(wal).size);
-    }
+    const { count: i, largest } = await writeSteadily(storage, wal, 1500);
     assert.ok(largest > 256 * 1024, `the WAL grew to ${largest} bytes`);
     assert.equal(storage.checkpointer.truncations, 0, 'not truncated while writes went on');
     // Idle: the worker checkpoints everything and truncates the file.
@@ -60,16 +66,8 @@ describe('SQLite WAL under steady writes', { skip: process.env.WCK_TEST_BACKEND 
     const dir = mkdtempSync(join(tmpdir(), 'wck-walrestart-'));
     const storage = new SqliteStorage(dir, SecretBox.fromDataDir(dir), { walRestartAboveBytes: 256 * 1024 });
     const wal = join(dir, 'sidecar.db-wal');
-    const body = JSON.stringify({ id: 1, note: 'x'.repeat(4000) });
     // Commits never stop for 2 s, so the passive checkpoints never catch up with the last one.
-    const until = Date.now() + 2000;
-    let i = 0;
-    let largest = 0;
-    while (Date.now() < until) {
-      await Promise.all(Array.from({ length: 20 }, () => storage.recordDelivery({ storeId: 'r', topic: 'order.created', contentHash: `h${i++}`, headers: {}, body })));
-      largest = Math.max(largest, statSync(wal).size);
-    }
-    const written = i * body.length;
+    const { count: i, largest, written } = await writeSteadily(storage, wal, 2000);
     assert.ok(storage.checkpointer.restarts >= 1, 'the worker started the WAL over');
     assert.ok(largest < written / 2, `the WAL reached ${largest} bytes for ${written} written`);
     await storage.close();
