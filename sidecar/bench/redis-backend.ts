@@ -28,7 +28,7 @@ export async function redisBackend(): Promise<Backend> {
   const name = 'Redis';
   const url = textKnob('BENCH_REDIS_URL') ?? 'redis://127.0.0.1:6379';
   const src = resolve(REPO, 'sidecar', 'src');
-  if (!existsSync(resolve(src, 'queue', 'redis.ts')) || !/RedisStorage/.test(readFileSync(resolve(src, 'app.ts'), 'utf8'))) {
+  if (!(existsSync(resolve(src, 'storage', 'redis', 'redis.ts')) || existsSync(resolve(src, 'queue', 'redis.ts'))) || !/RedisStorage/.test(readFileSync(resolve(src, 'app.ts'), 'utf8'))) {
     return { id: 'redis', name, available: false, reason: 'the sidecar has no Redis backend yet', env: {} };
   }
   if (!/REDIS_PREFIX/.test(readFileSync(resolve(src, 'config.ts'), 'utf8'))) {

@@ -10,16 +10,16 @@ import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
 import { KlaviyoClient } from './klaviyo/client.js';
 import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js';
 import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
-import { Pipeline } from './queue/pipeline.js';
-import { RedisStorage } from './queue/redis.js';
-import { SqliteStorage } from './queue/sqlite.js';
-import type { Storage } from './queue/types.js';
+import { Pipeline } from './worker/pipeline.js';
+import { RedisStorage } from './storage/redis/redis.js';
+import { SqliteStorage } from './storage/sqlite/sqlite.js';
+import type { Storage } from './storage/types.js';
 import { REDACT_PATHS, redactQuery, redactText } from './redact.js';
 import { lazyRequestLogger } from './request-logger.js';
-import { statusRoutes } from './status/routes.js';
-import { StoreCache } from './stores/cache.js';
-import { storeRoutes } from './stores/routes.js';
-import { resolveAdminToken, SecretBox } from './stores/secrets.js';
+import { statusRoutes } from './api/status.js';
+import { StoreCache } from './storage/store-cache.js';
+import { storeRoutes } from './api/stores.js';
+import { resolveAdminToken, SecretBox } from './storage/secrets.js';
 
 export interface AppDeps {
   storage?: Storage;

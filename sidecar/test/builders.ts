@@ -1,5 +1,5 @@
 /** Builds WooCommerce 10.0.2-shaped order and customer payloads, and mapping outcomes, for tests. */
-import type { ProcessingOutcome } from '../src/queue/types.js';
+import type { ProcessingOutcome } from '../src/storage/types.js';
 
 export interface OrderOpts {
   id: number;

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../src/klaviyo/redis-rate-limiter.js';
-import { RedisStorage } from '../src/queue/redis.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { RedisStorage } from '../src/storage/redis/redis.js';
+import { SecretBox } from '../src/storage/secrets.js';
 import { eventOutcome } from './builders.js';
 import { dropRedisPrefix, REDIS_TEST_URL, TEST_BACKEND } from './helpers.js';
 

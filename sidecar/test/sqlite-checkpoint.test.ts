@@ -4,8 +4,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteStorage } from '../src/queue/sqlite.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SecretBox } from '../src/storage/secrets.js';
 
 describe('SQLite WAL checkpoints', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
   it('copies committed pages into the database file from the worker, and keeps every delivery', async () => {

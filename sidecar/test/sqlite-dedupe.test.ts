@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SqliteStorage } from '../src/queue/sqlite.js';
-import type { ProcessingOutcome } from '../src/queue/types.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import type { ProcessingOutcome } from '../src/storage/types.js';
+import { SecretBox } from '../src/storage/secrets.js';
 import { eventOutcome } from './builders.js';
 
 const delivery = (hash: string, topic = 'order.updated') => ({ storeId: 's', topic, contentHash: hash, headers: {}, body: '{"id":1}' });

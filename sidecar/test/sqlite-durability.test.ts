@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../src/errors.js';
-import { SqliteStorage } from '../src/queue/sqlite.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SecretBox } from '../src/storage/secrets.js';
 
 type Cb = (err: Error | null) => void;
 

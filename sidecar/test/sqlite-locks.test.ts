@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../src/errors.js';
-import { SqliteStorage } from '../src/queue/sqlite.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SecretBox } from '../src/storage/secrets.js';
 
 const delivery = (i: number) => ({ storeId: 's', topic: 'order.created', contentHash: `h${i}`, headers: {}, body: `{"id":${i}}` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteStorage } from '../src/queue/sqlite.js';
-import type { DeliveryFilter, ProcessingOutcome } from '../src/queue/types.js';
-import { SecretBox } from '../src/stores/secrets.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import type { DeliveryFilter, ProcessingOutcome } from '../src/storage/types.js';
+import { SecretBox } from '../src/storage/secrets.js';
 
 const summaryOnly = (i: number): ProcessingOutcome => ({
   ok: true,

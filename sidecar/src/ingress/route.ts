@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IngressRejection } from '../errors.js';
 import { isRestErrorPayload, parseTopic } from '../mapping/index.js';
-import type { Pipeline } from '../queue/pipeline.js';
-import type { Storage } from '../queue/types.js';
-import type { StoreCache } from '../stores/cache.js';
+import type { Pipeline } from '../worker/pipeline.js';
+import type { Storage } from '../storage/types.js';
+import type { StoreCache } from '../storage/store-cache.js';
 import { tooComplex } from './shape.js';
 import { contentHash, verifySignature } from './signature.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ProfileImportBody } from '../klaviyo/types.js';
 import { profileAttributes } from './profile.js';
 import type { MappingResult } from './types.js';
-import type { WooCustomer } from './woo.js';
+import type { WooCustomer } from '../woo/schemas.js';
 
 /** customer.created / customer.updated -> one profile upsert (POST /api/profile-import). */
 export function mapCustomer(storeId: string, customer: WooCustomer): MappingResult {

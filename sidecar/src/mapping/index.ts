@@ -3,7 +3,7 @@ import { mapCustomer } from './customer.js';
 import { MappingError } from './errors.js';
 import { mapOrder } from './order.js';
 import { WOO_TOPICS, type MappingInput, type MappingResult, type WooTopic } from './types.js';
-import { CustomerSchema, DeletedSchema, OrderSchema } from './woo.js';
+import { CustomerSchema, DeletedSchema, OrderSchema } from '../woo/schemas.js';
 
 export { MappingError } from './errors.js';
 export { METRICS } from './order.js';

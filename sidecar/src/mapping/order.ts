@@ -9,7 +9,7 @@ import type { CreateEventBody, EventAttributes } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
 import type { KlaviyoRequest, MappingResult } from './types.js';
-import type { WooAddress, WooLineItem, WooOrder } from './woo.js';
+import type { WooAddress, WooLineItem, WooOrder } from '../woo/schemas.js';
 
 export const METRICS = {
   placed: 'Placed Order',

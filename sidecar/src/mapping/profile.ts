@@ -1,6 +1,6 @@
 import type { ProfileAttributes } from '../klaviyo/types.js';
 import { toE164 } from './phone.js';
-import type { WooAddress } from './woo.js';
+import type { WooAddress } from '../woo/schemas.js';
 
 type Location = NonNullable<ProfileAttributes['location']>;
 

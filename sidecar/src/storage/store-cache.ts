@@ -1,4 +1,4 @@
-import type { Storage, StoreRecord } from '../queue/types.js';
+import type { Storage, StoreRecord } from './types.js';
 
 /** Decrypted store records, kept briefly (another replica may change them). */
 export class StoreCache {

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { accountIdForKey } from '../klaviyo/rate-limiter.js';
-import type { Pipeline } from '../queue/pipeline.js';
-import { DELIVERY_STATUSES, type Storage } from '../queue/types.js';
-import type { StoreCache } from '../stores/cache.js';
-import { parseBody, storeIdParam } from '../stores/routes.js';
+import type { Pipeline } from '../worker/pipeline.js';
+import { DELIVERY_STATUSES, type Storage } from '../storage/types.js';
+import type { StoreCache } from '../storage/store-cache.js';
+import { parseBody, storeIdParam } from './stores.js';
 
 const DeliveriesQuery = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),

@@ -5,12 +5,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoError } from '../klaviyo/errors.js';
-import { decide, type RetryOptions } from '../klaviyo/retry-policy.js';
+import { decide, type RetryOptions } from './retry-policy.js';
 import { mapDelivery } from '../mapping/index.js';
 import { MappingError } from '../mapping/errors.js';
 import type { KlaviyoRequest } from '../mapping/types.js';
-import type { StoreCache } from '../stores/cache.js';
-import type { Job, JobFailure, Storage } from './types.js';
+import type { StoreCache } from '../storage/store-cache.js';
+import type { Job, JobFailure, Storage } from '../storage/types.js';
 
 /**
  * Deliveries mapped per turn of the event loop. Small, so that mapping a backlog (after a pause, or a burst) never

@@ -1,10 +1,10 @@
 /**
  * Scale-out storage: deliveries, jobs, dedupe state, stores and the sync log in Redis, shared by several
- * sidecar replicas. Each state change is one Lua script (queue/redis-scripts.ts), so it is atomic across
+ * sidecar replicas. Each state change is one Lua script (storage/redis/scripts.ts), so it is atomic across
  * replicas; a delivery is acknowledged only after Redis replied to the script that stored it (how much an
  * acknowledged write survives then depends on Redis persistence: AOF with appendfsync everysec or always).
  *
- * The job queue is BullMQ (queue/redis-bullmq.ts): scripts that create or re-queue jobs write them to an
+ * The job queue is BullMQ (storage/redis/bullmq.ts): scripts that create or re-queue jobs write them to an
  * outbox in the same atomic step, and this replica adds them to BullMQ right after (recovery adds what a
  * crashed replica left). BullMQ hands each job to one replica under a lock that replica renews; a crashed
  * replica's jobs come back through BullMQ's stalled-job check once their locks lapsed, never while it is alive
@@ -12,17 +12,17 @@
  * is completed or delayed (a retry).
  */
 import { Redis } from 'ioredis';
-import { StorageError } from '../errors.js';
-import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
-import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
-import type { SecretBox } from '../stores/secrets.js';
-import { BullTransport, type Claim, type QueueEntry } from './redis-bullmq.js';
-import { SCRIPTS, type ScriptName } from './redis-scripts.js';
+import { StorageError } from '../../errors.js';
+import type { KlaviyoErrorItem } from '../../klaviyo/errors.js';
+import type { KlaviyoRequest, WooTopic } from '../../mapping/types.js';
+import type { SecretBox } from '../secrets.js';
+import { BullTransport, type Claim, type QueueEntry } from './bullmq.js';
+import { SCRIPTS, type ScriptName } from './scripts.js';
 import {
   DELIVERY_STATUSES, type DeliveryFilter, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus,
   type JobView, type KeyStatus, type NewDelivery, type ProcessingOutcome, type ReceivedDelivery, type Rejection, type Storage,
   type StoreRecord, type StoreStats,
-} from './types.js';
+} from '../types.js';
 
 type Arg = string | number;
 type Hash = Record<string, string>;

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { NotFoundError, SidecarError, ValidationError } from '../errors.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoAuthError, KlaviyoError } from '../klaviyo/errors.js';
-import type { Pipeline } from '../queue/pipeline.js';
-import type { KeyStatus, Storage } from '../queue/types.js';
+import type { Pipeline } from '../worker/pipeline.js';
+import type { KeyStatus, Storage } from '../storage/types.js';
 import { last4 } from '../redact.js';
-import type { StoreCache } from './cache.js';
+import type { StoreCache } from '../storage/store-cache.js';
 
 export const STORE_ID = /^[a-z0-9][a-z0-9_-]{2,63}$/;
 

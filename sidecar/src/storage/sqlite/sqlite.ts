@@ -17,15 +17,15 @@
 import Database from 'better-sqlite3';
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StorageError } from '../errors.js';
-import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
-import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
-import type { SecretBox } from '../stores/secrets.js';
-import { WalCheckpointer } from './sqlite-checkpointer.js';
+import { StorageError } from '../../errors.js';
+import type { KlaviyoErrorItem } from '../../klaviyo/errors.js';
+import type { KlaviyoRequest, WooTopic } from '../../mapping/types.js';
+import type { SecretBox } from '../secrets.js';
+import { WalCheckpointer } from './checkpointer.js';
 import type {
   DeliveryFilter, DeliveryStatus, DeliveryView, Job, JobFailure, JobStatus, JobView, KeyStatus, NewDelivery,
   ProcessingOutcome, ReceivedDelivery, Rejection, Storage, StoreRecord, StoreStats,
-} from './types.js';
+} from '../types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS stores (

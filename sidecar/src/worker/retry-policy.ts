@@ -7,7 +7,7 @@
  * - 401/403: pause the store until a valid key is saved; nothing is lost.
  * - 409 duplicate_profile on a profile upsert: retry once without the conflicting phone, then dead.
  */
-import { KlaviyoError } from './errors.js';
+import { KlaviyoError } from '../klaviyo/errors.js';
 
 export interface RetryOptions {
   maxAttempts: number;

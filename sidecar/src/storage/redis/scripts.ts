@@ -5,7 +5,7 @@
  * Redis (primary), not Redis Cluster. Numbers that are written back are passed as strings from Node, never
  * formatted by Lua (whose tostring() turns epoch milliseconds into 1.7e+12).
  *
- * The job queue itself is BullMQ (queue/redis-bullmq.ts). A script that creates or re-queues jobs cannot
+ * The job queue itself is BullMQ (storage/redis/bullmq.ts). A script that creates or re-queues jobs cannot
  * call BullMQ, so it bumps the job's generation and adds `<job id>:<generation>` to the outbox in the same
  * atomic step (a transactional outbox); the replica then adds those to BullMQ and removes them from the
  * outbox, and recovery adds whatever a crashed replica left there. A BullMQ job of an older generation, or

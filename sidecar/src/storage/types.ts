@@ -1,5 +1,5 @@
 /**
- * The storage and queue contract. The SQLite backend (queue/sqlite.ts) is the embedded default; a Redis
+ * The storage and queue contract. The SQLite backend (storage/sqlite/sqlite.ts) is the embedded default; a Redis
  * backend implements the same interface for several replicas. Every method is async so either fits.
  */
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
