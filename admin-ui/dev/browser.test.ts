@@ -1,6 +1,6 @@
 /**
  * Render check without WordPress: the built pages (plugin/build) loaded in Chromium on top of the real
- * WordPress 6.5 and 6.6 scripts (React, wp-element, wp-components, …), with a scripted REST API behind
+ * WordPress 6.6 scripts (React, wp-element, wp-components, …), with a scripted REST API behind
  * wp.apiFetch. Catches what unit tests cannot: a component or prop missing from an older wp-components,
  * the script dependencies, and HTML in payloads staying text in a real browser.
  *
@@ -12,7 +12,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { scriptOrder, wordpressBuilds, type WpBuild } from './wp-assets';
+import {
+	atLeast,
+	MIN_WP,
+	scriptOrder,
+	wordpressBuilds,
+	type WpBuild,
+} from './wp-assets';
 
 const here = path.dirname( fileURLToPath( import.meta.url ) );
 const buildDir = path.resolve( here, '../../plugin/build' );
@@ -210,10 +216,11 @@ ${ scripts.join( '\n' ) }
 <script src="/build/${ entry }.js"></script></body></html>`;
 }
 
-// The playground's 6.5 and 6.6 builds, plus any folder named in WCK_WP_DIRS.
+// The playground's builds of the WordPress the plugin requires or newer (6.6 ships the react-jsx-runtime
+// script the bundles use), plus any folder named in WCK_WP_DIRS.
 const builds = wordpressBuilds().filter(
 	( b ) =>
-		/^6\.(5|6)/.test( b.version ) ||
+		atLeast( b.version, MIN_WP ) ||
 		! b.publicDir.includes( 'wordpress-builds' )
 );
 const ready =

@@ -27,6 +27,32 @@ const VENDOR: Record< string, string > = {
 	'wp-polyfill-inert': 'vendor/wp-polyfill-inert.min.js',
 };
 
+/** What WordPress's script-loader.php registers the vendor scripts with (they are not in script-loader-packages.php). */
+const VENDOR_DEPS: Record< string, string[] > = {
+	'react-dom': [ 'react' ],
+	'react-jsx-runtime': [ 'react' ],
+};
+
+/** The WordPress version the plugin requires (plugin header "Requires at least"). */
+export const MIN_WP = '6.6';
+
+/**
+ * Whether `version` ("6.6-RC3", "6.7.1", "nightly") is `min` ("6.6") or newer; a version that is not a number
+ * (a nightly) counts as newer.
+ * @param version WordPress version.
+ * @param min     Lowest version accepted.
+ */
+export function atLeast( version: string, min: string ): boolean {
+	const parse = ( v: string ) =>
+		( /^(\d+)\.(\d+)/.exec( v ) ?? [] ).slice( 1 ).map( Number );
+	const [ major, minor ] = parse( version );
+	const [ minMajor = 0, minMinor = 0 ] = parse( min );
+	if ( major === undefined || minor === undefined ) {
+		return true;
+	}
+	return major !== minMajor ? major > minMajor : minor >= minMinor;
+}
+
 /**
  * WordPress folders named in WCK_WP_DIRS (comma-separated; each holds wp-includes/js/dist and
  * wp-includes/assets/script-loader-packages.php, e.g. extracted from a WordPress release), to check the
@@ -138,11 +164,19 @@ export function scriptOrder( build: WpBuild, handles: string[] ): string[] {
 			return;
 		}
 		seen.add( handle );
-		for ( const d of build.deps.get( handle ) ?? [] ) {
+		for ( const d of build.deps.get( handle ) ??
+			VENDOR_DEPS[ handle ] ??
+			[] ) {
 			visit( d );
 		}
-		if ( VENDOR[ handle ] ) {
-			order.push( VENDOR[ handle ]! );
+		const vendor = VENDOR[ handle ];
+		if (
+			vendor &&
+			existsSync(
+				path.join( build.publicDir, 'wp-includes/js/dist', vendor )
+			)
+		) {
+			order.push( vendor );
 		} else if ( handle.startsWith( 'wp-' ) && build.deps.has( handle ) ) {
 			order.push( `${ handle.slice( 3 ) }.min.js` );
 		} else {
