@@ -2,11 +2,11 @@
  * The sync log's data: status and the current page of deliveries, polled every 5 s while the page is visible.
  * The first page is refreshed on each poll so new deliveries appear; an older page stays as it is.
  */
+import { useDebounce } from '@wordpress/compose';
 import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
 import { getDeliveries, getStatus } from '../shared/api';
 import { describeError } from '../shared/errors';
 import { createPoller, type Poller } from '../shared/poller';
-import { useDebouncedValue } from '../shared/useDebouncedValue';
 import type {
 	DeliveriesQuery,
 	DeliveriesResponse,
@@ -17,6 +17,7 @@ import type {
 
 export const POLL_MS = 5000;
 export const PAGE_SIZE = 25;
+/** A search makes the sidecar scan the store's deliveries, so it waits until typing pauses this long. */
 const SEARCH_DEBOUNCE_MS = 400;
 
 export function useSyncLog( pollMs: number = POLL_MS ) {
@@ -28,9 +29,10 @@ export function useSyncLog( pollMs: number = POLL_MS ) {
 		''
 	);
 	const [ q, setQ ] = useState( '' );
+	const [ debouncedQ, setDebouncedQ ] = useState( '' );
+	const searchLater = useDebounce( setDebouncedQ, SEARCH_DEBOUNCE_MS );
 	const [ cursor, setCursor ] = useState< string | undefined >( undefined );
 	const [ now, setNow ] = useState( () => Date.now() );
-	const debouncedQ = useDebouncedValue( q, SEARCH_DEBOUNCE_MS );
 
 	const query = useRef< DeliveriesQuery >( {
 		status: '',
@@ -117,6 +119,7 @@ export function useSyncLog( pollMs: number = POLL_MS ) {
 		},
 		setQ: ( value: string ) => {
 			setQ( value );
+			searchLater( value );
 			setCursor( undefined );
 		},
 		older: () => page?.nextCursor && setCursor( page.nextCursor ),
