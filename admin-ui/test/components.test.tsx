@@ -374,7 +374,7 @@ test( 'the deliveries table: order or customer, outcome, and Replay only for fai
 	assert.equal( rows.length, 4 );
 	assert.ok(
 		textOf( rows[ 0 ]! ).includes(
-			'1 minute ago order.created Order #1042 ann@example.com Sent'
+			'a minute ago order.created Order #1042 ann@example.com Sent'
 		)
 	);
 	assert.equal( textOf( rows[ 0 ]! ).includes( 'Replay' ), false );

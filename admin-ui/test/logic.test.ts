@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { describeError } from '../src/shared/errors';
 import { queueDepth } from '../src/shared/queue';
 import { absoluteTime, relativeTime } from '../src/shared/time';
+import { getSettings, setSettings } from '@wordpress/date';
 import {
 	fieldFromServer,
 	toInput,
@@ -38,19 +39,23 @@ test( 'queue depth is pending + in flight + retrying + paused, not done or dead'
 	);
 } );
 
-test( 'relative time in plain words', () => {
+test( 'relative time in plain words (WordPress humanTimeDiff)', () => {
 	const now = Date.parse( '2026-01-10T12:00:00Z' );
 	assert.equal( relativeTime( null, now ), 'never' );
-	assert.equal( relativeTime( '2026-01-10T11:59:58Z', now ), 'just now' );
+	assert.equal(
+		relativeTime( '2026-01-10T11:59:58Z', now ),
+		'a few seconds ago'
+	);
 	assert.equal(
 		relativeTime( '2026-01-10T11:59:30Z', now ),
-		'30 seconds ago'
+		'a few seconds ago'
 	);
-	assert.equal( relativeTime( '2026-01-10T11:59:00Z', now ), '1 minute ago' );
+	assert.equal( relativeTime( '2026-01-10T11:59:00Z', now ), 'a minute ago' );
 	assert.equal(
-		relativeTime( '2026-01-10T11:15:00Z', now ),
-		'45 minutes ago'
+		relativeTime( '2026-01-10T11:30:00Z', now ),
+		'30 minutes ago'
 	);
+	assert.equal( relativeTime( '2026-01-10T11:15:00Z', now ), 'an hour ago' );
 	assert.equal( relativeTime( '2026-01-10T09:00:00Z', now ), '3 hours ago' );
 	assert.equal( relativeTime( '2026-01-08T12:00:00Z', now ), '2 days ago' );
 	assert.equal(
@@ -60,11 +65,44 @@ test( 'relative time in plain words', () => {
 	assert.equal( relativeTime( 'not a date', now ), 'not a date' );
 } );
 
-test( 'absolute time shows date and time in the given zone', () => {
-	const s = absoluteTime( '2026-01-10T12:34:56Z', 'UTC' );
-	assert.match( s, /2026/ );
-	assert.match( s, /12:34:56|12:34/ );
+test( 'absolute time uses the site date format, in the given zone or else the site zone', () => {
+	assert.equal(
+		absoluteTime( '2026-01-10T12:34:56Z', 'UTC' ),
+		'January 10, 2026 12:34 pm'
+	);
+	assert.equal(
+		absoluteTime( '2026-01-10T12:34:56Z', 'Europe/Berlin' ),
+		'January 10, 2026 1:34 pm'
+	);
 	assert.equal( absoluteTime( null ), '' );
+	assert.equal( absoluteTime( 'not a date' ), 'not a date' );
+} );
+
+test( 'absolute time follows the site settings WordPress passes to wp-date', () => {
+	const defaults = getSettings();
+	// A site on Berlin time with a d.m.Y H:i format.
+	setSettings( {
+		...defaults,
+		formats: { ...defaults.formats, datetime: 'd.m.Y H:i' },
+		timezone: {
+			offset: 1,
+			offsetFormatted: '+1',
+			string: 'Europe/Berlin',
+			abbr: 'CET',
+		},
+	} );
+	try {
+		assert.equal(
+			absoluteTime( '2026-01-10T12:34:56Z' ),
+			'10.01.2026 13:34'
+		);
+	} finally {
+		setSettings( defaults );
+	}
+	assert.equal(
+		absoluteTime( '2026-01-10T12:34:56Z' ),
+		'January 10, 2026 12:34 pm'
+	);
 } );
 
 test( 'a WP_Error becomes plain words; known codes get a merchant-facing explanation', () => {

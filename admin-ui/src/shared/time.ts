@@ -1,12 +1,13 @@
-/** Relative and absolute times for the sync log, in the merchant's words. */
-import { __, _n, sprintf } from '@wordpress/i18n';
-
-const MINUTE = 60;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+/**
+ * Relative and absolute times for the sync log, in WordPress's words: @wordpress/date formats them with the
+ * site's locale, date format and time zone, which WordPress passes to the wp-date script.
+ */
+import { dateI18n, getSettings, humanTimeDiff } from '@wordpress/date';
+import { __ } from '@wordpress/i18n';
 
 /**
- * "12 seconds ago", "3 hours ago"; "just now" under 5 s; "never" for null; unparseable input is returned as is.
+ * "a few seconds ago", "3 hours ago" (WordPress's humanTimeDiff); "never" for null; a time ahead of `now`
+ * says the clocks disagree; unparseable input is returned as is.
  * @param iso ISO 8601 time, or null.
  * @param now Current time in ms (for tests).
  */
@@ -21,51 +22,19 @@ export function relativeTime(
 	if ( Number.isNaN( at ) ) {
 		return iso;
 	}
-	const seconds = Math.round( ( now - at ) / 1000 );
-	if ( seconds < 0 ) {
+	if ( Math.round( ( now - at ) / 1000 ) < 0 ) {
 		return __(
 			'in the future (check the server clocks)',
 			'wc-klaviyo-sync'
 		);
 	}
-	if ( seconds < 5 ) {
-		return __( 'just now', 'wc-klaviyo-sync' );
-	}
-	if ( seconds < MINUTE ) {
-		return sprintf(
-			/* translators: %d: number of seconds */
-			_n( '%d second ago', '%d seconds ago', seconds, 'wc-klaviyo-sync' ),
-			seconds
-		);
-	}
-	if ( seconds < HOUR ) {
-		const n = Math.floor( seconds / MINUTE );
-		return sprintf(
-			/* translators: %d: number of minutes */
-			_n( '%d minute ago', '%d minutes ago', n, 'wc-klaviyo-sync' ),
-			n
-		);
-	}
-	if ( seconds < DAY ) {
-		const n = Math.floor( seconds / HOUR );
-		return sprintf(
-			/* translators: %d: number of hours */
-			_n( '%d hour ago', '%d hours ago', n, 'wc-klaviyo-sync' ),
-			n
-		);
-	}
-	const n = Math.floor( seconds / DAY );
-	return sprintf(
-		/* translators: %d: number of days */
-		_n( '%d day ago', '%d days ago', n, 'wc-klaviyo-sync' ),
-		n
-	);
+	return humanTimeDiff( at, now );
 }
 
 /**
- * Absolute date and time in the browser's locale (and time zone unless one is given).
+ * Absolute date and time in the site's date and time format, in the site's time zone unless one is given.
  * @param iso      ISO 8601 time, or null.
- * @param timeZone IANA zone; the browser's when omitted.
+ * @param timeZone IANA zone; the site's when omitted.
  */
 export function absoluteTime(
 	iso: string | null | undefined,
@@ -74,13 +43,9 @@ export function absoluteTime(
 	if ( ! iso ) {
 		return '';
 	}
-	const at = new Date( iso );
-	if ( Number.isNaN( at.getTime() ) ) {
+	const at = Date.parse( iso );
+	if ( Number.isNaN( at ) ) {
 		return iso;
 	}
-	return new Intl.DateTimeFormat( undefined, {
-		dateStyle: 'medium',
-		timeStyle: 'medium',
-		timeZone,
-	} ).format( at );
+	return dateI18n( getSettings().formats.datetime, at, timeZone );
 }
