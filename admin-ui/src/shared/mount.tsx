@@ -1,5 +1,5 @@
 import { createRoot } from '@wordpress/element';
-import domReady from './dom-ready';
+import domReady from '@wordpress/dom-ready';
 import type { ReactElement } from 'react';
 
 /**
