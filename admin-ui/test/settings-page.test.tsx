@@ -93,17 +93,16 @@ test( 'a configured store: saved secrets are hinted at, lists load, and the save
 	const select = byLabel< HTMLSelectElement >( container, 'Klaviyo list' );
 	assert.deepEqual(
 		[ ...select.options ].map( ( o ) => o.textContent ),
-		[
-			'— No list (do not subscribe anyone) —',
-			'Newsletter',
-			'VIP <b>customers</b>',
-		]
+		[ '— No list —', 'Newsletter', 'VIP <b>customers</b>' ]
 	);
 	assert.equal( select.value, 'L2' );
 	assert.ok( text().includes( 'double opt-in' ) );
 	assert.ok(
-		text().includes( 'only when their marketing consent was recorded' )
+		text().includes(
+			'The list is stored for subscribing the customers who gave marketing consent, which this version does not do yet: nobody is added to the list or subscribed.'
+		)
 	);
+	assert.equal( text().includes( 'are added to this list' ), false );
 	assert.deepEqual(
 		calls.map( ( c ) => `${ c.method } ${ c.path }` ),
 		[ 'GET /settings', 'GET /lists' ]

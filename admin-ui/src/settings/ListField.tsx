@@ -1,4 +1,7 @@
-/** "Klaviyo list": filled from GET /lists once a sidecar and key are saved, with a refresh button. */
+/**
+ * "Klaviyo list": filled from GET /lists once a sidecar and key are saved, with a refresh button. The list is
+ * only stored: consent-based subscriptions are not sent yet (docs/how-it-works.md, "Consent").
+ */
 import { Button, SelectControl, Spinner } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -20,10 +23,7 @@ interface Props {
 export function listOptions( lists: KlaviyoList[], value: string ) {
 	const options = [
 		{
-			label: __(
-				'— No list (do not subscribe anyone) —',
-				'wc-klaviyo-sync'
-			),
+			label: __( '— No list —', 'wc-klaviyo-sync' ),
 			value: '',
 		},
 		...lists.map( ( l ) => ( { label: l.name, value: l.id } ) ),
@@ -87,7 +87,7 @@ export function ListField( {
 		);
 	} else if ( selected?.optInProcess === 'double_opt_in' ) {
 		help = __(
-			'This list uses double opt-in: Klaviyo emails each new subscriber a confirmation link first.',
+			'This list uses double opt-in: once subscriptions are sent, Klaviyo will email each new subscriber a confirmation link first.',
 			'wc-klaviyo-sync'
 		);
 	} else {
@@ -119,7 +119,7 @@ export function ListField( {
 			</p>
 			<p className="description">
 				{ __(
-					'Customers are added to this list only when their marketing consent was recorded (for example the newsletter checkbox at checkout). Everyone else is synced as a profile and receives no marketing.',
+					'The list is stored for subscribing the customers who gave marketing consent, which this version does not do yet: nobody is added to the list or subscribed. Orders and customers reach Klaviyo as profiles and events only.',
 					'wc-klaviyo-sync'
 				) }
 			</p>
