@@ -1,6 +1,8 @@
 /** WooCommerce → Klaviyo: connect the sidecar and Klaviyo, pick the list, see the webhooks. */
 import { Button, Notice, Spinner } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
+import { BusyButton } from '../shared/BusyButton';
+import { Loading, OutcomeNotice } from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
 import { ConnectionResult } from './ConnectionResult';
 import { ListField } from './ListField';
@@ -10,31 +12,14 @@ import { canLoadLists, useSettingsForm } from './useSettingsForm';
 export { savedNotice } from './useSettingsForm';
 
 export function SettingsPage() {
-	const {
-		saved,
-		loadError,
-		values,
-		errors,
-		notice,
-		setNotice,
-		saving,
-		testing,
-		testResult,
-		testError,
-		setTestError,
-		listsToken,
-		load,
-		onChange,
-		onTest,
-		onSave,
-		setWebhooks,
-	} = useSettingsForm();
+	const form = useSettingsForm();
+	const { saved, values, errors } = form;
 
-	if ( loadError ) {
+	if ( form.loadError ) {
 		return (
 			<Notice status="error" isDismissible={ false }>
-				<p>{ loadError }</p>
-				<Button variant="secondary" onClick={ load }>
+				<p>{ form.loadError }</p>
+				<Button variant="secondary" onClick={ form.load }>
 					{ __( 'Try again', 'wc-klaviyo-sync' ) }
 				</Button>
 			</Notice>
@@ -42,26 +27,20 @@ export function SettingsPage() {
 	}
 	if ( ! saved ) {
 		return (
-			<p>
-				<Spinner /> { __( 'Loading settings…', 'wc-klaviyo-sync' ) }
-			</p>
+			<Loading>{ __( 'Loading settings…', 'wc-klaviyo-sync' ) }</Loading>
 		);
 	}
 
 	return (
 		<div className="wck-settings" style={ { maxWidth: '720px' } }>
-			{ notice && (
-				<Notice
-					status={ notice.status }
-					onRemove={ () => setNotice( null ) }
-				>
-					{ notice.message }
-				</Notice>
-			) }
+			<OutcomeNotice
+				notice={ form.notice }
+				onRemove={ () => form.setNotice( null ) }
+			/>
 			<form
 				onSubmit={ ( event ) => {
 					event.preventDefault();
-					onSave();
+					form.onSave();
 				} }
 				noValidate
 			>
@@ -69,13 +48,13 @@ export function SettingsPage() {
 					values={ values }
 					saved={ saved }
 					errors={ errors }
-					onChange={ onChange }
+					onChange={ form.onChange }
 				/>
 				<ListField
 					value={ values.listId }
-					onChange={ ( v ) => onChange( 'listId', v ) }
+					onChange={ ( v ) => form.onChange( 'listId', v ) }
 					canLoad={ canLoadLists( saved ) }
-					reloadToken={ listsToken }
+					reloadToken={ form.listsToken }
 					error={ errors.listId }
 				/>
 				<div
@@ -87,27 +66,23 @@ export function SettingsPage() {
 						margin: '16px 0',
 					} }
 				>
-					<Button
+					<BusyButton
 						variant="primary"
 						type="submit"
-						isBusy={ saving }
-						disabled={ saving }
-						__next40pxDefaultSize
+						busy={ form.saving }
 					>
-						{ saving
+						{ form.saving
 							? __( 'Saving…', 'wc-klaviyo-sync' )
 							: __( 'Save settings', 'wc-klaviyo-sync' ) }
-					</Button>
-					<Button
+					</BusyButton>
+					<BusyButton
 						variant="secondary"
-						onClick={ onTest }
-						isBusy={ testing }
-						disabled={ testing }
-						__next40pxDefaultSize
+						onClick={ form.onTest }
+						busy={ form.testing }
 					>
 						{ __( 'Test connection', 'wc-klaviyo-sync' ) }
-					</Button>
-					{ testing && (
+					</BusyButton>
+					{ form.testing && (
 						<span>
 							<Spinner />{ ' ' }
 							{ __(
@@ -118,15 +93,16 @@ export function SettingsPage() {
 					) }
 				</div>
 			</form>
-			{ testError && (
-				<Notice status="error" onRemove={ () => setTestError( null ) }>
-					{ testError }
-				</Notice>
+			<OutcomeNotice
+				notice={ form.testError }
+				onRemove={ () => form.setTestError( null ) }
+			/>
+			{ form.testResult && (
+				<ConnectionResult result={ form.testResult } />
 			) }
-			{ testResult && <ConnectionResult result={ testResult } /> }
 			<WebhookPanel
 				webhooks={ saved.webhooks }
-				onChange={ setWebhooks }
+				onChange={ form.setWebhooks }
 			/>
 		</div>
 	);

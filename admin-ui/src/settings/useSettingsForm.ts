@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { getSettings, saveSettings, testConnection } from '../shared/api';
 import { describeError } from '../shared/errors';
+import { errorNotice, type PageNotice } from '../shared/notices';
 import type {
 	SaveSettingsResponse,
 	Settings,
@@ -19,11 +20,6 @@ import {
 	type FieldName,
 	type FormValues,
 } from './form';
-
-export interface PageNotice {
-	status: 'success' | 'warning' | 'error';
-	message: string;
-}
 
 /**
  * What to tell the merchant after a successful save.
@@ -88,7 +84,7 @@ export function useSettingsForm() {
 	const [ testing, setTesting ] = useState( false );
 	const [ testResult, setTestResult ] =
 		useState< TestConnectionResponse | null >( null );
-	const [ testError, setTestError ] = useState< string | null >( null );
+	const [ testError, setTestError ] = useState< PageNotice | null >( null );
 	const [ listsToken, setListsToken ] = useState( 0 );
 
 	const load = useCallback( async () => {
@@ -136,7 +132,7 @@ export function useSettingsForm() {
 		try {
 			setTestResult( await testConnection( toInput( values ) ) );
 		} catch ( e ) {
-			setTestError( describeError( e ).message );
+			setTestError( errorNotice( e ) );
 		} finally {
 			setTesting( false );
 		}

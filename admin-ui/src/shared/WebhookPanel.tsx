@@ -1,10 +1,11 @@
 /** Webhook status per topic, with a warning and one-click re-enable when WooCommerce disabled any. */
-import { Button, Notice } from '@wordpress/components';
+import { Notice } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import type { Webhook } from '../types';
 import { reenableWebhooks } from './api';
-import { describeError } from './errors';
+import { BusyButton } from './BusyButton';
+import { errorNotice, OutcomeNotice, type PageNotice } from './notices';
 import { WebhookStatusBadge } from './StatusBadge';
 import { absoluteTime, relativeTime } from './time';
 
@@ -72,32 +73,32 @@ interface PanelProps {
 
 export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 	const [ busy, setBusy ] = useState( false );
-	const [ error, setError ] = useState< string | null >( null );
-	const [ done, setDone ] = useState< string | null >( null );
+	const [ outcome, setOutcome ] = useState< PageNotice | null >( null );
 	const disabled = disabledCount( webhooks );
 	const missing = webhooks.filter( ( w ) => w.status === 'missing' ).length;
 
 	const reenable = async () => {
 		setBusy( true );
-		setError( null );
-		setDone( null );
+		setOutcome( null );
 		try {
 			const res = await reenableWebhooks();
 			onChange( res.webhooks );
 			const still = disabledCount( res.webhooks );
-			setDone(
-				still === 0
-					? __(
-							'Webhooks re-enabled. WooCommerce delivers again.',
-							'wc-klaviyo-sync'
-						)
-					: __(
-							'Some webhooks are still disabled. Check that the sidecar is reachable, then try again.',
-							'wc-klaviyo-sync'
-						)
-			);
+			setOutcome( {
+				status: 'success',
+				message:
+					still === 0
+						? __(
+								'Webhooks re-enabled. WooCommerce delivers again.',
+								'wc-klaviyo-sync'
+							)
+						: __(
+								'Some webhooks are still disabled. Check that the sidecar is reachable, then try again.',
+								'wc-klaviyo-sync'
+							),
+			} );
 		} catch ( e ) {
-			setError( describeError( e ).message );
+			setOutcome( errorNotice( e ) );
 		} finally {
 			setBusy( false );
 		}
@@ -120,15 +121,13 @@ export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 							disabled
 						) }
 					</p>
-					<Button
+					<BusyButton
 						variant="primary"
 						onClick={ reenable }
-						isBusy={ busy }
-						disabled={ busy }
-						__next40pxDefaultSize
+						busy={ busy }
 					>
 						{ __( 'Re-enable webhooks', 'wc-klaviyo-sync' ) }
-					</Button>
+					</BusyButton>
 				</Notice>
 			) }
 			{ missing > 0 && (
@@ -139,16 +138,10 @@ export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 					) }
 				</Notice>
 			) }
-			{ error && (
-				<Notice status="error" onRemove={ () => setError( null ) }>
-					{ error }
-				</Notice>
-			) }
-			{ done && (
-				<Notice status="success" onRemove={ () => setDone( null ) }>
-					{ done }
-				</Notice>
-			) }
+			<OutcomeNotice
+				notice={ outcome }
+				onRemove={ () => setOutcome( null ) }
+			/>
 			<WebhookTable webhooks={ webhooks } />
 		</div>
 	);

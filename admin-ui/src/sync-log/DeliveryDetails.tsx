@@ -1,10 +1,11 @@
 /** One delivery in full: what arrived from WooCommerce and what was sent to Klaviyo. Everything as text. */
-import { Notice, Spinner } from '@wordpress/components';
+import { Notice } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { getDelivery } from '../shared/api';
 import { describeError } from '../shared/errors';
 import { JsonBlock } from '../shared/JsonBlock';
+import { Loading } from '../shared/notices';
 import type { DeliveryDetail, DeliveryRequest } from '../types';
 
 function requestTitle( r: DeliveryRequest ): string {
@@ -116,9 +117,9 @@ export function DeliveryDetails( { id }: { id: string } ) {
 	}
 	if ( ! detail ) {
 		return (
-			<p>
-				<Spinner /> { __( 'Loading the delivery…', 'wc-klaviyo-sync' ) }
-			</p>
+			<Loading>
+				{ __( 'Loading the delivery…', 'wc-klaviyo-sync' ) }
+			</Loading>
 		);
 	}
 	return <DeliveryDetailsView detail={ detail } />;

@@ -2,6 +2,7 @@
 import { Button, Notice } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
+import { BusyButton } from '../shared/BusyButton';
 
 interface Props {
 	/** Dead deliveries according to the status, or null when unknown. */
@@ -48,14 +49,13 @@ export function ReplayAll( { deadCount, busy, onConfirm }: Props ) {
 		);
 	}
 	return (
-		<Button
+		<BusyButton
 			variant="secondary"
 			onClick={ () => setAsking( true ) }
-			isBusy={ busy }
-			disabled={ busy || deadCount === 0 }
-			__next40pxDefaultSize
+			busy={ busy }
+			disabled={ deadCount === 0 }
 		>
 			{ __( 'Replay all failed', 'wc-klaviyo-sync' ) }
-		</Button>
+		</BusyButton>
 	);
 }

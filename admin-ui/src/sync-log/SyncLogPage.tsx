@@ -1,20 +1,20 @@
 /** WooCommerce → Klaviyo Sync Log: health, deliveries, details and replay. */
-import { Button, Notice, Spinner } from '@wordpress/components';
+import { Button, Notice } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { replayAllFailed, replayDelivery } from '../shared/api';
-import { describeError } from '../shared/errors';
+import {
+	errorNotice,
+	Loading,
+	OutcomeNotice,
+	type PageNotice,
+} from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
 import { DeliveriesTable } from './DeliveriesTable';
 import { DeliveryFilters } from './DeliveryFilters';
 import { HealthHeader, settingsUrl, sidecarErrorText } from './HealthHeader';
 import { ReplayAll } from './ReplayAll';
 import { useSyncLog } from './useSyncLog';
-
-interface PageNotice {
-	status: 'success' | 'warning' | 'error';
-	message: string;
-}
 
 export function replayedText( n: number ): string {
 	if ( n === 0 ) {
@@ -60,10 +60,7 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 				message: replayedText( res.replayed ),
 			} );
 		} catch ( e ) {
-			setNotice( {
-				status: 'error',
-				message: describeError( e ).message,
-			} );
+			setNotice( errorNotice( e ) );
 		} finally {
 			setBusy( false );
 			log.refresh();
@@ -85,14 +82,10 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 
 	return (
 		<div className="wck-sync-log">
-			{ notice && (
-				<Notice
-					status={ notice.status }
-					onRemove={ () => setNotice( null ) }
-				>
-					{ notice.message }
-				</Notice>
-			) }
+			<OutcomeNotice
+				notice={ notice }
+				onRemove={ () => setNotice( null ) }
+			/>
 			{ log.statusError && (
 				<Notice status="error" isDismissible={ false }>
 					{ log.statusError }
@@ -120,10 +113,9 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 				</Notice>
 			) }
 			{ ! log.status && ! log.statusError && (
-				<p>
-					<Spinner />{ ' ' }
+				<Loading>
 					{ __( 'Loading the sync status…', 'wc-klaviyo-sync' ) }
-				</p>
+				</Loading>
 			) }
 			{ sidecar && <HealthHeader status={ sidecar } now={ log.now } /> }
 			{ log.status && (
@@ -169,10 +161,9 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 				/>
 			) : (
 				! log.pageError && (
-					<p>
-						<Spinner />{ ' ' }
+					<Loading>
 						{ __( 'Loading deliveries…', 'wc-klaviyo-sync' ) }
-					</p>
+					</Loading>
 				)
 			) }
 			<div
