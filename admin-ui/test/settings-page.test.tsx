@@ -431,3 +431,60 @@ test( 'settings that cannot load show the reason and a retry', async () => {
 		'http://127.0.0.1:8787'
 	);
 } );
+
+test( 'a failed connection test or re-enable says why in a notice that can be dismissed', async () => {
+	const { container, text } = await open( {
+		'GET /settings': () => ( {
+			...configured,
+			webhooks: [
+				webhooks[ 0 ]!,
+				{ ...webhooks[ 1 ]!, status: 'disabled', failureCount: 6 },
+			],
+		} ),
+		'GET /lists': () => lists,
+		'POST /test-connection': () => {
+			throw {
+				code: 'wck_sidecar_unreachable',
+				message: 'Could not connect to http://127.0.0.1:8787.',
+				data: { status: 502 },
+			};
+		},
+		'POST /webhooks/reenable': () => {
+			throw {
+				code: 'rest_forbidden',
+				message: 'Sorry, you are not allowed to do that.',
+				data: { status: 403 },
+			};
+		},
+	} );
+	const errorNotices = () =>
+		[ ...container.querySelectorAll( '.components-notice.is-error' ) ].map(
+			( n ) => n.textContent ?? ''
+		);
+
+	await click( button( container, 'Test connection' ) );
+	assert.equal( button( container, 'Test connection' ).disabled, false );
+	const failed = errorNotices().filter( ( t ) =>
+		t.includes( 'Could not connect to http://127.0.0.1:8787.' )
+	);
+	assert.equal( failed.length, 1 );
+	const dismiss = [
+		...container.querySelectorAll< HTMLButtonElement >(
+			'.components-notice.is-error .components-notice__dismiss'
+		),
+	];
+	assert.equal( dismiss.length, 1 );
+	await click( dismiss[ 0 ]! );
+	assert.equal( text().includes( 'Could not connect' ), false );
+
+	await click( button( container, 'Re-enable webhooks' ) );
+	assert.equal( button( container, 'Re-enable webhooks' ).disabled, false );
+	assert.ok(
+		errorNotices().some( ( t ) =>
+			t.includes(
+				'You are not allowed to do this, or your session expired.'
+			)
+		)
+	);
+	assert.ok( text().includes( 'WooCommerce disabled 1 webhook' ) );
+} );
