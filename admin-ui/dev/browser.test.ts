@@ -13,6 +13,14 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
+	ago,
+	deadRequest,
+	delivery,
+	savedSettings,
+	sidecarStatus,
+	webhook,
+} from '../test/fixtures';
+import {
 	atLeast,
 	MIN_WP,
 	scriptOrder,
@@ -40,30 +48,15 @@ async function screenshot( page: Page, name: string ) {
 type Fake = { body?: unknown; error?: unknown; delay?: number };
 
 const webhooks = [
-	{
-		topic: 'order.created',
-		id: 11,
-		status: 'active',
-		failureCount: 0,
-		deliveryUrl: 'http://sidecar/x',
-	},
-	{
+	webhook(),
+	webhook( {
 		topic: 'order.updated',
 		id: 12,
 		status: 'disabled',
 		failureCount: 6,
-		deliveryUrl: 'http://sidecar/x',
-	},
+	} ),
 ];
-const settings = {
-	sidecarUrl: 'http://127.0.0.1:8787',
-	hasAdminToken: true,
-	klaviyoKeyLast4: 'c0de',
-	listId: 'L1',
-	storeId: 'wp-abcdefabcdef',
-	configured: true,
-	webhooks,
-};
+const settings = savedSettings( { listId: 'L1', webhooks } );
 const settingsRoutes: Record< string, Fake > = {
 	'GET /settings': { body: settings },
 	'GET /lists': {
@@ -98,46 +91,23 @@ const settingsRoutes: Record< string, Fake > = {
 		},
 	},
 };
-const delivery = {
+const dead = delivery( {
 	id: '7',
-	receivedAt: new Date( Date.now() - 60_000 ).toISOString(),
-	topic: 'order.created',
-	resource: 'order',
+	receivedAt: ago( 60_000 ),
 	resourceId: 7,
 	orderNumber: '1007',
-	email: 'ann@example.com',
 	status: 'dead',
-	note: null,
 	error: {
 		class: 'bad_request',
 		message: 'Invalid phone number format',
 		klaviyo: [ { detail: `Bad item ${ EVIL }` } ],
 	},
-	requests: [
-		{
-			kind: 'event',
-			metric: 'Placed Order',
-			key: 'woo:wp-x:order:7:placed',
-			status: 'dead',
-			attempts: 1,
-			responseStatus: 400,
-			error: 'Bad phone',
-		},
-	],
-};
+	requests: [ deadRequest() ],
+} );
 const logRoutes: Record< string, Fake > = {
 	'GET /status': {
 		body: {
-			sidecar: {
-				storeId: 'wp-abcdefabcdef',
-				paused: false,
-				pauseReason: null,
-				key: {
-					status: 'valid',
-					last4: 'c0de',
-					checkedAt: null,
-					detail: null,
-				},
+			sidecar: sidecarStatus( {
 				listId: 'L1',
 				queue: {
 					pending: 2,
@@ -149,23 +119,20 @@ const logRoutes: Record< string, Fake > = {
 				},
 				deliveries: { total: 10, byStatus: { succeeded: 9, dead: 1 } },
 				eventsPerMinute: 1,
-				lastSuccessAt: new Date( Date.now() - 180_000 ).toISOString(),
-				lastError: null,
-				errorCounts: {},
-				circuit: { state: 'closed', since: new Date().toISOString() },
-			},
+				lastSuccessAt: ago( 180_000 ),
+			} ),
 			sidecarError: null,
 			webhooks,
 		},
 	},
-	'GET /deliveries': { body: { items: [ delivery ], nextCursor: null } },
+	'GET /deliveries': { body: { items: [ dead ], nextCursor: null } },
 	'GET /deliveries/:id': {
 		body: {
-			...delivery,
+			...dead,
 			payload: { id: 7, line_items: [ { name: EVIL } ] },
 			requests: [
 				{
-					...delivery.requests[ 0 ],
+					...dead.requests[ 0 ],
 					body: { data: { type: 'event' } },
 				},
 			],
@@ -306,6 +273,20 @@ const calls = ( page: Page ) =>
 			 ).__calls
 	);
 
+/**
+ * Waits until the page has asked the REST API for a query string containing `fragment`.
+ * @param page     The page.
+ * @param fragment Part of a query string, e.g. "status=dead".
+ */
+const requested = ( page: Page, fragment: string ) =>
+	page.waitForFunction(
+		( f ) =>
+			(
+				window as unknown as { __calls: Array< { search: string } > }
+			 ).__calls.some( ( c ) => c.search.includes( f ) ),
+		fragment
+	);
+
 for ( const build of builds ) {
 	describe(
 		`on WordPress ${ build.version } scripts`,
@@ -422,27 +403,11 @@ for ( const build of builds ) {
 					await root.getByText( `Bad item ${ EVIL }` ).waitFor();
 
 					await page.getByLabel( 'Status' ).selectOption( 'dead' );
-					await page.waitForFunction( () =>
-						(
-							window as unknown as {
-								__calls: Array< { search: string } >;
-							}
-						 ).__calls.some( ( c ) =>
-							c.search.includes( 'status=dead' )
-						)
-					);
+					await requested( page, 'status=dead' );
 					await page
 						.getByLabel( 'Search email or order' )
 						.fill( '#1007' );
-					await page.waitForFunction( () =>
-						(
-							window as unknown as {
-								__calls: Array< { search: string } >;
-							}
-						 ).__calls.some( ( c ) =>
-							c.search.includes( 'q=%231007' )
-						)
-					);
+					await requested( page, 'q=%231007' );
 
 					await page
 						.getByRole( 'button', { name: 'Details' } )

@@ -9,34 +9,33 @@ import { DeliveriesTable } from '../src/sync-log/DeliveriesTable';
 import { HealthHeader, sidecarErrorText } from '../src/sync-log/HealthHeader';
 import { targetLabel } from '../src/sync-log/labels';
 import { replayedText } from '../src/sync-log/SyncLogPage';
-import type { Delivery, Settings, SidecarStatus, Webhook } from '../src/types';
+import type { Webhook } from '../src/types';
+import type { ComponentProps } from 'react';
+import { delivery, savedSettings, sidecarStatus, webhook } from './fixtures';
 import { inputForLabel, render, textOf } from './helpers';
 
-const saved: Settings = {
-	sidecarUrl: 'http://127.0.0.1:8787',
-	hasAdminToken: true,
-	klaviyoKeyLast4: 'c0de',
-	listId: 'AbC123',
-	storeId: 'wp-abcdefabcdef',
-	configured: true,
-	webhooks: [],
-};
+const saved = savedSettings();
 const emptyValues = {
 	sidecarUrl: 'http://127.0.0.1:8787',
 	adminToken: '',
 	klaviyoPrivateKey: '',
 	listId: '',
 };
-
-test( 'each settings field has a label tied to its input; secrets are password inputs', () => {
-	const html = render(
+const renderFields = (
+	props: Partial< ComponentProps< typeof SettingsFields > > = {}
+) =>
+	render(
 		<SettingsFields
 			values={ emptyValues }
 			saved={ null }
 			errors={ {} }
 			onChange={ () => {} }
+			{ ...props }
 		/>
 	);
+
+test( 'each settings field has a label tied to its input; secrets are password inputs', () => {
+	const html = renderFields();
 	assert.match( inputForLabel( html, 'Sidecar URL' ), /type="url"/ );
 	assert.match(
 		inputForLabel( html, 'Sidecar admin token' ),
@@ -48,14 +47,7 @@ test( 'each settings field has a label tied to its input; secrets are password i
 } );
 
 test( 'saved secrets are hinted at, never shown', () => {
-	const html = render(
-		<SettingsFields
-			values={ emptyValues }
-			saved={ saved }
-			errors={ {} }
-			onChange={ () => {} }
-		/>
-	);
+	const html = renderFields( { saved } );
 	assert.match(
 		inputForLabel( html, 'Sidecar admin token' ),
 		/placeholder="Saved — leave empty to keep"/
@@ -76,17 +68,12 @@ test( 'saved secrets are hinted at, never shown', () => {
 } );
 
 test( 'a field error is shown under its field and marks it invalid', () => {
-	const html = render(
-		<SettingsFields
-			values={ { ...emptyValues, klaviyoPrivateKey: 'AbC123' } }
-			saved={ null }
-			errors={ {
-				klaviyoPrivateKey:
-					'A Klaviyo private API key starts with "pk_".',
-			} }
-			onChange={ () => {} }
-		/>
-	);
+	const html = renderFields( {
+		values: { ...emptyValues, klaviyoPrivateKey: 'AbC123' },
+		errors: {
+			klaviyoPrivateKey: 'A Klaviyo private API key starts with "pk_".',
+		},
+	} );
 	const key = inputForLabel( html, 'Klaviyo private API key' );
 	assert.match( key, /aria-invalid="true"/ );
 	const describedBy = /aria-describedby="([^"]+)"/.exec( key )?.[ 1 ];
@@ -134,21 +121,15 @@ test( 'test connection results are plain words for the sidecar and Klaviyo', () 
 	assert.equal( ( bad.match( /is-error/g ) ?? [] ).length, 2 );
 } );
 
+/** POST /settings' answer when everything went well. */
+const savedAnswer = {
+	...saved,
+	webhooks: [ webhook() ],
+	key: { status: 'valid' as const, last4: 'c0de', detail: null },
+};
+
 test( 'the success notice after saving says webhooks deliver only when they do', () => {
-	const webhooks: Webhook[] = [
-		{
-			topic: 'order.created',
-			id: 1,
-			status: 'active',
-			failureCount: 0,
-			deliveryUrl: 'http://s',
-		},
-	];
-	const res = {
-		...saved,
-		webhooks,
-		key: { status: 'valid' as const, last4: 'c0de', detail: null },
-	};
+	const res = savedAnswer;
 	assert.deepEqual( savedNotice( res ), {
 		status: 'success',
 		message: 'Settings saved. Webhooks are registered and delivering.',
@@ -156,7 +137,7 @@ test( 'the success notice after saving says webhooks deliver only when they do',
 	assert.equal(
 		savedNotice( {
 			...res,
-			webhooks: [ { ...webhooks[ 0 ]!, status: 'disabled' } ],
+			webhooks: [ webhook( { status: 'disabled' } ) ],
 		} ).status,
 		'warning'
 	);
@@ -182,20 +163,8 @@ test( 'list options keep a saved list that Klaviyo no longer has', () => {
 } );
 
 const hooks = ( status: Webhook[ 'status' ] ): Webhook[] => [
-	{
-		topic: 'order.created',
-		id: 11,
-		status: 'active',
-		failureCount: 0,
-		deliveryUrl: 'http://s',
-	},
-	{
-		topic: 'order.updated',
-		id: 12,
-		status,
-		failureCount: 7,
-		deliveryUrl: 'http://s',
-	},
+	webhook(),
+	webhook( { topic: 'order.updated', id: 12, status, failureCount: 7 } ),
 ];
 
 test( 'disabled webhooks get a warning and a re-enable button', () => {
@@ -229,17 +198,7 @@ test( 'active webhooks show no warning and no button', () => {
 	assert.ok( text.includes( 'order.created Active 0' ) );
 } );
 
-const status: SidecarStatus = {
-	storeId: 'wp-abcdefabcdef',
-	paused: false,
-	pauseReason: null,
-	key: {
-		status: 'valid',
-		last4: 'c0de',
-		checkedAt: '2026-01-10T11:00:00Z',
-		detail: null,
-	},
-	listId: 'AbC123',
+const status = sidecarStatus( {
 	queue: {
 		pending: 2,
 		in_flight: 1,
@@ -257,9 +216,7 @@ const status: SidecarStatus = {
 		message: 'Invalid phone number format',
 		deliveryId: '17',
 	},
-	errorCounts: {},
-	circuit: { state: 'closed', since: '2026-01-10T10:00:00Z' },
-};
+} );
 
 test( 'the health header shows queue depth, last success, key and circuit', () => {
 	const html = render(
@@ -316,20 +273,7 @@ test( 'a paused store and an open circuit are explained', () => {
 	);
 } );
 
-const row = ( over: Partial< Delivery > ): Delivery => ( {
-	id: '1',
-	receivedAt: '2026-01-10T11:59:00Z',
-	topic: 'order.created',
-	resource: 'order',
-	resourceId: 42,
-	orderNumber: '1042',
-	email: 'ann@example.com',
-	status: 'succeeded',
-	note: null,
-	error: null,
-	requests: [],
-	...over,
-} );
+const row = delivery;
 
 test( 'the deliveries table: order or customer, outcome, and Replay only for failed deliveries', () => {
 	const html = render(
@@ -394,33 +338,20 @@ test( 'the deliveries table: order or customer, outcome, and Replay only for fai
 } );
 
 test( 'an empty table says why', () => {
-	const now = Date.now();
-	assert.ok(
+	const empty = ( filtered: boolean ) =>
 		textOf(
 			render(
 				<DeliveriesTable
 					items={ [] }
-					now={ now }
+					now={ Date.now() }
 					replayingId={ null }
 					onReplay={ () => {} }
-					filtered
+					filtered={ filtered }
 				/>
 			)
-		).includes( 'No deliveries match these filters.' )
-	);
-	assert.ok(
-		textOf(
-			render(
-				<DeliveriesTable
-					items={ [] }
-					now={ now }
-					replayingId={ null }
-					onReplay={ () => {} }
-					filtered={ false }
-				/>
-			)
-		).includes( 'No deliveries yet.' )
-	);
+		);
+	assert.ok( empty( true ).includes( 'No deliveries match these filters.' ) );
+	assert.ok( empty( false ).includes( 'No deliveries yet.' ) );
 } );
 
 test( 'labels for targets and replay counts', () => {
@@ -507,19 +438,8 @@ test( 'the Klaviyo account name is shown when the key works; unchecked keys say 
 } );
 
 test( 'a webhook ping that failed after saving is reported', () => {
-	const webhooks: Webhook[] = [
-		{
-			topic: 'order.created',
-			id: 1,
-			status: 'active',
-			failureCount: 0,
-			deliveryUrl: 'http://s',
-		},
-	];
 	const res = {
-		...saved,
-		webhooks,
-		key: { status: 'valid' as const, last4: 'c0de', detail: null },
+		...savedAnswer,
 		pings: [
 			{
 				topic: 'order.created',

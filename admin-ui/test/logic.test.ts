@@ -11,7 +11,7 @@ import {
 	validateKey,
 	validateUrl,
 } from '../src/settings/form';
-import type { Settings } from '../src/types';
+import { savedSettings } from './fixtures';
 
 test( 'queue depth is pending + in flight + retrying + paused, not done or dead', () => {
 	assert.equal(
@@ -176,15 +176,7 @@ test( 'the sidecar URL must be http(s)', () => {
 	assert.ok( validateUrl( 'ftp://sync.example.com' ) );
 } );
 
-const saved: Settings = {
-	sidecarUrl: 'http://127.0.0.1:8787',
-	hasAdminToken: true,
-	klaviyoKeyLast4: 'c0de',
-	listId: 'AbC123',
-	storeId: 'wp-abcdefabcdef',
-	configured: true,
-	webhooks: [],
-};
+const saved = savedSettings();
 
 test( 'secrets may stay empty only when saved ones exist', () => {
 	const empty = {

@@ -113,13 +113,16 @@ export function byLabel< T extends HTMLElement = HTMLInputElement >(
 	return el as T;
 }
 
+const findButton = ( container: HTMLElement, name: string ) =>
+	[ ...container.querySelectorAll( 'button' ) ].find(
+		( x ) => x.textContent?.trim() === name
+	);
+
 export function button(
 	container: HTMLElement,
 	name: string
 ): HTMLButtonElement {
-	const b = [ ...container.querySelectorAll( 'button' ) ].find(
-		( x ) => x.textContent?.trim() === name
-	);
+	const b = findButton( container, name );
 	if ( ! b ) {
 		throw new Error( `no button "${ name }"` );
 	}
@@ -127,9 +130,7 @@ export function button(
 }
 
 export function hasButton( container: HTMLElement, name: string ): boolean {
-	return [ ...container.querySelectorAll( 'button' ) ].some(
-		( x ) => x.textContent?.trim() === name
-	);
+	return findButton( container, name ) !== undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import './dom';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { SettingsPage } from '../src/settings/SettingsPage';
-import type { Settings, Webhook } from '../src/types';
+import { savedSettings, webhook } from './fixtures';
 import {
 	button,
 	byLabel,
@@ -14,40 +14,23 @@ import {
 	settle,
 } from './page-helpers';
 
-const webhooks: Webhook[] = [
-	{
-		topic: 'order.created',
-		id: 11,
-		status: 'active',
-		failureCount: 0,
-		deliveryUrl: 'http://sidecar/x',
-	},
-	{
-		topic: 'order.updated',
-		id: 12,
-		status: 'active',
-		failureCount: 0,
-		deliveryUrl: 'http://sidecar/x',
-	},
-];
-const unconfigured: Settings = {
+const webhooks = [ webhook(), webhook( { topic: 'order.updated', id: 12 } ) ];
+const unconfigured = savedSettings( {
 	sidecarUrl: '',
 	hasAdminToken: false,
 	klaviyoKeyLast4: null,
 	listId: null,
-	storeId: 'wp-abcdefabcdef',
 	configured: false,
-	webhooks: [],
-};
-const configured: Settings = {
-	sidecarUrl: 'http://127.0.0.1:8787',
-	hasAdminToken: true,
-	klaviyoKeyLast4: 'c0de',
+} );
+const configured = savedSettings( { listId: 'L2', webhooks } );
+/** WooCommerce disabled order.updated after six failed deliveries. */
+const withDisabledWebhook = savedSettings( {
 	listId: 'L2',
-	storeId: 'wp-abcdefabcdef',
-	configured: true,
-	webhooks,
-};
+	webhooks: [
+		webhooks[ 0 ]!,
+		{ ...webhooks[ 1 ]!, status: 'disabled', failureCount: 6 },
+	],
+} );
 const lists = {
 	lists: [
 		{ id: 'L1', name: 'Newsletter', optInProcess: 'single_opt_in' },
@@ -375,13 +358,7 @@ test( 'test connection sends the form, shows a spinner, then both results', asyn
 
 test( 'disabled webhooks: warning, one click re-enables them, the table updates', async () => {
 	const { container, calls, text } = await open( {
-		'GET /settings': () => ( {
-			...configured,
-			webhooks: [
-				webhooks[ 0 ]!,
-				{ ...webhooks[ 1 ]!, status: 'disabled', failureCount: 6 },
-			],
-		} ),
+		'GET /settings': () => withDisabledWebhook,
 		'GET /lists': () => lists,
 		'POST /webhooks/reenable': () => ( { webhooks } ),
 	} );
@@ -434,13 +411,7 @@ test( 'settings that cannot load show the reason and a retry', async () => {
 
 test( 'a failed connection test or re-enable says why in a notice that can be dismissed', async () => {
 	const { container, text } = await open( {
-		'GET /settings': () => ( {
-			...configured,
-			webhooks: [
-				webhooks[ 0 ]!,
-				{ ...webhooks[ 1 ]!, status: 'disabled', failureCount: 6 },
-			],
-		} ),
+		'GET /settings': () => withDisabledWebhook,
 		'GET /lists': () => lists,
 		'POST /test-connection': () => {
 			throw {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { SyncLogPage } from '../src/sync-log/SyncLogPage';
 import type { Delivery, DeliveryDetail, StatusResponse } from '../src/types';
+import { ago, deadRequest, delivery, sidecarStatus, webhook } from './fixtures';
 import {
 	button,
 	byLabel,
@@ -19,60 +20,33 @@ import {
 
 const POLL = 60;
 
-const sidecarStatus: NonNullable< StatusResponse[ 'sidecar' ] > = {
-	storeId: 'wp-abcdefabcdef',
-	paused: false,
-	pauseReason: null,
-	key: {
-		status: 'valid',
-		last4: 'c0de',
-		checkedAt: new Date().toISOString(),
-		detail: null,
-	},
-	listId: 'L1',
-	queue: {
-		pending: 1,
-		in_flight: 0,
-		retrying: 2,
-		paused: 0,
-		done: 40,
-		dead: 1,
-	},
-	deliveries: { total: 3, byStatus: { succeeded: 2, dead: 1 } },
-	eventsPerMinute: 1,
-	lastSuccessAt: new Date( Date.now() - 120_000 ).toISOString(),
-	lastError: null,
-	errorCounts: {},
-	circuit: { state: 'closed', since: new Date().toISOString() },
-};
 const okStatus: StatusResponse = {
-	sidecar: sidecarStatus,
-	sidecarError: null,
-	webhooks: [
-		{
-			topic: 'order.created',
-			id: 11,
-			status: 'active',
-			failureCount: 0,
-			deliveryUrl: 'http://s',
+	sidecar: sidecarStatus( {
+		queue: {
+			pending: 1,
+			in_flight: 0,
+			retrying: 2,
+			paused: 0,
+			done: 40,
+			dead: 1,
 		},
-	],
+		deliveries: { total: 3, byStatus: { succeeded: 2, dead: 1 } },
+		eventsPerMinute: 1,
+		lastSuccessAt: ago( 120_000 ),
+	} ),
+	sidecarError: null,
+	webhooks: [ webhook() ],
 };
 
-const item = ( id: number, over: Partial< Delivery > = {} ): Delivery => ( {
-	id: String( id ),
-	receivedAt: new Date( Date.now() - id * 1000 ).toISOString(),
-	topic: 'order.created',
-	resource: 'order',
-	resourceId: id,
-	orderNumber: String( 1000 + id ),
-	email: `buyer${ id }@example.com`,
-	status: 'succeeded',
-	note: null,
-	error: null,
-	requests: [],
-	...over,
-} );
+const item = ( id: number, over: Partial< Delivery > = {} ): Delivery =>
+	delivery( {
+		id: String( id ),
+		receivedAt: ago( id * 1000 ),
+		resourceId: id,
+		orderNumber: String( 1000 + id ),
+		email: `buyer${ id }@example.com`,
+		...over,
+	} );
 
 let cleanup: ( () => Promise< void > ) | null = null;
 afterEach( async () => {
@@ -310,18 +284,7 @@ test( 'details show what arrived and what was sent to Klaviyo, as text', async (
 			id: 7,
 			line_items: [ { name: '<img src=x onerror=alert(1)>' } ],
 		},
-		requests: [
-			{
-				kind: 'event',
-				metric: 'Placed Order',
-				key: 'woo:wp-x:order:7:placed',
-				status: 'dead',
-				attempts: 1,
-				responseStatus: 400,
-				error: 'Bad phone',
-				body: { data: { type: 'event' } },
-			},
-		],
+		requests: [ deadRequest( { body: { data: { type: 'event' } } } ) ],
 	};
 	const { container, calls } = await open( {
 		'GET /status': () => okStatus,
