@@ -146,6 +146,52 @@ final class SettingsTest extends WckTestCase {
 		$this->assertStringContainsString( 'could not reach', $down->get_data()['sidecar']['message'] );
 	}
 
+	public function test_test_connection_reports_each_failure_on_the_part_to_blame(): void {
+		$unchecked = __( 'Not checked: the sync service must be reachable first.', 'wc-klaviyo-sync' );
+		$refused   = 'refused the admin token';
+
+		$valid = $this->rest( 'POST', '/test-connection', $this->valid_settings() )->get_data();
+		$this->assertSame( 'Test Shop', $valid['klaviyo']['account'], 'the Klaviyo account name is passed on' );
+		$this->assertSame( 'The sync service is reachable and accepts the admin token.', $valid['sidecar']['message'] );
+		$this->assertSame( 'Klaviyo accepted the private API key.', $valid['klaviyo']['message'] );
+
+		// No key given and none saved: the sidecar is still checked, the key is not.
+		$body = $this->valid_settings();
+		unset( $body['klaviyoPrivateKey'] );
+		$nokey = $this->rest( 'POST', '/test-connection', $body );
+		$this->assertSame( 200, $nokey->get_status() );
+		$this->assertTrue( $nokey->get_data()['sidecar']['ok'] );
+		$this->assertFalse( $nokey->get_data()['klaviyo']['ok'] );
+		$this->assertSame( 'unchecked', $nokey->get_data()['klaviyo']['status'] );
+		$this->assertStringContainsString( 'Enter your Klaviyo private API key', $nokey->get_data()['klaviyo']['message'] );
+
+		// A bad sidecar address: the field's message, the key left unchecked.
+		$badurl = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'sidecarUrl' => 'ftp://127.0.0.1:8787' ) ) )->get_data();
+		$this->assertFalse( $badurl['sidecar']['ok'] );
+		$this->assertStringContainsString( 'must be an http:// or https:// address', $badurl['sidecar']['message'] );
+		$this->assertSame( array( 'ok' => false, 'status' => 'unchecked', 'message' => $unchecked ), $badurl['klaviyo'] );
+
+		// A wrong admin token with a well-formed key: the sidecar refuses it, the key is not checked.
+		$badtoken = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'adminToken' => 'not-the-admin-token-at-all' ) ) )->get_data();
+		$this->assertFalse( $badtoken['sidecar']['ok'] );
+		$this->assertStringContainsString( $refused, $badtoken['sidecar']['message'] );
+		$this->assertSame( array( 'ok' => false, 'status' => 'unchecked', 'message' => $unchecked ), $badtoken['klaviyo'] );
+
+		// A malformed key with a wrong admin token: both are reported.
+		$both = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'adminToken' => 'not-the-admin-token-at-all', 'klaviyoPrivateKey' => 'AbC123' ) ) )->get_data();
+		$this->assertFalse( $both['sidecar']['ok'] );
+		$this->assertStringContainsString( $refused, $both['sidecar']['message'] );
+		$this->assertSame( 'invalid', $both['klaviyo']['status'] );
+
+		// A malformed key with an unreachable sidecar.
+		$down = $this->rest( 'POST', '/test-connection', $this->valid_settings( array( 'sidecarUrl' => 'http://127.0.0.1:1', 'klaviyoPrivateKey' => 'AbC123' ) ) )->get_data();
+		$this->assertFalse( $down['sidecar']['ok'] );
+		$this->assertStringContainsString( 'could not reach the sync service at http://127.0.0.1:1', $down['sidecar']['message'] );
+		$this->assertSame( 'invalid', $down['klaviyo']['status'] );
+		$this->assertSame( '', Plugin::instance()->settings()->klaviyo_key(), 'nothing saved' );
+		$this->assertSame( array(), $this->all_webhook_ids() );
+	}
+
 	public function test_proxied_routes_use_the_saved_configuration(): void {
 		$this->assertSame( 400, $this->rest( 'GET', '/lists' )->get_status(), 'not configured yet' );
 		$this->configure();
