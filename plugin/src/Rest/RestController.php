@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace WcKlaviyoSync\Rest;
 
 use WcKlaviyoSync\Connector;
+use WcKlaviyoSync\Contract\SidecarContract;
 use WcKlaviyoSync\SidecarClient;
 use WcKlaviyoSync\Settings;
 use WcKlaviyoSync\WebhookRegistrar;
@@ -148,7 +149,7 @@ final class RestController {
 				'args'                => array(
 					'status' => array(
 						'type' => 'string',
-						'enum' => array( 'rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead' ),
+						'enum' => SidecarContract::DELIVERY_STATUSES,
 					),
 					'q'      => $text,
 					'cursor' => $text,
