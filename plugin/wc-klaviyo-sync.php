@@ -24,19 +24,7 @@ defined( 'ABSPATH' ) || exit;
 define( 'WC_KLAVIYO_SYNC_VERSION', '0.1.0' );
 define( 'WC_KLAVIYO_SYNC_FILE', __FILE__ );
 
-// PSR-4: WcKlaviyoSync\Foo\Bar lives in src/Foo/Bar.php.
-spl_autoload_register(
-	static function ( string $class_name ): void {
-		$prefix = 'WcKlaviyoSync\\';
-		if ( 0 !== strpos( $class_name, $prefix ) ) {
-			return;
-		}
-		$file = __DIR__ . '/src/' . str_replace( '\\', '/', substr( $class_name, strlen( $prefix ) ) ) . '.php';
-		if ( is_readable( $file ) ) {
-			require $file;
-		}
-	}
-);
+require_once __DIR__ . '/autoload.php';
 
 register_activation_hook( __FILE__, array( \WcKlaviyoSync\Plugin::class, 'activate' ) );
 register_deactivation_hook( __FILE__, array( \WcKlaviyoSync\Plugin::class, 'deactivate' ) );

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds dist/wc-klaviyo-sync.zip (folder wc-klaviyo-sync/) from plugin/: the main file, src/, build/
+# Builds dist/wc-klaviyo-sync.zip (folder wc-klaviyo-sync/) from plugin/: the main file, autoload.php, src/, build/
 # (the admin-ui output), languages/, uninstall.php and readme.txt. No tests, no dev files.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +13,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 dest="$stage/wc-klaviyo-sync"
 mkdir -p "$dest"
-cp "$here/wc-klaviyo-sync.php" "$here/uninstall.php" "$here/readme.txt" "$dest/"
+cp "$here/wc-klaviyo-sync.php" "$here/autoload.php" "$here/uninstall.php" "$here/readme.txt" "$dest/"
 cp -R "$here/src" "$here/build" "$dest/"
 if [ -d "$here/languages" ] && [ -n "$(ls -A "$here/languages" 2>/dev/null | grep -v '^\.gitkeep$')" ]; then
   cp -R "$here/languages" "$dest/"

@@ -62,7 +62,7 @@ final class Plugin {
 	private function __construct() {
 		$this->settings  = new Settings( new Crypto() );
 		$this->sidecar   = new SidecarClient( $this->settings );
-		$this->registrar = new WebhookRegistrar();
+		$this->registrar = new WebhookRegistrar( new WebhookOwnership() );
 		$this->connector = new Connector( $this->settings, $this->sidecar, $this->registrar );
 	}
 
@@ -126,24 +126,10 @@ final class Plugin {
 	}
 
 	/**
-	 * Settings service (for tests and uninstall).
+	 * Settings service (for tests).
 	 */
 	public function settings(): Settings {
 		return $this->settings;
-	}
-
-	/**
-	 * Webhook registrar (for tests).
-	 */
-	public function registrar(): WebhookRegistrar {
-		return $this->registrar;
-	}
-
-	/**
-	 * Save flow (for tests).
-	 */
-	public function connector(): Connector {
-		return $this->connector;
 	}
 
 	/**
@@ -168,5 +154,15 @@ final class Plugin {
 			return;
 		}
 		self::instance()->registrar->set_all_status( 'paused' );
+	}
+
+	/**
+	 * Uninstall (from uninstall.php, without the main plugin file): deletes our webhooks and every option of ours.
+	 */
+	public static function uninstall(): void {
+		( new WebhookOwnership() )->remove_all();
+		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
+			delete_option( $option );
+		}
 	}
 }

@@ -1,6 +1,6 @@
 <?php
 /**
- * Everything that touches WooCommerce webhooks.
+ * Creates and changes the plugin's WooCommerce webhooks.
  *
  * @package WcKlaviyoSync
  */
@@ -15,104 +15,36 @@ use WP_Error;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Creates, updates, pauses, re-enables, re-owns and deletes the plugin's WooCommerce webhooks. Their ids
- * are remembered in the option wc_klaviyo_sync_webhooks ({ topic: id }) so a re-save never duplicates them.
+ * Creates, updates, pings, pauses, resumes, re-enables and re-owns the plugin's WooCommerce webhooks, and
+ * describes them. Which webhooks are ours is WebhookOwnership's to say, so a re-save never duplicates them.
  */
 final class WebhookRegistrar {
 
-	public const OPTION          = 'wc_klaviyo_sync_webhooks';
 	public const DISABLED_OPTION = 'wc_klaviyo_sync_disabled_webhooks';
-	public const NAME_PREFIX     = 'Klaviyo Sync: ';
-	public const TOPICS          = array(
-		'order.created',
-		'order.updated',
-		'order.deleted',
-		'order.restored',
-		'customer.created',
-		'customer.updated',
-		'customer.deleted',
-	);
+
+	/**
+	 * Which webhooks are ours.
+	 *
+	 * @var WebhookOwnership
+	 */
+	private WebhookOwnership $ours;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WebhookOwnership $ours Which webhooks are ours.
+	 */
+	public function __construct( WebhookOwnership $ours ) {
+		$this->ours = $ours;
+	}
 
 	/**
 	 * Registers the WooCommerce and user hooks.
 	 */
 	public function register(): void {
 		add_action( 'woocommerce_webhook_disabled_due_delivery_failures', array( $this, 'record_disabled' ), 10, 1 );
-		add_action( 'delete_user', array( $this, 'before_user_deleted' ), 10, 2 );
-		add_action( 'deleted_user', array( $this, 'after_user_deleted' ), 20, 2 );
-	}
-
-	/**
-	 * Remembered ids.
-	 *
-	 * @return array<string, int>
-	 */
-	public function remembered_ids(): array {
-		$ids = get_option( self::OPTION, array() );
-		$out = array();
-		if ( is_array( $ids ) ) {
-			foreach ( $ids as $topic => $id ) {
-				if ( in_array( $topic, self::TOPICS, true ) && (int) $id > 0 ) {
-					$out[ (string) $topic ] = (int) $id;
-				}
-			}
-		}
-		return $out;
-	}
-
-	/**
-	 * Loads one webhook or null when it does not exist.
-	 *
-	 * @param int $id Webhook id.
-	 */
-	private function load( int $id ): ?WC_Webhook {
-		if ( $id <= 0 ) {
-			return null;
-		}
-		try {
-			$webhook = wc_get_webhook( $id );
-		} catch ( \Exception $e ) {
-			return null;
-		}
-		return $webhook instanceof WC_Webhook && $webhook->get_id() > 0 ? $webhook : null;
-	}
-
-	/**
-	 * Our webhooks that exist, by topic.
-	 *
-	 * @return array<string, WC_Webhook>
-	 */
-	private function existing(): array {
-		$out = array();
-		foreach ( $this->remembered_ids() as $topic => $id ) {
-			$webhook = $this->load( $id );
-			if ( null !== $webhook ) {
-				$out[ $topic ] = $webhook;
-			}
-		}
-		return $out;
-	}
-
-	/**
-	 * Finds an existing webhook of ours by its exact name (when the ids option was lost).
-	 *
-	 * @param string $topic Topic.
-	 */
-	private function adopt( string $topic ): ?WC_Webhook {
-		$store = \WC_Data_Store::load( 'webhook' );
-		$ids   = $store->search_webhooks(
-			array(
-				'search' => self::NAME_PREFIX . $topic,
-				'limit'  => -1,
-			)
-		);
-		foreach ( is_array( $ids ) ? $ids : array() as $id ) {
-			$webhook = $this->load( (int) $id );
-			if ( null !== $webhook && self::NAME_PREFIX . $topic === $webhook->get_name() && $topic === $webhook->get_topic() ) {
-				return $webhook;
-			}
-		}
-		return null;
+		add_action( 'delete_user', array( $this, 'user_deleted' ), 10, 2 );
+		add_action( 'deleted_user', array( $this, 'user_deleted' ), 20, 2 );
 	}
 
 	/**
@@ -121,7 +53,7 @@ final class WebhookRegistrar {
 	 * @param int $preferred Preferred user id.
 	 * @param int $exclude   User id that must not be chosen (being deleted).
 	 */
-	public function owner( int $preferred, int $exclude = 0 ): int {
+	private function owner( int $preferred, int $exclude = 0 ): int {
 		if ( $preferred > 0 && $preferred !== $exclude ) {
 			$user = get_userdata( $preferred );
 			if ( $user && in_array( 'administrator', (array) $user->roles, true ) ) {
@@ -150,17 +82,16 @@ final class WebhookRegistrar {
 	 * @return array<string, true|string> Ping result per created topic (true or an error message).
 	 */
 	public function ensure( string $delivery_url, string $secret, int $user_id ): array {
-		$ids   = $this->remembered_ids();
+		$ids   = $this->ours->ids();
 		$owner = $this->owner( $user_id );
 		$pings = array();
-		foreach ( self::TOPICS as $topic ) {
-			$webhook = isset( $ids[ $topic ] ) ? $this->load( $ids[ $topic ] ) : null;
-			$webhook = $webhook ?? $this->adopt( $topic );
+		foreach ( WebhookOwnership::TOPICS as $topic ) {
+			$webhook = $this->ours->find( $topic ) ?? $this->ours->adopt( $topic );
 			$created = null === $webhook;
 			if ( $created ) {
 				$webhook = new WC_Webhook();
 			}
-			$webhook->set_name( self::NAME_PREFIX . $topic );
+			$webhook->set_name( WebhookOwnership::name( $topic ) );
 			$webhook->set_user_id( $owner );
 			$webhook->set_topic( $topic );
 			$webhook->set_delivery_url( $delivery_url );
@@ -177,7 +108,7 @@ final class WebhookRegistrar {
 				$pings[ $topic ] = $this->ping( $webhook );
 			}
 		}
-		update_option( self::OPTION, $ids, false );
+		$this->ours->remember( $ids );
 		delete_option( self::DISABLED_OPTION );
 		return $pings;
 	}
@@ -199,7 +130,7 @@ final class WebhookRegistrar {
 	 * @param string $status active|paused.
 	 */
 	public function set_all_status( string $status ): void {
-		foreach ( $this->existing() as $webhook ) {
+		foreach ( $this->ours->existing() as $webhook ) {
 			if ( 'disabled' === $webhook->get_status( 'edit' ) && 'active' !== $status ) {
 				continue;
 			}
@@ -215,7 +146,7 @@ final class WebhookRegistrar {
 	 */
 	public function record_disabled( $webhook_id ): void {
 		$webhook_id = (int) $webhook_id;
-		if ( ! in_array( $webhook_id, $this->remembered_ids(), true ) ) {
+		if ( ! $this->ours->is_ours( $webhook_id ) ) {
 			return;
 		}
 		$disabled                = get_option( self::DISABLED_OPTION, array() );
@@ -241,7 +172,7 @@ final class WebhookRegistrar {
 	 */
 	public function reenable(): array {
 		$pings = array();
-		foreach ( $this->existing() as $topic => $webhook ) {
+		foreach ( $this->ours->existing() as $topic => $webhook ) {
 			if ( 'active' === $webhook->get_status( 'edit' ) && 0 === (int) $webhook->get_failure_count( 'edit' ) ) {
 				continue;
 			}
@@ -255,24 +186,15 @@ final class WebhookRegistrar {
 	}
 
 	/**
-	 * Before a user is deleted: our webhooks owned by them move to the reassignment user if that user is an
-	 * administrator, else to another administrator (WooCommerce would set them to the reassign user or 0, and
-	 * payloads built as user 0 are REST permission errors).
+	 * On delete_user (before WooCommerce's deleted_user handler would give them to the reassignment user or to 0)
+	 * and again on deleted_user (a safety net for owners that no longer exist or are no administrators): our
+	 * webhooks owned by that user move to the reassignment user if an administrator, else to another
+	 * administrator. Payloads built as user 0 are REST permission errors.
 	 *
-	 * @param mixed $user_id  User being deleted.
+	 * @param mixed $user_id  User being deleted, or deleted.
 	 * @param mixed $reassign Reassignment user or null.
 	 */
-	public function before_user_deleted( $user_id, $reassign = null ): void {
-		$this->reown( (int) $user_id, (int) $reassign );
-	}
-
-	/**
-	 * After a user is deleted: safety net for owners that no longer exist or are no administrators.
-	 *
-	 * @param mixed $user_id  Deleted user.
-	 * @param mixed $reassign Reassignment user or null.
-	 */
-	public function after_user_deleted( $user_id, $reassign = null ): void {
+	public function user_deleted( $user_id, $reassign = null ): void {
 		$this->reown( (int) $user_id, (int) $reassign );
 	}
 
@@ -284,7 +206,7 @@ final class WebhookRegistrar {
 	 */
 	private function reown( int $deleted, int $reassign ): void {
 		$owner = null;
-		foreach ( $this->existing() as $webhook ) {
+		foreach ( $this->ours->existing() as $webhook ) {
 			$current = (int) $webhook->get_user_id( 'edit' );
 			$user    = $current > 0 ? get_userdata( $current ) : false;
 			$ok      = $current !== $deleted && $user && in_array( 'administrator', (array) $user->roles, true );
@@ -305,11 +227,10 @@ final class WebhookRegistrar {
 	 * @return list<array<string, mixed>>
 	 */
 	public function describe(): array {
-		$ids      = $this->remembered_ids();
 		$disabled = $this->disabled_records();
 		$out      = array();
-		foreach ( self::TOPICS as $topic ) {
-			$webhook = isset( $ids[ $topic ] ) ? $this->load( $ids[ $topic ] ) : null;
+		foreach ( WebhookOwnership::TOPICS as $topic ) {
+			$webhook = $this->ours->find( $topic );
 			if ( null === $webhook ) {
 				$out[] = array(
 					'topic'        => $topic,
@@ -332,16 +253,5 @@ final class WebhookRegistrar {
 			);
 		}
 		return $out;
-	}
-
-	/**
-	 * Deletes every webhook of ours (uninstall).
-	 */
-	public function delete_all(): void {
-		foreach ( $this->existing() as $webhook ) {
-			$webhook->delete( true );
-		}
-		delete_option( self::OPTION );
-		delete_option( self::DISABLED_OPTION );
 	}
 }

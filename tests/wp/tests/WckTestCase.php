@@ -6,7 +6,7 @@
 
 use PHPUnit\Framework\TestCase;
 use WcKlaviyoSync\Plugin;
-use WcKlaviyoSync\WebhookRegistrar;
+use WcKlaviyoSync\WebhookOwnership;
 
 abstract class WckTestCase extends TestCase {
 
@@ -86,7 +86,7 @@ abstract class WckTestCase extends TestCase {
 	protected function our_webhooks(): array {
 		$this->fresh();
 		$out = array();
-		foreach ( (array) get_option( WebhookRegistrar::OPTION, array() ) as $topic => $id ) {
+		foreach ( (array) get_option( WebhookOwnership::OPTION, array() ) as $topic => $id ) {
 			$out[ $topic ] = wc_get_webhook( (int) $id );
 		}
 		return $out;

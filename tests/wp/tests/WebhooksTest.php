@@ -7,6 +7,7 @@
 use Automattic\WooCommerce\Utilities\FeaturesUtil;
 use WcKlaviyoSync\Plugin;
 use WcKlaviyoSync\Settings;
+use WcKlaviyoSync\WebhookOwnership;
 use WcKlaviyoSync\WebhookRegistrar;
 
 final class WebhooksTest extends WckTestCase {
@@ -41,24 +42,24 @@ final class WebhooksTest extends WckTestCase {
 
 	public function test_resave_never_duplicates_and_recreates_a_vanished_webhook(): void {
 		$this->configure();
-		$ids = get_option( WebhookRegistrar::OPTION );
+		$ids = get_option( WebhookOwnership::OPTION );
 		$this->configure();
 		$this->configure( array( 'listId' => 'L00003' ) );
-		$this->assertSame( $ids, get_option( WebhookRegistrar::OPTION ), 're-save keeps the same ids' );
+		$this->assertSame( $ids, get_option( WebhookOwnership::OPTION ), 're-save keeps the same ids' );
 		$this->assertCount( 7, $this->all_webhook_ids() );
 
 		wc_get_webhook( $ids['order.updated'] )->delete( true );
 		$this->fresh();
 		$this->assertSame( 'missing', $this->rest( 'GET', '/settings' )->get_data()['webhooks'][1]['status'] );
 		$this->configure();
-		$now = get_option( WebhookRegistrar::OPTION );
+		$now = get_option( WebhookOwnership::OPTION );
 		$this->assertNotSame( $ids['order.updated'], $now['order.updated'] );
 		unset( $ids['order.updated'], $now['order.updated'] );
 		$this->assertSame( $ids, $now, 'the others are reused' );
 		$this->assertCount( 7, $this->all_webhook_ids() );
 
 		// Lost ids option: the webhooks are found again by name instead of duplicated.
-		delete_option( WebhookRegistrar::OPTION );
+		delete_option( WebhookOwnership::OPTION );
 		$this->configure();
 		$this->assertCount( 7, $this->all_webhook_ids() );
 	}
@@ -90,7 +91,7 @@ final class WebhooksTest extends WckTestCase {
 
 	public function test_deactivation_pauses_and_activation_resumes(): void {
 		$this->configure();
-		$ids = get_option( WebhookRegistrar::OPTION );
+		$ids = get_option( WebhookOwnership::OPTION );
 		deactivate_plugins( self::PLUGIN );
 		foreach ( $this->our_webhooks() as $topic => $webhook ) {
 			$this->assertSame( 'paused', $webhook->get_status(), $topic );
@@ -100,7 +101,7 @@ final class WebhooksTest extends WckTestCase {
 		foreach ( $this->our_webhooks() as $topic => $webhook ) {
 			$this->assertSame( 'active', $webhook->get_status(), $topic );
 		}
-		$this->assertSame( $ids, get_option( WebhookRegistrar::OPTION ), 'the same webhooks are resumed' );
+		$this->assertSame( $ids, get_option( WebhookOwnership::OPTION ), 'the same webhooks are resumed' );
 		$this->assertCount( 7, $this->all_webhook_ids() );
 	}
 
@@ -214,9 +215,10 @@ final class WebhooksTest extends WckTestCase {
 		$other->set_delivery_url( 'https://example.com/hook' );
 		$other->set_status( 'paused' );
 		$other->save();
+		update_option( WebhookRegistrar::DISABLED_OPTION, array( $other->get_id() => '2026-01-01T00:00:00Z' ), false );
 		$this->wp_php( 'define( "WP_UNINSTALL_PLUGIN", "wc-klaviyo-sync/wc-klaviyo-sync.php" ); include WP_PLUGIN_DIR . "/wc-klaviyo-sync/uninstall.php";' );
 		$this->assertSame( array( $other->get_id() ), $this->all_webhook_ids() );
-		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, WebhookRegistrar::OPTION ) as $option ) {
+		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, WebhookOwnership::OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
 			$this->assertFalse( get_option( $option ), $option );
 		}
 		$other->delete( true );
