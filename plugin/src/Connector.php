@@ -1,6 +1,6 @@
 <?php
 /**
- * The save flow: validate, push the store to the sidecar, register the webhooks.
+ * The save flow (validate, push the store to the sidecar, register the webhooks) and the connection test.
  *
  * @package WcKlaviyoSync
  */
@@ -15,7 +15,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Validates settings input, saves the store on the sidecar (PUT /v1/stores/{storeId}), stores the
- * settings and creates or updates the webhooks. An invalid Klaviyo key changes nothing locally.
+ * settings and creates or updates the webhooks. An invalid Klaviyo key changes nothing locally. The connection
+ * test checks the same input against the sidecar and Klaviyo and saves nothing.
  */
 final class Connector {
 
@@ -59,7 +60,7 @@ final class Connector {
 	 * @param string $field   Field name as the browser sends it.
 	 * @param string $message Plain-words message.
 	 */
-	public static function field_error( string $field, string $message ): WP_Error {
+	private static function field_error( string $field, string $message ): WP_Error {
 		return new WP_Error(
 			'wck_invalid_field',
 			$message,
@@ -126,7 +127,6 @@ final class Connector {
 		if ( is_wp_error( $resolved ) ) {
 			return $resolved;
 		}
-		$store_id = $this->settings->store_id();
 		$secret   = $this->settings->webhook_secret();
 		$body     = array(
 			'siteUrl'       => home_url(),
@@ -136,7 +136,7 @@ final class Connector {
 				'listId'     => '' === $resolved['list_id'] ? null : $resolved['list_id'],
 			),
 		);
-		$result   = $this->sidecar->request( 'PUT', '/v1/stores/' . rawurlencode( $store_id ), $body, array(), $resolved['sidecar_url'], $resolved['admin_token'] );
+		$result   = $this->sidecar->store_request( 'PUT', '', $body, array(), $resolved['sidecar_url'], $resolved['admin_token'] );
 		if ( is_wp_error( $result ) ) {
 			return $this->map_sidecar_error( $result );
 		}
@@ -164,6 +164,98 @@ final class Connector {
 				'detail' => isset( $key['detail'] ) && is_string( $key['detail'] ) ? $key['detail'] : null,
 			),
 			'pings' => $pings,
+		);
+	}
+
+	/**
+	 * The connection test: whether the sidecar is reachable and accepts the admin token, and what Klaviyo says
+	 * of the key. Input as for resolve(), falling back to the saved values; nothing is saved.
+	 *
+	 * @param array<string, mixed> $input Input as for resolve().
+	 * @return array{sidecar: array{ok: bool, message: string}, klaviyo: array<string, mixed>}
+	 */
+	public function test_connection( array $input ): array {
+		$out      = array(
+			'sidecar' => array(
+				'ok'      => false,
+				'message' => '',
+			),
+			'klaviyo' => array(
+				'ok'      => false,
+				'status'  => 'unchecked',
+				'message' => __( 'Not checked: the sync service must be reachable first.', 'wc-klaviyo-sync' ),
+			),
+		);
+		$resolved = $this->resolve( $input );
+		if ( is_wp_error( $resolved ) ) {
+			$data = $resolved->get_error_data();
+			if ( ! is_array( $data ) || 'klaviyoPrivateKey' !== ( $data['field'] ?? '' ) ) {
+				$out['sidecar']['message'] = $resolved->get_error_message();
+				return $out;
+			}
+			$given                     = isset( $input['klaviyoPrivateKey'] ) && '' !== trim( (string) $input['klaviyoPrivateKey'] );
+			$out['klaviyo']['status']  = $given ? 'invalid' : 'unchecked';
+			$out['klaviyo']['message'] = $resolved->get_error_message();
+			$out['sidecar']            = $this->check_sidecar( $input );
+			return $out;
+		}
+		$verify = $this->sidecar->request( 'POST', '/v1/klaviyo/verify-key', array( 'privateKey' => $resolved['klaviyo_key'] ), array(), $resolved['sidecar_url'], $resolved['admin_token'] );
+		if ( is_wp_error( $verify ) ) {
+			$out['sidecar']['message'] = $verify->get_error_message();
+			return $out;
+		}
+		$out['sidecar'] = self::sidecar_ok();
+		$status         = (string) ( $verify['body']['status'] ?? 'unverified' );
+		$messages       = array(
+			'valid'      => __( 'Klaviyo accepted the private API key.', 'wc-klaviyo-sync' ),
+			'invalid'    => __( 'Klaviyo rejected the private API key.', 'wc-klaviyo-sync' ),
+			'unverified' => __( 'Klaviyo could not be reached to check the key; the sync service will keep trying.', 'wc-klaviyo-sync' ),
+		);
+		$out['klaviyo'] = array(
+			'ok'      => 'valid' === $status,
+			'status'  => $status,
+			'message' => $messages[ $status ] ?? $messages['unverified'],
+		);
+		if ( isset( $verify['body']['account']['name'] ) && is_string( $verify['body']['account']['name'] ) ) {
+			$out['klaviyo']['account'] = $verify['body']['account']['name'];
+		}
+		return $out;
+	}
+
+	/**
+	 * The sidecar part of the connection test when the key is malformed: the sidecar and its admin token are
+	 * checked with the key left out (GET the store's status; only an unreachable sidecar or a refused token fail).
+	 *
+	 * @param array<string, mixed> $input Input as for resolve().
+	 * @return array{ok: bool, message: string}
+	 */
+	private function check_sidecar( array $input ): array {
+		$resolved = $this->resolve( array_merge( $input, array( 'klaviyoPrivateKey' => 'pk_placeholder' ) ) );
+		if ( is_wp_error( $resolved ) ) {
+			return array(
+				'ok'      => false,
+				'message' => '',
+			);
+		}
+		$check = $this->sidecar->store_request( 'GET', '/status', null, array(), $resolved['sidecar_url'], $resolved['admin_token'] );
+		if ( is_wp_error( $check ) && in_array( $check->get_error_code(), array( 'wck_sidecar_unreachable', 'wck_sidecar_auth' ), true ) ) {
+			return array(
+				'ok'      => false,
+				'message' => $check->get_error_message(),
+			);
+		}
+		return self::sidecar_ok();
+	}
+
+	/**
+	 * The connection test's answer for a sidecar that is reachable and accepts the admin token.
+	 *
+	 * @return array{ok: bool, message: string}
+	 */
+	private static function sidecar_ok(): array {
+		return array(
+			'ok'      => true,
+			'message' => __( 'The sync service is reachable and accepts the admin token.', 'wc-klaviyo-sync' ),
 		);
 	}
 

@@ -37,6 +37,21 @@ final class SidecarClient {
 	}
 
 	/**
+	 * Sends one request under /v1/stores/{storeId} for this site's store.
+	 *
+	 * @param string                    $method   HTTP method.
+	 * @param string                    $suffix   Path after /v1/stores/{storeId} ('' for the store itself).
+	 * @param array<string, mixed>|null $body     JSON body or null.
+	 * @param array<string, scalar>     $query    Query parameters.
+	 * @param string|null               $base_url Sidecar URL (default: saved one).
+	 * @param string|null               $token    Admin token (default: saved one).
+	 * @return array{status: int, body: array<string, mixed>}|WP_Error
+	 */
+	public function store_request( string $method, string $suffix, ?array $body = null, array $query = array(), ?string $base_url = null, ?string $token = null ) {
+		return $this->request( $method, '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . $suffix, $body, $query, $base_url, $token );
+	}
+
+	/**
 	 * Sends one request.
 	 *
 	 * @param string                    $method   HTTP method.

@@ -266,71 +266,7 @@ final class RestController {
 	 * @param WP_REST_Request $request Request.
 	 */
 	public function test_connection( WP_REST_Request $request ): WP_REST_Response {
-		$body     = self::body( $request );
-		$out      = array(
-			'sidecar' => array(
-				'ok'      => false,
-				'message' => '',
-			),
-			'klaviyo' => array(
-				'ok'      => false,
-				'status'  => 'unchecked',
-				'message' => __( 'Not checked: the sync service must be reachable first.', 'wc-klaviyo-sync' ),
-			),
-		);
-		$resolved = $this->connector->resolve( $body );
-		if ( is_wp_error( $resolved ) ) {
-			$data = $resolved->get_error_data();
-			if ( is_array( $data ) && 'klaviyoPrivateKey' === ( $data['field'] ?? '' ) ) {
-				$given                     = isset( $body['klaviyoPrivateKey'] ) && '' !== trim( (string) $body['klaviyoPrivateKey'] );
-				$out['klaviyo']['status']  = $given ? 'invalid' : 'unchecked';
-				$out['klaviyo']['message'] = $resolved->get_error_message();
-			} else {
-				$out['sidecar']['message'] = $resolved->get_error_message();
-			}
-			if ( is_array( $data ) && 'klaviyoPrivateKey' !== ( $data['field'] ?? '' ) ) {
-				return new WP_REST_Response( $out );
-			}
-			// The key is malformed; the sidecar can still be checked with the key left out.
-			$resolved = $this->connector->resolve( array_merge( $body, array( 'klaviyoPrivateKey' => 'pk_placeholder' ) ) );
-			if ( is_wp_error( $resolved ) ) {
-				return new WP_REST_Response( $out );
-			}
-			$check = $this->sidecar->request( 'GET', '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . '/status', null, array(), $resolved['sidecar_url'], $resolved['admin_token'] );
-			if ( is_wp_error( $check ) && in_array( $check->get_error_code(), array( 'wck_sidecar_unreachable', 'wck_sidecar_auth' ), true ) ) {
-				$out['sidecar']['message'] = $check->get_error_message();
-			} else {
-				$out['sidecar'] = array(
-					'ok'      => true,
-					'message' => __( 'The sync service is reachable and accepts the admin token.', 'wc-klaviyo-sync' ),
-				);
-			}
-			return new WP_REST_Response( $out );
-		}
-		$verify = $this->sidecar->request( 'POST', '/v1/klaviyo/verify-key', array( 'privateKey' => $resolved['klaviyo_key'] ), array(), $resolved['sidecar_url'], $resolved['admin_token'] );
-		if ( is_wp_error( $verify ) ) {
-			$out['sidecar']['message'] = $verify->get_error_message();
-			return new WP_REST_Response( $out );
-		}
-		$out['sidecar'] = array(
-			'ok'      => true,
-			'message' => __( 'The sync service is reachable and accepts the admin token.', 'wc-klaviyo-sync' ),
-		);
-		$status         = (string) ( $verify['body']['status'] ?? 'unverified' );
-		$messages       = array(
-			'valid'      => __( 'Klaviyo accepted the private API key.', 'wc-klaviyo-sync' ),
-			'invalid'    => __( 'Klaviyo rejected the private API key.', 'wc-klaviyo-sync' ),
-			'unverified' => __( 'Klaviyo could not be reached to check the key; the sync service will keep trying.', 'wc-klaviyo-sync' ),
-		);
-		$out['klaviyo'] = array(
-			'ok'      => 'valid' === $status,
-			'status'  => $status,
-			'message' => $messages[ $status ] ?? $messages['unverified'],
-		);
-		if ( isset( $verify['body']['account']['name'] ) && is_string( $verify['body']['account']['name'] ) ) {
-			$out['klaviyo']['account'] = $verify['body']['account']['name'];
-		}
-		return new WP_REST_Response( $out );
+		return new WP_REST_Response( $this->connector->test_connection( self::body( $request ) ) );
 	}
 
 	/**
@@ -353,7 +289,7 @@ final class RestController {
 		if ( ! $this->settings->is_configured() ) {
 			return self::not_configured();
 		}
-		$result = $this->sidecar->request( $method, '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . $suffix, $body, $query );
+		$result = $this->sidecar->store_request( $method, $suffix, $body, $query );
 		if ( is_wp_error( $result ) ) {
 			return $result;
 		}
@@ -385,7 +321,7 @@ final class RestController {
 		if ( ! $this->settings->is_configured() ) {
 			$error = self::not_configured()->get_error_message();
 		} else {
-			$result = $this->sidecar->request( 'GET', '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . '/status' );
+			$result = $this->sidecar->store_request( 'GET', '/status' );
 			if ( is_wp_error( $result ) ) {
 				$error = $result->get_error_message();
 			} else {
