@@ -120,7 +120,7 @@ final class Connector {
 	 *
 	 * @param array<string, mixed> $input   Input as for resolve().
 	 * @param int                  $user_id Preferred webhook owner (the saving administrator).
-	 * @return array{key: array<string, mixed>, pings: array<string, true|string>}|WP_Error
+	 * @return array{key: array<string, mixed>, pings: list<array{topic: string, ok: bool, message: string|null}>}|WP_Error
 	 */
 	public function connect( array $input, int $user_id ) {
 		$resolved = $this->resolve( $input );

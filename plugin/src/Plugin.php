@@ -11,7 +11,13 @@ namespace WcKlaviyoSync;
 
 use WcKlaviyoSync\Admin\AdminPages;
 use WcKlaviyoSync\Admin\Notices;
-use WcKlaviyoSync\Rest\RestController;
+use WcKlaviyoSync\Rest\DeliveriesController;
+use WcKlaviyoSync\Rest\ListsController;
+use WcKlaviyoSync\Rest\Routes;
+use WcKlaviyoSync\Rest\SettingsController;
+use WcKlaviyoSync\Rest\StatusController;
+use WcKlaviyoSync\Rest\StoreProxy;
+use WcKlaviyoSync\Rest\WebhooksController;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -122,7 +128,21 @@ final class Plugin {
 		( new UrlSafety( $this->settings ) )->register();
 		$this->registrar->register();
 		( new AdminPages() )->register();
-		( new RestController( $this->settings, $this->sidecar, $this->registrar, $this->connector ) )->register();
+		$this->routes()->register();
+	}
+
+	/**
+	 * The REST route table with its controllers.
+	 */
+	private function routes(): Routes {
+		$proxy = new StoreProxy( $this->settings, $this->sidecar );
+		return new Routes(
+			new SettingsController( $this->settings, $this->registrar, $this->connector ),
+			new ListsController( $proxy ),
+			new StatusController( $proxy, $this->registrar ),
+			new DeliveriesController( $proxy ),
+			new WebhooksController( $this->registrar )
+		);
 	}
 
 	/**

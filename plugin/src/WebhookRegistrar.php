@@ -79,7 +79,7 @@ final class WebhookRegistrar {
 	 * @param string $delivery_url Sidecar delivery URL.
 	 * @param string $secret       Signing secret.
 	 * @param int    $user_id      Preferred owner.
-	 * @return array<string, true|string> Ping result per created topic (true or an error message).
+	 * @return list<array{topic: string, ok: bool, message: string|null}> Ping result per created webhook.
 	 */
 	public function ensure( string $delivery_url, string $secret, int $user_id ): array {
 		$ids   = $this->ours->ids();
@@ -105,7 +105,7 @@ final class WebhookRegistrar {
 			$ids[ $topic ] = (int) $webhook->get_id();
 			if ( $created ) {
 				// Creating in code never pings (WooCommerce's data store pings by itself on update when the URL changed).
-				$pings[ $topic ] = $this->ping( $webhook );
+				$pings[] = $this->ping( $topic, $webhook );
 			}
 		}
 		$this->ours->remember( $ids );
@@ -116,12 +116,17 @@ final class WebhookRegistrar {
 	/**
 	 * Pings a webhook's delivery URL the way WooCommerce does.
 	 *
+	 * @param string     $topic   Topic.
 	 * @param WC_Webhook $webhook Webhook.
-	 * @return true|string
+	 * @return array{topic: string, ok: bool, message: string|null} The message is WooCommerce's error, if any.
 	 */
-	private function ping( WC_Webhook $webhook ) {
+	private function ping( string $topic, WC_Webhook $webhook ): array {
 		$result = $webhook->deliver_ping();
-		return $result instanceof WP_Error ? $result->get_error_message() : true;
+		return array(
+			'topic'   => $topic,
+			'ok'      => ! $result instanceof WP_Error,
+			'message' => $result instanceof WP_Error ? $result->get_error_message() : null,
+		);
 	}
 
 	/**
@@ -168,7 +173,7 @@ final class WebhookRegistrar {
 	/**
 	 * Re-enables our disabled webhooks: active, failure count 0, ping.
 	 *
-	 * @return array<string, true|string> Ping result per re-enabled topic.
+	 * @return list<array{topic: string, ok: bool, message: string|null}> Ping result per re-enabled webhook.
 	 */
 	public function reenable(): array {
 		$pings = array();
@@ -179,7 +184,7 @@ final class WebhookRegistrar {
 			$webhook->set_status( 'active' );
 			$webhook->set_failure_count( 0 );
 			$webhook->save();
-			$pings[ $topic ] = $this->ping( $webhook );
+			$pings[] = $this->ping( $topic, $webhook );
 		}
 		delete_option( self::DISABLED_OPTION );
 		return $pings;

@@ -9,7 +9,7 @@ declare(strict_types=1);
 
 namespace WcKlaviyoSync\Admin;
 
-use WcKlaviyoSync\Rest\RestController;
+use WcKlaviyoSync\Rest\Routes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -111,8 +111,8 @@ final class AdminPages {
 			$handle,
 			'window.wcKlaviyoSync = ' . wp_json_encode(
 				array(
-					'restNamespace' => RestController::NAMESPACE,
-					'restRoot'      => esc_url_raw( rest_url( RestController::NAMESPACE ) ),
+					'restNamespace' => Routes::NAMESPACE,
+					'restRoot'      => esc_url_raw( rest_url( Routes::NAMESPACE ) ),
 					'settingsUrl'   => esc_url_raw( admin_url( 'admin.php?page=' . self::SETTINGS_SLUG ) ),
 					'syncLogUrl'    => esc_url_raw( admin_url( 'admin.php?page=' . self::LOG_SLUG ) ),
 					'version'       => WC_KLAVIYO_SYNC_VERSION,

@@ -1,0 +1,192 @@
+<?php
+/**
+ * The route table of the plugin's WP REST API.
+ *
+ * @package WcKlaviyoSync
+ */
+
+declare(strict_types=1);
+
+namespace WcKlaviyoSync\Rest;
+
+use WcKlaviyoSync\Contract\SidecarContract;
+use WP_REST_Server;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Every route under wc-klaviyo-sync/v1 (see docs/plugin.md) and the controller method that answers it. Each
+ * endpoint is registered with the same permission check, manage_woocommerce (and, for cookie authentication,
+ * WordPress's REST nonce); a route cannot be added without it.
+ */
+final class Routes {
+
+	public const NAMESPACE = 'wc-klaviyo-sync/v1';
+
+	/**
+	 * Settings, save and connection test.
+	 *
+	 * @var SettingsController
+	 */
+	private SettingsController $settings;
+
+	/**
+	 * Klaviyo lists.
+	 *
+	 * @var ListsController
+	 */
+	private ListsController $lists;
+
+	/**
+	 * Sidecar and webhook status.
+	 *
+	 * @var StatusController
+	 */
+	private StatusController $status;
+
+	/**
+	 * Sync log and replay.
+	 *
+	 * @var DeliveriesController
+	 */
+	private DeliveriesController $deliveries;
+
+	/**
+	 * Webhook re-enable.
+	 *
+	 * @var WebhooksController
+	 */
+	private WebhooksController $webhooks;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param SettingsController   $settings   Settings, save and connection test.
+	 * @param ListsController      $lists      Klaviyo lists.
+	 * @param StatusController     $status     Sidecar and webhook status.
+	 * @param DeliveriesController $deliveries Sync log and replay.
+	 * @param WebhooksController   $webhooks   Webhook re-enable.
+	 */
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks ) {
+		$this->settings   = $settings;
+		$this->lists      = $lists;
+		$this->status     = $status;
+		$this->deliveries = $deliveries;
+		$this->webhooks   = $webhooks;
+	}
+
+	/**
+	 * Adds the hook.
+	 */
+	public function register(): void {
+		add_action( 'rest_api_init', array( $this, 'register_routes' ) );
+	}
+
+	/**
+	 * Only shop managers and administrators.
+	 */
+	public function can_manage(): bool {
+		return current_user_can( 'manage_woocommerce' );
+	}
+
+	/**
+	 * The routes: path => endpoints, each with its methods, callback and, where the route takes any, args.
+	 *
+	 * @return array<string, list<array<string, mixed>>>
+	 */
+	public function table(): array {
+		$id   = '(?P<id>[A-Za-z0-9_-]{1,64})';
+		$text = array(
+			'type'              => 'string',
+			'sanitize_callback' => 'sanitize_text_field',
+		);
+		return array(
+			'/settings'                      => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->settings, 'get_settings' ),
+				),
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->settings, 'save_settings' ),
+				),
+			),
+			'/test-connection'               => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->settings, 'test_connection' ),
+				),
+			),
+			'/lists'                         => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->lists, 'get_lists' ),
+				),
+			),
+			'/status'                        => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->status, 'get_status' ),
+				),
+			),
+			'/deliveries'                    => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->deliveries, 'get_deliveries' ),
+					'args'     => array(
+						'status' => array(
+							'type' => 'string',
+							'enum' => SidecarContract::DELIVERY_STATUSES,
+						),
+						'q'      => $text,
+						'cursor' => $text,
+						'limit'  => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 100,
+						),
+					),
+				),
+			),
+			'/deliveries/' . $id             => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->deliveries, 'get_delivery' ),
+				),
+			),
+			'/deliveries/' . $id . '/replay' => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->deliveries, 'replay_delivery' ),
+					'args'     => array(
+						'all' => array( 'type' => 'boolean' ),
+					),
+				),
+			),
+			'/replay'                        => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->deliveries, 'replay_dead' ),
+				),
+			),
+			'/webhooks/reenable'             => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->webhooks, 'reenable_webhooks' ),
+				),
+			),
+		);
+	}
+
+	/**
+	 * Registers every route of the table, each endpoint with the permission check.
+	 */
+	public function register_routes(): void {
+		foreach ( $this->table() as $path => $endpoints ) {
+			foreach ( $endpoints as $i => $endpoint ) {
+				$endpoints[ $i ]['permission_callback'] = array( $this, 'can_manage' );
+			}
+			register_rest_route( self::NAMESPACE, $path, $endpoints );
+		}
+	}
+}

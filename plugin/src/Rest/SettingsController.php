@@ -1,0 +1,114 @@
+<?php
+/**
+ * The settings routes: read, save, test the connection.
+ *
+ * @package WcKlaviyoSync
+ */
+
+declare(strict_types=1);
+
+namespace WcKlaviyoSync\Rest;
+
+use WcKlaviyoSync\Connector;
+use WcKlaviyoSync\Settings;
+use WcKlaviyoSync\WebhookRegistrar;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * GET /settings, POST /settings and POST /test-connection. No secret is ever returned: the settings view holds
+ * only whether an admin token is saved and the Klaviyo key's last four characters.
+ */
+final class SettingsController {
+
+	/**
+	 * Stored settings.
+	 *
+	 * @var Settings
+	 */
+	private Settings $settings;
+
+	/**
+	 * Webhook registrar.
+	 *
+	 * @var WebhookRegistrar
+	 */
+	private WebhookRegistrar $registrar;
+
+	/**
+	 * Save flow and connection test.
+	 *
+	 * @var Connector
+	 */
+	private Connector $connector;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param Settings         $settings  Stored settings.
+	 * @param WebhookRegistrar $registrar Webhook registrar.
+	 * @param Connector        $connector Save flow and connection test.
+	 */
+	public function __construct( Settings $settings, WebhookRegistrar $registrar, Connector $connector ) {
+		$this->settings  = $settings;
+		$this->registrar = $registrar;
+		$this->connector = $connector;
+	}
+
+	/**
+	 * JSON or form body as an array.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return array<string, mixed>
+	 */
+	private static function body( WP_REST_Request $request ): array {
+		$json = $request->get_json_params();
+		if ( is_array( $json ) && array() !== $json ) {
+			return $json;
+		}
+		$form = $request->get_body_params();
+		return is_array( $form ) ? $form : array();
+	}
+
+	/**
+	 * Settings view.
+	 *
+	 * @return array<string, mixed>
+	 */
+	private function view(): array {
+		return $this->settings->public_view() + array( 'webhooks' => $this->registrar->describe() );
+	}
+
+	/**
+	 * GET /settings.
+	 */
+	public function get_settings(): WP_REST_Response {
+		return new WP_REST_Response( $this->view() );
+	}
+
+	/**
+	 * POST /settings.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function save_settings( WP_REST_Request $request ) {
+		$result = $this->connector->connect( self::body( $request ), get_current_user_id() );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		return new WP_REST_Response( $this->view() + $result );
+	}
+
+	/**
+	 * POST /test-connection: checks the sidecar (and its admin token) and the Klaviyo key, saving nothing.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 */
+	public function test_connection( WP_REST_Request $request ): WP_REST_Response {
+		return new WP_REST_Response( $this->connector->test_connection( self::body( $request ) ) );
+	}
+}
