@@ -216,7 +216,10 @@ final class WebhooksTest extends WckTestCase {
 		$other->set_status( 'paused' );
 		$other->save();
 		update_option( WebhookRegistrar::DISABLED_OPTION, array( $other->get_id() => '2026-01-01T00:00:00Z' ), false );
-		$this->wp_php( 'define( "WP_UNINSTALL_PLUGIN", "wc-klaviyo-sync/wc-klaviyo-sync.php" ); include WP_PLUGIN_DIR . "/wc-klaviyo-sync/uninstall.php";' );
+		// As WordPress uninstalls: the plugin is inactive, its main file is not loaded, only uninstall.php.
+		deactivate_plugins( self::PLUGIN );
+		$out = $this->wp_php( 'echo class_exists( "WcKlaviyoSync\\\\Plugin" ) ? "loaded" : "not loaded"; define( "WP_UNINSTALL_PLUGIN", "wc-klaviyo-sync/wc-klaviyo-sync.php" ); include WP_PLUGIN_DIR . "/wc-klaviyo-sync/uninstall.php";' );
+		$this->assertStringContainsString( 'not loaded', $out );
 		$this->assertSame( array( $other->get_id() ), $this->all_webhook_ids() );
 		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, WebhookOwnership::OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
 			$this->assertFalse( get_option( $option ), $option );
