@@ -2,9 +2,8 @@
  * Builds the sidecar: storage, Klaviyo client, pipeline and routes. server.ts runs it; tests build it too.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import type { Config } from './config.js';
-import { SidecarError, UnauthorizedError } from './errors.js';
+import { SidecarError } from './errors.js';
 import { ingressRoutes } from './ingress/route.js';
 import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
 import { KlaviyoClient } from './klaviyo/client.js';
@@ -19,7 +18,8 @@ import { lazyRequestLogger } from './request-logger.js';
 import { statusRoutes } from './api/status.js';
 import { StoreCache } from './storage/store-cache.js';
 import { storeRoutes } from './api/stores.js';
-import { resolveAdminToken, SecretBox } from './storage/secrets.js';
+import { SecretBox } from './storage/secrets.js';
+import { bearerAuth, resolveAdminToken } from './api/auth.js';
 
 export interface AppDeps {
   storage?: Storage;
@@ -107,12 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
 
   await app.register(async (scope) => ingressRoutes(scope, { storage, stores, pipeline, maxBodyBytes: config.maxBodyBytes }));
   await app.register(async (scope) => {
-    const expected = Buffer.from(adminToken);
-    scope.addHook('onRequest', async (req) => {
-      const h = req.headers.authorization ?? '';
-      const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7).trim() : '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnauthorizedError();
-    });
+    scope.addHook('onRequest', bearerAuth(adminToken));
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: config.publicUrl });
     await statusRoutes(scope, { storage, stores, client, pipeline });
   });

@@ -29,22 +29,11 @@ export class SecretBox {
   }
 }
 
-/** The admin token: ADMIN_TOKEN, or one generated on first start and kept in DATA_DIR. */
-export function resolveAdminToken(dataDir: string, configured: string | undefined): { token: string; generated: boolean } {
-  if (configured) return { token: configured, generated: false };
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'admin-token');
-  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), generated: false };
-  const token = randomBytes(24).toString('base64url');
-  if (!createOnce(path, token)) return { token: readFileSync(path, 'utf8').trim(), generated: false };
-  return { token, generated: true };
-}
-
 /**
  * Creates `path` with `content` unless it exists, atomically: replicas starting together on one DATA_DIR all end up
  * reading the same complete file, never an empty or half-written one. Returns whether this call created it.
  */
-function createOnce(path: string, content: string): boolean {
+export function createOnce(path: string, content: string): boolean {
   if (existsSync(path)) return false;
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
