@@ -3,8 +3,8 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { SidecarError } from './errors.js';
-import { ingressRoutes } from './ingress/route.js';
+import { registerApi } from './api/index.js';
+import { resolveAdminToken } from './api/auth.js';
 import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
 import { KlaviyoClient } from './klaviyo/client.js';
 import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js';
@@ -13,13 +13,10 @@ import { Pipeline } from './worker/pipeline.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/sqlite.js';
 import type { Storage } from './storage/types.js';
-import { REDACT_PATHS, redactQuery, redactText } from './redact.js';
+import { REDACT_PATHS, redactQuery } from './redact.js';
 import { lazyRequestLogger } from './request-logger.js';
-import { statusRoutes } from './api/status.js';
 import { StoreCache } from './storage/store-cache.js';
-import { storeRoutes } from './api/stores.js';
 import { SecretBox } from './storage/secrets.js';
-import { bearerAuth, resolveAdminToken } from './api/auth.js';
 
 export interface AppDeps {
   storage?: Storage;
@@ -78,38 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     retry: { maxAttempts: config.maxAttempts, baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
   });
   let closing = false;
-  const secrets = () => [adminToken];
-
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof SidecarError) {
-      if (err.httpStatus >= 500) req.log.error({ err: { message: redactText(err.message, secrets()), code: err.code } }, 'request failed');
-      return reply.code(err.httpStatus).send({ error: { code: err.code, message: redactText(err.message, secrets()), ...(err.details ? { details: err.details } : {}) } });
-    }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) {
-      req.log.error({ err: { message: redactText(err.message, secrets()), stack: err.stack } }, 'unexpected error');
-      return reply.code(500).send({ error: { code: 'internal_error', message: 'Internal Server Error' } });
-    }
-    return reply.code(status).send({ error: { code: (err.code ?? 'bad_request').toLowerCase(), message: redactText(err.message, secrets()) } });
-  });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` } }));
-
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
-    if (closing) return reply.code(503).send({ ready: false, reason: 'shutting down' });
-    try {
-      await storage.ping();
-      return { ready: true, backend: storage.backend };
-    } catch {
-      return reply.code(503).send({ ready: false, reason: 'storage unreachable' });
-    }
-  });
-
-  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, pipeline, maxBodyBytes: config.maxBodyBytes }));
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', bearerAuth(adminToken));
-    await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: config.publicUrl });
-    await statusRoutes(scope, { storage, stores, client, pipeline });
+  await registerApi(app, {
+    storage, stores, client, pipeline, adminToken, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes, closing: () => closing,
   });
 
   if (deps.startPipeline !== false) app.addHook('onReady', async () => pipeline.start());

@@ -1,6 +1,6 @@
 /**
  * Typed errors of the sidecar. Each carries a stable `code` and, where it wraps another failure, a `cause`.
- * They are mapped to HTTP only at the edge (app.ts's error handler), through `httpStatus`.
+ * They are mapped to HTTP only at the edge (api/errors.ts's error handler), through `httpStatus`.
  */
 export class SidecarError extends Error {
   readonly code: string;

@@ -17,6 +17,9 @@ export function resolveAdminToken(dataDir: string, configured: string | undefine
   return { token, generated: true };
 }
 
+/** The OpenAPI security scheme of the admin routes. */
+export const ADMIN_SECURITY = [{ adminToken: [] }];
+
 /** `Authorization: Bearer <token>`, compared in constant time; anything else is `401 unauthorized`. */
 export function bearerAuth(token: string): onRequestAsyncHookHandler {
   const expected = Buffer.from(token);

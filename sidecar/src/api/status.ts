@@ -1,31 +1,46 @@
 /** Status, the sync log and replay (Bearer ADMIN_TOKEN). */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { NotFoundError } from '../errors.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { accountIdForKey } from '../klaviyo/rate-limiter.js';
 import type { Pipeline } from '../worker/pipeline.js';
-import { DELIVERY_STATUSES, type Storage } from '../storage/types.js';
+import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import { parseBody, storeIdParam } from './stores.js';
+import { ADMIN_SECURITY } from './auth.js';
+import {
+  adminErrors, answer, DeliveriesQuery, DeliveryDetail, DeliveryPage, DeliveryParams, ErrorBody, ReplayDeliveryQuery,
+  ReplayResult, ReplayStoreQuery, SidecarStatus, StoreIdParams,
+} from './schemas.js';
+import { requireStore, storeOf } from './stores.js';
 
-const DeliveriesQuery = z.object({
-  status: z.enum(DELIVERY_STATUSES).optional(),
-  q: z.string().max(200).optional(),
-  cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-});
+const unknownStore = answer('`unknown_store`: no such store.', ErrorBody);
+const unknownDelivery = answer('`unknown_store`, or `unknown_delivery`: no such delivery for this store.', ErrorBody);
+const invalidQuery = answer('`invalid_request`: the query does not validate (`details` says which field).', ErrorBody);
+
+/**
+ * Storage's delivery views as the schema types them. The casts are only about Klaviyo's error items: storage keeps
+ * Klaviyo's JSON as it came, which may carry more members than its interface names (the schema lets them through).
+ */
+type Page = z.output<typeof DeliveryPage>;
+type Detail = z.output<typeof DeliveryDetail>;
 
 export async function statusRoutes(app: FastifyInstance, deps: { storage: Storage; stores: StoreCache; client: KlaviyoClient; pipeline: Pipeline }): Promise<void> {
   const { storage, stores, client, pipeline } = deps;
-  const requireStore = async (id: string) => {
-    const store = await stores.get(storeIdParam(id));
-    if (!store) throw new NotFoundError('unknown_store', `No store "${id}".`);
-    return store;
-  };
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const existingStore = requireStore(stores);
+  const tags = ['status'];
 
-  app.get<{ Params: { storeId: string } }>('/v1/stores/:storeId/status', async (req) => {
-    const store = await requireStore(req.params.storeId);
+  api.get('/v1/stores/:storeId/status', {
+    schema: {
+      operationId: 'getStatus', summary: 'The store\'s health', tags, security: ADMIN_SECURITY,
+      params: StoreIdParams,
+      response: { 200: answer('The store\'s status.', SidecarStatus), 404: unknownStore, ...adminErrors },
+    },
+    preValidation: existingStore,
+  }, async (req) => {
+    const store = storeOf(req);
     const now = Date.now();
     const s = await storage.stats(store.id, now);
     return {
@@ -44,31 +59,54 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
     };
   });
 
-  app.get<{ Params: { storeId: string } }>('/v1/stores/:storeId/deliveries', async (req) => {
-    const store = await requireStore(req.params.storeId);
-    const q = parseBody(DeliveriesQuery, req.query);
-    return storage.listDeliveries(store.id, q);
-  });
+  api.get('/v1/stores/:storeId/deliveries', {
+    schema: {
+      operationId: 'listDeliveries', summary: 'The sync log, newest first', tags, security: ADMIN_SECURITY,
+      params: StoreIdParams,
+      querystring: DeliveriesQuery,
+      response: { 200: answer('A page of the sync log.', DeliveryPage), 400: invalidQuery, 404: unknownStore, ...adminErrors },
+    },
+    preValidation: existingStore,
+  }, async (req) => storage.listDeliveries(storeOf(req).id, req.query) as Promise<Page>);
 
-  app.get<{ Params: { storeId: string; id: string } }>('/v1/stores/:storeId/deliveries/:id', async (req) => {
-    const store = await requireStore(req.params.storeId);
-    const d = /^\d{1,18}$/.test(req.params.id) ? await storage.getDelivery(store.id, req.params.id) : null;
+  api.get('/v1/stores/:storeId/deliveries/:id', {
+    schema: {
+      operationId: 'getDelivery', summary: 'One sync-log entry with what arrived and what was sent', tags, security: ADMIN_SECURITY,
+      params: DeliveryParams,
+      response: { 200: answer('The delivery.', DeliveryDetail), 404: unknownDelivery, ...adminErrors },
+    },
+    preValidation: existingStore,
+  }, async (req) => {
+    const d = await storage.getDelivery(storeOf(req).id, req.params.id);
     if (!d) throw new NotFoundError('unknown_delivery', `No delivery ${req.params.id.slice(0, 20)} for this store.`);
-    return d;
+    return d as Detail;
   });
 
-  app.post<{ Params: { storeId: string; id: string }; Querystring: { all?: string } }>('/v1/stores/:storeId/deliveries/:id/replay', async (req) => {
-    const store = await requireStore(req.params.storeId);
-    const n = /^\d{1,18}$/.test(req.params.id) ? await storage.replayDelivery(store.id, req.params.id, req.query.all === '1') : null;
+  api.post('/v1/stores/:storeId/deliveries/:id/replay', {
+    schema: {
+      operationId: 'replayDelivery', summary: 'Replay one delivery\'s failed jobs', tags, security: ADMIN_SECURITY,
+      params: DeliveryParams,
+      querystring: ReplayDeliveryQuery,
+      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 404: unknownDelivery, ...adminErrors },
+    },
+    preValidation: existingStore,
+  }, async (req) => {
+    const n = await storage.replayDelivery(storeOf(req).id, req.params.id, req.query.all === '1');
     if (n === null) throw new NotFoundError('unknown_delivery', `No delivery ${req.params.id.slice(0, 20)} for this store.`);
     pipeline.kick();
     return { replayed: n };
   });
 
-  app.post<{ Params: { storeId: string }; Querystring: { status?: string } }>('/v1/stores/:storeId/replay', async (req) => {
-    const store = await requireStore(req.params.storeId);
-    parseBody(z.object({ status: z.literal('dead') }), { status: req.query.status ?? 'dead' });
-    const n = await storage.replayByStatus(store.id, 'dead');
+  api.post('/v1/stores/:storeId/replay', {
+    schema: {
+      operationId: 'replayDead', summary: 'Replay every dead delivery of the store', tags, security: ADMIN_SECURITY,
+      params: StoreIdParams,
+      querystring: ReplayStoreQuery,
+      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 400: invalidQuery, 404: unknownStore, ...adminErrors },
+    },
+    preValidation: existingStore,
+  }, async (req) => {
+    const n = await storage.replayByStatus(storeOf(req).id, 'dead');
     pipeline.kick();
     return { replayed: n };
   });

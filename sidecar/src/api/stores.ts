@@ -1,38 +1,43 @@
-/** Store configuration and Klaviyo key checks (Bearer ADMIN_TOKEN). */
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { NotFoundError, SidecarError, ValidationError } from '../errors.js';
+/** Store configuration and Klaviyo key checks (Bearer ADMIN_TOKEN), and the store lookup the store routes share. */
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { NotFoundError, SidecarError } from '../errors.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoAuthError, KlaviyoError } from '../klaviyo/errors.js';
 import type { Pipeline } from '../worker/pipeline.js';
-import type { KeyStatus, Storage } from '../storage/types.js';
+import type { KeyStatus, Storage, StoreRecord } from '../storage/types.js';
 import { last4 } from '../redact.js';
 import type { StoreCache } from '../storage/store-cache.js';
+import { ADMIN_SECURITY } from './auth.js';
+import { adminErrors, answer, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
 
-export const STORE_ID = /^[a-z0-9][a-z0-9_-]{2,63}$/;
-
-const StoreBody = z.object({
-  siteUrl: z.url({ protocol: /^https?$/ }),
-  webhookSecret: z.string().min(16, 'webhookSecret must be at least 16 characters').max(1024),
-  klaviyo: z.object({
-    privateKey: z.string().regex(/^pk_[A-Za-z0-9_]+$/, 'privateKey must be a Klaviyo private key (pk_…)').max(200),
-    listId: z.string().regex(/^[A-Za-z0-9]+$/).max(64).nullish(),
-  }),
-});
-const VerifyBody = z.object({ privateKey: z.string().regex(/^pk_[A-Za-z0-9_]+$/, 'privateKey must be a Klaviyo private key (pk_…)').max(200) });
-
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) {
-    throw new ValidationError(r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-      r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-  }
-  return r.data;
-}
+export { STORE_ID };
 
 export function storeIdParam(id: string): string {
   if (!STORE_ID.test(id)) throw new NotFoundError('unknown_store', `No store "${id.slice(0, 64)}".`);
   return id;
+}
+
+const loaded = new WeakMap<FastifyRequest, StoreRecord>();
+
+/**
+ * A preValidation hook: the route's `storeId` names a configured store, or the answer is `404 unknown_store`. It runs
+ * before the query is validated, so an unknown store is reported first whatever else is wrong with the request.
+ */
+export function requireStore(stores: StoreCache): preValidationAsyncHookHandler {
+  return async (req) => {
+    const id = (req.params as { storeId: string }).storeId;
+    const store = await stores.get(storeIdParam(id));
+    if (!store) throw new NotFoundError('unknown_store', `No store "${id}".`);
+    loaded.set(req, store);
+  };
+}
+
+/** The store `requireStore` found for this request. */
+export function storeOf(req: FastifyRequest): StoreRecord {
+  const store = loaded.get(req);
+  if (!store) throw new Error('storeOf() on a route without the requireStore hook');
+  return store;
 }
 
 export async function checkKey(client: KlaviyoClient, key: string): Promise<{ status: KeyStatus; detail: string | null; account?: { name: string | null } }> {
@@ -46,12 +51,35 @@ export async function checkKey(client: KlaviyoClient, key: string): Promise<{ st
   }
 }
 
+/** Answers of a route with a JSON body; the 4xx other than `invalid_request` come from Fastify's body parser. */
+const bodyErrors = {
+  400: answer('`invalid_request`: the body does not validate (`details` says which field); or the body is not JSON '
+    + '(`fst_err_ctp_invalid_json_body`, `fst_err_ctp_empty_json_body`).', ErrorBody),
+  413: answer('`fst_err_ctp_body_too_large`: the body is over 1 MiB.', ErrorBody),
+  415: answer('`fst_err_ctp_invalid_media_type`: the body is not `application/json`.', ErrorBody),
+};
+
 export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage; stores: StoreCache; client: KlaviyoClient; pipeline: Pipeline; publicUrl?: string }): Promise<void> {
   const { storage, stores, client, pipeline } = deps;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['stores'];
 
-  app.put<{ Params: { storeId: string } }>('/v1/stores/:storeId', async (req) => {
-    const storeId = storeIdParam(req.params.storeId);
-    const body = parseBody(StoreBody, req.body);
+  api.put('/v1/stores/:storeId', {
+    schema: {
+      operationId: 'saveStore', summary: 'Register or update a store', tags, security: ADMIN_SECURITY,
+      description: 'The key is checked with Klaviyo\'s `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it.',
+      params: StoreIdParams,
+      body: StoreBody,
+      response: {
+        200: answer('The store was saved.', StoreSaved),
+        ...bodyErrors,
+        404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody),
+        ...adminErrors,
+      },
+    },
+  }, async (req) => {
+    const storeId = req.params.storeId;
+    const body = req.body;
     const key = await checkKey(client, body.klaviyo.privateKey);
     const existing = await storage.getStore(storeId);
     const invalid = key.status === 'invalid';
@@ -80,15 +108,33 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
     };
   });
 
-  app.post('/v1/klaviyo/verify-key', async (req) => {
-    const { privateKey } = parseBody(VerifyBody, req.body);
+  api.post('/v1/klaviyo/verify-key', {
+    schema: {
+      operationId: 'verifyKey', summary: 'Check a Klaviyo private key without saving it', tags, security: ADMIN_SECURITY,
+      body: VerifyKeyBody,
+      response: { 200: answer('What Klaviyo said about the key.', KeyCheck), ...bodyErrors, ...adminErrors },
+    },
+  }, async (req) => {
+    const { privateKey } = req.body;
     const key = await checkKey(client, privateKey);
     return { status: key.status, last4: last4(privateKey), detail: key.detail, ...(key.account ? { account: key.account } : {}) };
   });
 
-  app.get<{ Params: { storeId: string } }>('/v1/stores/:storeId/klaviyo/lists', async (req) => {
-    const store = await stores.get(storeIdParam(req.params.storeId));
-    if (!store) throw new NotFoundError('unknown_store', `No store "${req.params.storeId}".`);
+  api.get('/v1/stores/:storeId/klaviyo/lists', {
+    schema: {
+      operationId: 'listKlaviyoLists', summary: 'The Klaviyo account\'s lists (every page followed)', tags, security: ADMIN_SECURITY,
+      params: StoreIdParams,
+      response: {
+        200: answer('Every list of the account.', ListsPage),
+        404: answer('`unknown_store`: no such store.', ErrorBody),
+        409: answer('`klaviyo_key_invalid`: Klaviyo rejected the saved private key.', ErrorBody),
+        502: answer('`klaviyo_unreachable`: Klaviyo could not be asked.', ErrorBody),
+        ...adminErrors,
+      },
+    },
+    preValidation: requireStore(stores),
+  }, async (req) => {
+    const store = storeOf(req);
     try {
       return { lists: await client.getAllLists(store.privateKey) };
     } catch (err) {

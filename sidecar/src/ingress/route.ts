@@ -3,6 +3,9 @@
  * stores the delivery durably, then answers. Every rejection is recorded before its 4xx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { describeOnly } from '../api/errors.js';
+import { answer, ErrorBody, IngressAccepted, IngressPing, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
 import { isRestErrorPayload, parseTopic } from '../mapping/index.js';
 import type { Pipeline } from '../worker/pipeline.js';
@@ -12,6 +15,43 @@ import { tooComplex } from './shape.js';
 import { contentHash, verifySignature } from './signature.js';
 
 const PING = /^webhook_id=\d+$/;
+
+const rejected = (codes: string) => answer(`${codes}; recorded in the sync log as \`rejected\`.`, IngressRejected);
+
+/**
+ * The route's description in the OpenAPI document. It only describes: the route compiles no validator and no
+ * serializer from it (`describeOnly`), so the hot path is the same as with no schema. The handler reads the raw bytes.
+ */
+const INGRESS_SCHEMA = {
+  operationId: 'receiveWooCommerceDelivery',
+  summary: 'A WooCommerce webhook delivery (signed, no Bearer)',
+  description: 'The signature is checked over the raw bytes: X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body, '
+    + 'the store\'s webhook secret)). The delivery is stored durably before the answer. WooCommerce\'s creation ping '
+    + '(`application/x-www-form-urlencoded`, `webhook_id=N`, unsigned) is answered `200 {"ok":true}` for any store id. Never redirects.',
+  tags: ['ingress'],
+  consumes: ['application/json', 'application/x-www-form-urlencoded'],
+  params: z.object({ storeId: z.string().describe('The store id the webhook was created for.') }),
+  headers: z.object({
+    'X-WC-Webhook-Signature': z.string().optional().describe('base64(HMAC-SHA256(raw body, webhook secret)); required for deliveries.'),
+    'X-WC-Webhook-Topic': z.string().optional().describe('`order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated` or `customer.deleted`.'),
+    'X-WC-Webhook-Resource': z.string().optional(),
+    'X-WC-Webhook-Event': z.string().optional(),
+    'X-WC-Webhook-ID': z.string().optional(),
+    'X-WC-Webhook-Delivery-ID': z.string().optional(),
+  }),
+  body: z.looseObject({}).describe('The WooCommerce resource (wp_api_v3 order or customer) exactly as signed, or the form `webhook_id=N` of the ping.'),
+  response: {
+    200: answer('Stored durably (`id`, `accepted` or `duplicate`), or the ping answered (`ok`).', z.union([IngressAccepted, IngressPing])),
+    400: rejected('`malformed_json`: not JSON, or not a JSON object'),
+    401: rejected('`missing_signature` or `invalid_signature`'),
+    404: rejected('`unknown_store`'),
+    413: rejected('`body_too_large`: over MAX_BODY_BYTES'),
+    415: rejected('`unsupported_content_type`: not application/json'),
+    422: rejected('`unknown_topic`, `rest_error_payload` (a WP REST error instead of a resource) or `payload_too_complex` (nesting over 32 levels, or an array over 2,000 items)'),
+    500: answer('`internal_error`.', ErrorBody),
+    503: answer('`storage_unavailable`: not stored; WooCommerce retries.', ErrorBody),
+  },
+};
 
 function wcHeaders(req: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
@@ -58,7 +98,7 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
     throw err;
   });
 
-  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/webhooks/woocommerce', async (req, reply) => {
+  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/webhooks/woocommerce', { schema: INGRESS_SCHEMA, validatorCompiler: describeOnly }, async (req, reply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const store = await stores.get(req.params.storeId);
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

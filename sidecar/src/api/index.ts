@@ -1,0 +1,45 @@
+/**
+ * The sidecar's HTTP API in one call: the OpenAPI document, schema compilers, the error edge, health, the
+ * WooCommerce ingress and the admin routes behind the Bearer token.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ingressRoutes } from '../ingress/route.js';
+import type { KlaviyoClient } from '../klaviyo/client.js';
+import type { StoreCache } from '../storage/store-cache.js';
+import type { Storage } from '../storage/types.js';
+import type { Pipeline } from '../worker/pipeline.js';
+import { bearerAuth } from './auth.js';
+import { describeOnly, errorHandler, notFoundHandler, validatorCompiler } from './errors.js';
+import { healthRoutes } from './health.js';
+import { registerOpenApi } from './openapi.js';
+import { statusRoutes } from './status.js';
+import { storeRoutes } from './stores.js';
+
+export interface ApiDeps {
+  storage: Storage;
+  stores: StoreCache;
+  client: KlaviyoClient;
+  pipeline: Pipeline;
+  adminToken: string;
+  publicUrl?: string;
+  maxBodyBytes: number;
+  /** True once shutdown began (`/readyz` then answers 503). */
+  closing: () => boolean;
+}
+
+export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const { storage, stores, client, pipeline, adminToken } = deps;
+  await registerOpenApi(app);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(describeOnly);
+  app.setErrorHandler(errorHandler(() => [adminToken]));
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(async (scope) => healthRoutes(scope, { storage, closing: deps.closing }));
+  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, pipeline, maxBodyBytes: deps.maxBodyBytes }));
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', bearerAuth(adminToken));
+    await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });
+    await statusRoutes(scope, { storage, stores, client, pipeline });
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * The HTTP API's shapes, once: zod schemas that validate requests, type the handlers (fastify-type-provider-zod)
+ * and become the OpenAPI document (`GET /openapi.json`). A schema with a `meta({ id })` is a named component of the
+ * document; the admin UI's types and the plugin's status list are generated from those (`npm run contract`).
+ */
+import { z } from 'zod';
+import { DELIVERY_STATUSES, JOB_STATUSES } from '../storage/types.js';
+
+const count = z.int().min(0);
+const isoTime = z.string().describe('ISO 8601 UTC');
+
+// Request parts.
+
+export const STORE_ID = /^[a-z0-9][a-z0-9_-]{2,63}$/;
+export const DELIVERY_ID = /^\d{1,18}$/;
+
+export const StoreIdParams = z.object({
+  storeId: z.string().regex(STORE_ID).describe('The store id; one that does not match, or an unknown one, is `404 unknown_store`.'),
+});
+export const DeliveryParams = StoreIdParams.extend({
+  id: z.string().regex(DELIVERY_ID).describe('A delivery id (digits); any other, or one of another store, is `404 unknown_delivery`.'),
+});
+
+const PrivateKey = z.string().regex(/^pk_[A-Za-z0-9_]+$/, 'privateKey must be a Klaviyo private key (pk_…)').max(200);
+
+export const StoreBody = z.object({
+  siteUrl: z.url({ protocol: /^https?$/ }),
+  webhookSecret: z.string().min(16, 'webhookSecret must be at least 16 characters').max(1024),
+  klaviyo: z.object({
+    privateKey: PrivateKey,
+    listId: z.string().regex(/^[A-Za-z0-9]+$/).max(64).nullish(),
+  }),
+}).describe('The store\'s configuration. The key and secret are encrypted at rest and never returned or logged.');
+
+export const VerifyKeyBody = z.object({ privateKey: PrivateKey });
+
+export const DeliveryStatus = z.enum(DELIVERY_STATUSES).meta({
+  id: 'DeliveryStatus',
+  description: 'The state of a delivery in the sync log, in the order the sidecar lists them.',
+});
+
+export const DeliveriesQuery = z.object({
+  status: DeliveryStatus.optional(),
+  q: z.string().max(200).optional().describe('An email (substring, case-insensitive) or an order number (exact, `#` optional).'),
+  cursor: z.string().max(100).optional().describe('`nextCursor` of the page before.'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const ReplayDeliveryQuery = z.object({
+  all: z.string().optional().describe('`1` replays every job of the delivery, not only the dead ones.'),
+});
+
+export const ReplayStoreQuery = z.object({
+  status: z.literal('dead').optional().describe('Only `dead` (the default).'),
+});
+
+// Answers.
+
+export const FieldProblem = z.object({ field: z.string(), message: z.string() }).meta({ id: 'FieldProblem' });
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().describe('A stable snake_case code.'),
+    message: z.string(),
+    details: z.array(FieldProblem).optional().describe('With `invalid_request`: one entry per field that did not validate.'),
+  }),
+}).meta({ id: 'Error', description: 'An error.' });
+
+export const KeyStatus = z.enum(['valid', 'invalid', 'unverified']).meta({
+  id: 'KeyStatus',
+  description: '`invalid`: Klaviyo answered 401/403. `unverified`: Klaviyo could not be asked.',
+});
+
+export const KeyState = z.object({
+  status: KeyStatus,
+  last4: z.string(),
+  checkedAt: isoTime.nullable(),
+  detail: z.string().nullable(),
+}).meta({ id: 'KeyState' });
+
+export const StoreSaved = z.object({
+  storeId: z.string(),
+  webhookUrl: z.string().describe('Where WooCommerce delivers this store\'s webhooks.'),
+  key: KeyState,
+  listId: z.string().nullable(),
+  paused: z.boolean(),
+}).meta({ id: 'StoreSaved', description: 'The store was saved.' });
+
+export const KeyCheck = z.object({
+  status: KeyStatus,
+  last4: z.string(),
+  detail: z.string().nullable(),
+  account: z.object({ name: z.string().nullable() }).optional(),
+}).meta({ id: 'KeyCheck', description: 'What Klaviyo said about the key; nothing was saved.' });
+
+export const KlaviyoList = z.object({
+  id: z.string(),
+  name: z.string(),
+  optInProcess: z.string().nullable().describe('`single_opt_in` or `double_opt_in` (as Klaviyo says).'),
+}).meta({ id: 'KlaviyoList' });
+
+export const ListsPage = z.object({ lists: z.array(KlaviyoList) }).meta({ id: 'ListsPage', description: 'Every list of the account.' });
+
+export const JobStatus = z.enum(JOB_STATUSES).meta({ id: 'JobStatus' });
+export const CircuitState = z.enum(['closed', 'open', 'half_open']).meta({ id: 'CircuitState' });
+
+export const QueueStats = z.object({
+  pending: count, in_flight: count, retrying: count, paused: count, done: count, dead: count,
+}).meta({ id: 'QueueStats', description: 'Jobs (Klaviyo requests) by state.' });
+
+const ERROR_CLASSES = ['rate_limited', 'server', 'network', 'bad_request', 'auth', 'conflict', 'circuit_open', 'mapping', 'ingress'] as const;
+
+export const SidecarStatus = z.object({
+  storeId: z.string(),
+  paused: z.boolean(),
+  pauseReason: z.string().nullable(),
+  key: KeyState,
+  listId: z.string().nullable(),
+  queue: QueueStats,
+  deliveries: z.object({
+    total: count,
+    byStatus: z.object(Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, count.optional()])) as Record<(typeof DELIVERY_STATUSES)[number], z.ZodOptional<typeof count>>),
+  }),
+  eventsPerMinute: z.number().min(0),
+  lastSuccessAt: isoTime.nullable(),
+  lastError: z.object({ at: isoTime, class: z.string(), message: z.string(), deliveryId: z.string().nullable() }).nullable(),
+  errorCounts: z.object(Object.fromEntries(ERROR_CLASSES.map((c) => [c, count])) as Record<(typeof ERROR_CLASSES)[number], typeof count>)
+    .catchall(count).describe('Failures by class since the store was created.'),
+  circuit: z.object({ state: CircuitState, since: isoTime, consecutiveFailures: count.optional() }),
+}).meta({ id: 'SidecarStatus', description: 'The store\'s health: key, queue, deliveries, errors, circuit.' });
+
+export const KlaviyoErrorItem = z.looseObject({
+  id: z.string().optional(),
+  code: z.string().optional(),
+  title: z.string().optional(),
+  detail: z.string().optional(),
+  source: z.looseObject({ pointer: z.string().optional(), parameter: z.string().optional() }).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+}).meta({ id: 'KlaviyoErrorItem', description: 'One entry of a Klaviyo JSON:API `errors` array.' });
+
+export const JobView = z.object({
+  id: z.string(),
+  kind: z.enum(['event', 'profile']),
+  metric: z.string().nullable(),
+  key: z.string().describe('Deterministic request key (an event\'s `unique_id`).'),
+  status: JobStatus,
+  attempts: count,
+  responseStatus: z.int().nullable(),
+  error: z.string().nullable(),
+  body: z.unknown().optional().describe('What was sent to Klaviyo; only in `GET …/deliveries/{id}`.'),
+}).meta({ id: 'JobView', description: 'One Klaviyo request a delivery implies.' });
+
+const deliveryFields = {
+  id: z.string(),
+  receivedAt: isoTime,
+  topic: z.string().nullable(),
+  resource: z.string().nullable(),
+  resourceId: z.int().nullable(),
+  orderNumber: z.string().nullable(),
+  email: z.string().nullable(),
+  status: DeliveryStatus,
+  note: z.string().nullable().describe('Why nothing was sent (`skipped`, `duplicate`).'),
+  error: z.object({ class: z.string(), message: z.string(), klaviyo: z.array(KlaviyoErrorItem).optional() }).nullable(),
+  requests: z.array(JobView),
+};
+
+export const DeliveryView = z.object(deliveryFields).meta({ id: 'DeliveryView', description: 'One entry of the sync log.' });
+
+export const DeliveryDetail = z.object({
+  ...deliveryFields,
+  payload: z.unknown().optional().describe('What arrived, parsed.'),
+  rawBody: z.string().optional().describe('What arrived, when it did not parse (first 64 KiB).'),
+  headers: z.record(z.string(), z.string()).optional().describe('The X-WC-* headers, content type and user agent.'),
+}).meta({ id: 'DeliveryDetail', description: 'A sync-log entry with what arrived and what was sent.' });
+
+export const DeliveryPage = z.object({
+  items: z.array(DeliveryView),
+  nextCursor: z.string().nullable().describe('Pass back as `cursor` for the next, older page; null at the end of the log.'),
+}).meta({ id: 'DeliveryPage', description: 'A page of the sync log, newest first.' });
+
+export const ReplayResult = z.object({ replayed: count.describe('Jobs reset to pending.') }).meta({ id: 'ReplayResult' });
+
+export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
+export const Ready = z.object({ ready: z.literal(true), backend: z.enum(['sqlite', 'redis']) }).meta({ id: 'Ready' });
+export const NotReady = z.object({ ready: z.literal(false), reason: z.string() }).meta({ id: 'NotReady' });
+
+export const IngressAccepted = z.object({
+  id: z.string().describe('The delivery\'s id in the sync log.'),
+  status: z.enum(['accepted', 'duplicate']),
+}).meta({ id: 'IngressAccepted', description: 'The delivery is stored durably.' });
+export const IngressPing = z.object({ ok: z.literal(true) }).meta({ id: 'IngressPing', description: 'WooCommerce\'s creation ping, answered.' });
+export const IngressRejected = ErrorBody.extend({ id: z.string().describe('The rejection\'s id in the sync log.') })
+  .meta({ id: 'IngressRejected', description: 'Refused, and recorded in the sync log as `rejected`.' });
+
+export const OpenApiDocument = z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument', description: 'This document.' });
+
+/**
+ * A response with its own description (OpenAPI's response object), its body a component by reference. Every route
+ * declares its answers this way, so the document says why each status is given.
+ */
+export function answer<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** The error answers every admin route can give; routes add their own. */
+export const adminErrors = {
+  401: answer('`unauthorized`: no valid Bearer admin token.', ErrorBody),
+  500: answer('`internal_error`: an unexpected failure (details are logged, not returned).', ErrorBody),
+  503: answer('`storage_unavailable`: storage could not be reached or refused the write; try again.', ErrorBody),
+} as const;
