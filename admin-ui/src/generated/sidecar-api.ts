@@ -1,0 +1,1268 @@
+/* eslint-disable */
+// Generated from the sidecar's OpenAPI document by `npm run contract -w sidecar`. Do not edit by hand.
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document (OpenAPI 3.1)
+         * @description Public like `/healthz`: it describes the routes and holds no store data or secret.
+         */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/webhooks/woocommerce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A WooCommerce webhook delivery (signed, no Bearer)
+         * @description The signature is checked over the raw bytes: X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body, the store's webhook secret)). The delivery is stored durably before the answer. WooCommerce's creation ping (`application/x-www-form-urlencoded`, `webhook_id=N`, unsigned) is answered `200 {"ok":true}` for any store id. Never redirects.
+         */
+        post: operations["receiveWooCommerceDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register or update a store
+         * @description The key is checked with Klaviyo's `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it.
+         */
+        put: operations["saveStore"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/klaviyo/verify-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a Klaviyo private key without saving it */
+        post: operations["verifyKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/klaviyo/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Klaviyo account's lists (every page followed) */
+        get: operations["listKlaviyoLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's health */
+        get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sync log, newest first */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync-log entry with what arrived and what was sent */
+        get: operations["getDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay one delivery's failed jobs */
+        post: operations["replayDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay every dead delivery of the store */
+        post: operations["replayDead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @enum {string} */
+        CircuitState: "closed" | "open" | "half_open";
+        /** @description A sync-log entry with what arrived and what was sent. */
+        DeliveryDetail: {
+            id: string;
+            /** @description ISO 8601 UTC */
+            receivedAt: string;
+            topic: string | null;
+            resource: string | null;
+            resourceId: number | null;
+            orderNumber: string | null;
+            email: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Why nothing was sent (`skipped`, `duplicate`). */
+            note: string | null;
+            error: {
+                class: string;
+                message: string;
+                klaviyo?: components["schemas"]["KlaviyoErrorItem"][];
+            } | null;
+            requests: components["schemas"]["JobView"][];
+            /** @description What arrived, parsed. */
+            payload?: unknown;
+            /** @description What arrived, when it did not parse (first 64 KiB). */
+            rawBody?: string;
+            /** @description The X-WC-* headers, content type and user agent. */
+            headers?: {
+                [key: string]: string;
+            };
+        };
+        /** @description A page of the sync log, newest first. */
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryView"][];
+            /** @description Pass back as `cursor` for the next, older page; null at the end of the log. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description The state of a delivery in the sync log, in the order the sidecar lists them.
+         * @enum {string}
+         */
+        DeliveryStatus: "rejected" | "duplicate" | "skipped" | "pending" | "retrying" | "paused" | "succeeded" | "dead";
+        /** @description One entry of the sync log. */
+        DeliveryView: {
+            id: string;
+            /** @description ISO 8601 UTC */
+            receivedAt: string;
+            topic: string | null;
+            resource: string | null;
+            resourceId: number | null;
+            orderNumber: string | null;
+            email: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Why nothing was sent (`skipped`, `duplicate`). */
+            note: string | null;
+            error: {
+                class: string;
+                message: string;
+                klaviyo?: components["schemas"]["KlaviyoErrorItem"][];
+            } | null;
+            requests: components["schemas"]["JobView"][];
+        };
+        /** @description An error. */
+        Error: {
+            error: {
+                /** @description A stable snake_case code. */
+                code: string;
+                message: string;
+                /** @description With `invalid_request`: one entry per field that did not validate. */
+                details?: components["schemas"]["FieldProblem"][];
+            };
+        };
+        FieldProblem: {
+            field: string;
+            message: string;
+        };
+        Health: {
+            /** @constant */
+            ok: true;
+        };
+        /** @description The delivery is stored durably. */
+        IngressAccepted: {
+            /** @description The delivery's id in the sync log. */
+            id: string;
+            /** @enum {string} */
+            status: "accepted" | "duplicate";
+        };
+        /** @description WooCommerce's creation ping, answered. */
+        IngressPing: {
+            /** @constant */
+            ok: true;
+        };
+        /** @description Refused, and recorded in the sync log as `rejected`. */
+        IngressRejected: {
+            error: {
+                /** @description A stable snake_case code. */
+                code: string;
+                message: string;
+                /** @description With `invalid_request`: one entry per field that did not validate. */
+                details?: components["schemas"]["FieldProblem"][];
+            };
+            /** @description The rejection's id in the sync log. */
+            id: string;
+        };
+        /** @enum {string} */
+        JobStatus: "pending" | "in_flight" | "retrying" | "done" | "dead";
+        /** @description One Klaviyo request a delivery implies. */
+        JobView: {
+            id: string;
+            /** @enum {string} */
+            kind: "event" | "profile";
+            metric: string | null;
+            /** @description Deterministic request key (an event's `unique_id`). */
+            key: string;
+            status: components["schemas"]["JobStatus"];
+            attempts: number;
+            responseStatus: number | null;
+            error: string | null;
+            /** @description What was sent to Klaviyo; only in `GET …/deliveries/{id}`. */
+            body?: unknown;
+        };
+        /** @description What Klaviyo said about the key; nothing was saved. */
+        KeyCheck: {
+            status: components["schemas"]["KeyStatus"];
+            last4: string;
+            detail: string | null;
+            account?: {
+                name: string | null;
+            };
+        };
+        KeyState: {
+            status: components["schemas"]["KeyStatus"];
+            last4: string;
+            checkedAt: string | null;
+            detail: string | null;
+        };
+        /**
+         * @description `invalid`: Klaviyo answered 401/403. `unverified`: Klaviyo could not be asked.
+         * @enum {string}
+         */
+        KeyStatus: "valid" | "invalid" | "unverified";
+        /** @description One entry of a Klaviyo JSON:API `errors` array. */
+        KlaviyoErrorItem: {
+            id?: string;
+            code?: string;
+            title?: string;
+            detail?: string;
+            source?: {
+                pointer?: string;
+                parameter?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            meta?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        KlaviyoList: {
+            id: string;
+            name: string;
+            /** @description `single_opt_in` or `double_opt_in` (as Klaviyo says). */
+            optInProcess: string | null;
+        };
+        /** @description Every list of the account. */
+        ListsPage: {
+            lists: components["schemas"]["KlaviyoList"][];
+        };
+        NotReady: {
+            /** @constant */
+            ready: false;
+            reason: string;
+        };
+        /** @description This document. */
+        OpenApiDocument: {
+            [key: string]: unknown;
+        };
+        /** @description Jobs (Klaviyo requests) by state. */
+        QueueStats: {
+            pending: number;
+            in_flight: number;
+            retrying: number;
+            paused: number;
+            done: number;
+            dead: number;
+        };
+        Ready: {
+            /** @constant */
+            ready: true;
+            /** @enum {string} */
+            backend: "sqlite" | "redis";
+        };
+        ReplayResult: {
+            /** @description Jobs reset to pending. */
+            replayed: number;
+        };
+        /** @description The store's health: key, queue, deliveries, errors, circuit. */
+        SidecarStatus: {
+            storeId: string;
+            paused: boolean;
+            pauseReason: string | null;
+            key: components["schemas"]["KeyState"];
+            listId: string | null;
+            queue: components["schemas"]["QueueStats"];
+            deliveries: {
+                total: number;
+                byStatus: {
+                    rejected?: number;
+                    duplicate?: number;
+                    skipped?: number;
+                    pending?: number;
+                    retrying?: number;
+                    paused?: number;
+                    succeeded?: number;
+                    dead?: number;
+                };
+            };
+            eventsPerMinute: number;
+            lastSuccessAt: string | null;
+            lastError: {
+                /** @description ISO 8601 UTC */
+                at: string;
+                class: string;
+                message: string;
+                deliveryId: string | null;
+            } | null;
+            /** @description Failures by class since the store was created. */
+            errorCounts: {
+                rate_limited: number;
+                server: number;
+                network: number;
+                bad_request: number;
+                auth: number;
+                conflict: number;
+                circuit_open: number;
+                mapping: number;
+                ingress: number;
+            } & {
+                [key: string]: number;
+            };
+            circuit: {
+                state: components["schemas"]["CircuitState"];
+                /** @description ISO 8601 UTC */
+                since: string;
+                consecutiveFailures?: number;
+            };
+        };
+        /** @description The store was saved. */
+        StoreSaved: {
+            storeId: string;
+            /** @description Where WooCommerce delivers this store's webhooks. */
+            webhookUrl: string;
+            key: components["schemas"]["KeyState"];
+            listId: string | null;
+            paused: boolean;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process lives. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Storage is reachable and the process is not shutting down. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description Shutting down, or storage unreachable: send no traffic here. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotReady"];
+                };
+            };
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document of this sidecar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+        };
+    };
+    receiveWooCommerceDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description base64(HMAC-SHA256(raw body, webhook secret)); required for deliveries. */
+                "X-WC-Webhook-Signature"?: string;
+                /** @description `order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated` or `customer.deleted`. */
+                "X-WC-Webhook-Topic"?: string;
+                "X-WC-Webhook-Resource"?: string;
+                "X-WC-Webhook-Event"?: string;
+                "X-WC-Webhook-ID"?: string;
+                "X-WC-Webhook-Delivery-ID"?: string;
+            };
+            path: {
+                /** @description The store id the webhook was created for. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The WooCommerce resource (wp_api_v3 order or customer) exactly as signed, or the form `webhook_id=N` of the ping. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+                "application/x-www-form-urlencoded": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored durably (`id`, `accepted` or `duplicate`), or the ping answered (`ok`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressAccepted"] | components["schemas"]["IngressPing"];
+                };
+            };
+            /** @description `malformed_json`: not JSON, or not a JSON object; recorded in the sync log as `rejected`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `missing_signature` or `invalid_signature`; recorded in the sync log as `rejected`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `unknown_store`; recorded in the sync log as `rejected`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `body_too_large`: over MAX_BODY_BYTES; recorded in the sync log as `rejected`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `unsupported_content_type`: not application/json; recorded in the sync log as `rejected`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `unknown_topic`, `rest_error_payload` (a WP REST error instead of a resource) or `payload_too_complex` (nesting over 32 levels, or an array over 2,000 items); recorded in the sync log as `rejected`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: not stored; WooCommerce retries. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The store's configuration. The key and secret are encrypted at rest and never returned or logged. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    siteUrl: string;
+                    webhookSecret: string;
+                    klaviyo: {
+                        privateKey: string;
+                        listId?: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The store was saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSaved"];
+                };
+            };
+            /** @description `invalid_request`: the body does not validate (`details` says which field); or the body is not JSON (`fst_err_ctp_invalid_json_body`, `fst_err_ctp_empty_json_body`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_body_too_large`: the body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_invalid_media_type`: the body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    privateKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What Klaviyo said about the key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyCheck"];
+                };
+            };
+            /** @description `invalid_request`: the body does not validate (`details` says which field); or the body is not JSON (`fst_err_ctp_invalid_json_body`, `fst_err_ctp_empty_json_body`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_body_too_large`: the body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_invalid_media_type`: the body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listKlaviyoLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every list of the account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListsPage"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `klaviyo_key_invalid`: Klaviyo rejected the saved private key. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `klaviyo_unreachable`: Klaviyo could not be asked. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SidecarStatus"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DeliveryStatus"];
+                /** @description An email (substring, case-insensitive) or an order number (exact, `#` optional). */
+                q?: string;
+                /** @description `nextCursor` of the page before. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the sync log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description `invalid_request`: the query does not validate (`details` says which field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+                /** @description A delivery id (digits); any other, or one of another store, is `404 unknown_delivery`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetail"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`, or `unknown_delivery`: no such delivery for this store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDelivery: {
+        parameters: {
+            query?: {
+                /** @description `1` replays every job of the delivery, not only the dead ones. */
+                all?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+                /** @description A delivery id (digits); any other, or one of another store, is `404 unknown_delivery`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many jobs were reset to pending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`, or `unknown_delivery`: no such delivery for this store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDead: {
+        parameters: {
+            query?: {
+                /** @description Only `dead` (the default). */
+                status?: "dead";
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many jobs were reset to pending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description `invalid_request`: the query does not validate (`details` says which field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
+
+/** The delivery statuses in the order the sidecar lists them (components.schemas.DeliveryStatus). */
+export const DELIVERY_STATUSES = [
+	"rejected",
+	"duplicate",
+	"skipped",
+	"pending",
+	"retrying",
+	"paused",
+	"succeeded",
+	"dead",
+] as const satisfies readonly components['schemas']['DeliveryStatus'][];

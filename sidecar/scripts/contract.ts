@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Writes what is generated from the sidecar's OpenAPI document (the one `GET /openapi.json` serves):
+//   admin-ui/src/generated/sidecar-api.ts      TypeScript types of every route and component, and DELIVERY_STATUSES
+//   plugin/src/Contract/SidecarContract.php    the delivery statuses the plugin relies on
+// and checks that docs/api.md has a `### \`METHOD /path\`` heading for every route of the document, and no other.
+// Usage: npm run contract -w sidecar [-- --check]   (--check writes nothing and exits 1 when anything drifted)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(here, '..', '..');
+
+/** Generated file → its path in the repository. */
+export const TARGETS = {
+  types: 'admin-ui/src/generated/sidecar-api.ts',
+  php: 'plugin/src/Contract/SidecarContract.php',
+} as const;
+export const DOCS = 'docs/api.md';
+
+const GENERATED_BY = 'Generated from the sidecar\'s OpenAPI document by `npm run contract -w sidecar`. Do not edit by hand.';
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export interface OpenApiDoc {
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], unknown>>>;
+  components: { schemas: Record<string, { enum?: unknown[] } | undefined> };
+}
+
+/** The document as the sidecar serves it: the real app, on an empty data directory, asked over HTTP (inject). */
+export async function loadDocument(): Promise<OpenApiDoc> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wck-contract-'));
+  try {
+    const sidecar = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { startPipeline: false, logger: false });
+    try {
+      const res = await sidecar.app.inject({ method: 'GET', url: '/openapi.json' });
+      if (res.statusCode !== 200) throw new Error(`GET /openapi.json answered ${res.statusCode}`);
+      return res.json() as OpenApiDoc;
+    } finally {
+      await sidecar.shutdown();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function deliveryStatuses(doc: OpenApiDoc): string[] {
+  const values = doc.components.schemas.DeliveryStatus?.enum;
+  if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
+    throw new Error('the document has no components.schemas.DeliveryStatus enum of strings');
+  }
+  return values as string[];
+}
+
+export async function renderTypes(doc: OpenApiDoc): Promise<string> {
+  const ast = await openapiTS(doc as unknown as OpenAPI3, { silent: true });
+  const statuses = deliveryStatuses(doc).map((s) => `\t${JSON.stringify(s)},`).join('\n');
+  return `/* eslint-disable */\n// ${GENERATED_BY}\n\n${astToString(ast)}\n`
+    + `/** The delivery statuses in the order the sidecar lists them (components.schemas.DeliveryStatus). */\n`
+    + `export const DELIVERY_STATUSES = [\n${statuses}\n] as const satisfies readonly components['schemas']['DeliveryStatus'][];\n`;
+}
+
+const phpString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, '\\\'')}'`;
+
+export function renderPhp(doc: OpenApiDoc): string {
+  const statuses = deliveryStatuses(doc).map((s) => `\t\t${phpString(s)},\n`).join('');
+  return `<?php
+/**
+ * ${GENERATED_BY}
+ *
+ * @package WcKlaviyoSync
+ */
+
+declare(strict_types=1);
+
+namespace WcKlaviyoSync\\Contract;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Values of the sidecar's API that the plugin relies on.
+ */
+final class SidecarContract {
+
+\t/**
+\t * The statuses of a delivery in the sidecar's sync log, in the order the sidecar lists them.
+\t */
+\tpublic const DELIVERY_STATUSES = array(
+${statuses}\t);
+}
+`;
+}
+
+/** Every operation of the document as `METHOD /path`, in document order. */
+export function operations(doc: OpenApiDoc): string[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m] !== undefined).map((m) => `${m.toUpperCase()} ${path}`));
+}
+
+/** The `### \`METHOD /path\`` headings of docs/api.md (a query after `?` is not part of the route). */
+export function documentedRoutes(markdown: string): string[] {
+  return [...markdown.matchAll(/^###\s+`(GET|PUT|POST|DELETE|PATCH)\s+([^`?\s]+)[^`]*`/gm)].map((m) => `${m[1]} ${m[2]}`);
+}
+
+/** What is wrong with docs/api.md against the document: routes without a heading, headings of no route. */
+export function docsProblems(doc: OpenApiDoc, markdown: string): string[] {
+  const inDoc = new Set(operations(doc));
+  const inDocs = new Set(documentedRoutes(markdown));
+  return [
+    ...[...inDoc].filter((r) => !inDocs.has(r)).map((r) => `${DOCS} has no "### \`${r}\`" heading for a route of the document`),
+    ...[...inDocs].filter((r) => !inDoc.has(r)).map((r) => `${DOCS} has a "### \`${r}\`" heading, but the document has no such route`),
+  ];
+}
+
+export async function renderAll(doc: OpenApiDoc): Promise<Record<string, string>> {
+  return { [TARGETS.types]: await renderTypes(doc), [TARGETS.php]: renderPhp(doc) };
+}
+
+/**
+ * Everything that drifted from the document: each generated file whose committed text differs from what the document
+ * gives (or that is missing), and docs/api.md's headings. `read` returns a file's text, or null when there is none.
+ */
+export async function contractProblems(doc: OpenApiDoc, read: (path: string) => string | null): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [path, expected] of Object.entries(await renderAll(doc))) {
+    const current = read(path);
+    if (current === null) problems.push(`${path} is missing`);
+    else if (current !== expected) problems.push(`${path} differs from what the OpenAPI document gives${firstDifference(current, expected)}`);
+  }
+  const docs = read(DOCS);
+  problems.push(...(docs === null ? [`${DOCS} is missing`] : docsProblems(doc, docs)));
+  return problems;
+}
+
+function firstDifference(current: string, expected: string): string {
+  const a = current.split('\n');
+  const b = expected.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return ` (first at line ${i + 1}: committed ${JSON.stringify(a[i] ?? '<end of file>')}, generated ${JSON.stringify(b[i] ?? '<end of file>')})`;
+  }
+  return '';
+}
+
+export function readRepoFile(path: string): string | null {
+  try {
+    return readFileSync(join(REPO_ROOT, path), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const doc = await loadDocument();
+  if (check) {
+    const problems = await contractProblems(doc, readRepoFile);
+    if (problems.length) {
+      process.stderr.write(`The sidecar's API contract drifted:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`
+        + 'Run `npm run contract -w sidecar` to regenerate the files, and give docs/api.md a heading per route.\n');
+      process.exit(1);
+    }
+    process.stdout.write(`generated API contract is up to date (${operations(doc).length} routes)\n`);
+    return;
+  }
+  for (const [path, content] of Object.entries(await renderAll(doc))) {
+    mkdirSync(dirname(join(REPO_ROOT, path)), { recursive: true });
+    writeFileSync(join(REPO_ROOT, path), content);
+  }
+  const docs = docsProblems(doc, readRepoFile(DOCS) ?? '');
+  process.stdout.write(`wrote ${Object.values(TARGETS).join(', ')}\n`);
+  if (docs.length) {
+    process.stderr.write(`${docs.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
