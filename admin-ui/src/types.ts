@@ -1,7 +1,14 @@
 /**
- * Shapes of the plugin's WP REST responses (docs/plugin.md). Sync-log and status bodies are the sidecar's JSON
- * proxied unchanged (docs/api.md).
+ * Shapes of the plugin's WP REST responses (docs/plugin.md).
+ *
+ * The sync-log, status, lists and replay bodies are the sidecar's JSON, proxied unchanged by the plugin: their types
+ * are aliases of `generated/sidecar-api.ts`, generated from the sidecar's OpenAPI document (`npm run contract -w
+ * sidecar`; CI fails when it drifts). The plugin's own answers (settings, webhooks, test-connection, its status
+ * envelope) are written by hand below: the plugin is PHP and publishes no schema to generate them from.
  */
+import type { components } from './generated/sidecar-api';
+
+type SidecarSchemas = components[ 'schemas' ];
 
 export type WebhookStatus = 'active' | 'paused' | 'disabled' | 'missing';
 
@@ -15,7 +22,7 @@ export interface Webhook {
 	disabledAt?: string | null;
 }
 
-export type KeyStatus = 'valid' | 'invalid' | 'unverified';
+export type KeyStatus = SidecarSchemas[ 'KeyStatus' ];
 
 export interface Settings {
 	sidecarUrl: string;
@@ -53,52 +60,18 @@ export interface TestConnectionResponse {
 	};
 }
 
-export type OptInProcess = 'single_opt_in' | 'double_opt_in' | string;
+export type OptInProcess = NonNullable< KlaviyoList[ 'optInProcess' ] >;
 
-export interface KlaviyoList {
-	id: string;
-	name: string;
-	optInProcess: OptInProcess;
-}
+export type KlaviyoList = SidecarSchemas[ 'KlaviyoList' ];
 
-export interface ListsResponse {
-	lists: KlaviyoList[];
-}
+export type ListsResponse = SidecarSchemas[ 'ListsPage' ];
 
-export type JobStatus = 'pending' | 'in_flight' | 'retrying' | 'done' | 'dead';
-export type CircuitState = 'closed' | 'open' | 'half_open';
+export type JobStatus = SidecarSchemas[ 'JobStatus' ];
+export type CircuitState = SidecarSchemas[ 'CircuitState' ];
 
-export interface SidecarStatus {
-	storeId: string;
-	paused: boolean;
-	pauseReason: string | null;
-	key: {
-		status: KeyStatus;
-		last4: string;
-		checkedAt: string | null;
-		detail: string | null;
-	};
-	listId: string | null;
-	queue: Record< JobStatus | 'paused', number >;
-	deliveries: {
-		total: number;
-		byStatus: Partial< Record< DeliveryStatus, number > >;
-	};
-	eventsPerMinute: number;
-	lastSuccessAt: string | null;
-	lastError: {
-		at: string;
-		class: string;
-		message: string;
-		deliveryId: string | null;
-	} | null;
-	errorCounts: Record< string, number >;
-	circuit: {
-		state: CircuitState;
-		since: string;
-		consecutiveFailures?: number;
-	};
-}
+export type QueueStats = SidecarSchemas[ 'QueueStats' ];
+
+export type SidecarStatus = SidecarSchemas[ 'SidecarStatus' ];
 
 export interface StatusResponse {
 	sidecar: SidecarStatus | null;
@@ -106,67 +79,21 @@ export interface StatusResponse {
 	webhooks: Webhook[];
 }
 
-export const DELIVERY_STATUSES = [
-	'rejected',
-	'duplicate',
-	'skipped',
-	'pending',
-	'retrying',
-	'paused',
-	'succeeded',
-	'dead',
-] as const;
-export type DeliveryStatus = ( typeof DELIVERY_STATUSES )[ number ];
+export { DELIVERY_STATUSES } from './generated/sidecar-api';
+export type DeliveryStatus = SidecarSchemas[ 'DeliveryStatus' ];
 
-export interface KlaviyoErrorItem {
-	id?: string;
-	code?: string;
-	title?: string;
-	detail?: string;
-	source?: { pointer?: string; parameter?: string };
-}
+export type KlaviyoErrorItem = SidecarSchemas[ 'KlaviyoErrorItem' ];
 
-export interface DeliveryRequest {
-	id?: string;
-	kind: 'event' | 'profile';
-	metric: string | null;
-	key: string;
-	status: JobStatus;
-	attempts: number;
-	responseStatus: number | null;
-	error: string | null;
-	/** What was sent to Klaviyo; only in GET /deliveries/{id}. */
-	body?: unknown;
-}
+/** One Klaviyo request of a delivery (`body` only in GET /deliveries/{id}). */
+export type DeliveryRequest = SidecarSchemas[ 'JobView' ];
 
-export interface Delivery {
-	id: string;
-	receivedAt: string;
-	topic: string | null;
-	resource: string | null;
-	resourceId: number | null;
-	orderNumber: string | null;
-	email: string | null;
-	status: DeliveryStatus;
-	note?: string | null;
-	error: {
-		class: string;
-		message: string;
-		klaviyo?: KlaviyoErrorItem[];
-	} | null;
-	requests: DeliveryRequest[];
-}
+/** One entry of the sync log. */
+export type Delivery = SidecarSchemas[ 'DeliveryView' ];
 
-export interface DeliveryDetail extends Delivery {
-	payload?: unknown;
-	rawBody?: string;
-	headers?: Record< string, string >;
-}
+/** One entry with `payload` (or `rawBody`), `headers` and each request's `body`. */
+export type DeliveryDetail = SidecarSchemas[ 'DeliveryDetail' ];
 
-export interface DeliveriesResponse {
-	items: Delivery[];
-	nextCursor: string | null;
-}
+export type DeliveriesResponse = SidecarSchemas[ 'DeliveryPage' ];
 
 export interface DeliveriesQuery {
 	status?: DeliveryStatus | '';
@@ -175,9 +102,10 @@ export interface DeliveriesQuery {
 	limit?: number;
 }
 
-export interface ReplayResponse {
-	replayed: number;
-}
+export type ReplayResponse = SidecarSchemas[ 'ReplayResult' ];
+
+/** The sidecar's error body (the plugin turns it into a WP_Error). */
+export type SidecarError = SidecarSchemas[ 'Error' ];
 
 export interface ReenableResponse {
 	webhooks: Webhook[];

@@ -32,6 +32,7 @@ const delivery: Delivery = {
 	},
 	requests: [
 		{
+			id: '1',
 			kind: 'event',
 			metric: 'Placed Order',
 			key: 'woo:shop1:order:42:placed',

@@ -68,7 +68,17 @@ export function sidecarStatus(
 		eventsPerMinute: 0,
 		lastSuccessAt: null,
 		lastError: null,
-		errorCounts: {},
+		errorCounts: {
+			rate_limited: 0,
+			server: 0,
+			network: 0,
+			bad_request: 0,
+			auth: 0,
+			conflict: 0,
+			circuit_open: 0,
+			mapping: 0,
+			ingress: 0,
+		},
 		circuit: { state: 'closed', since: '2026-01-10T10:00:00Z' },
 		...over,
 	};
@@ -103,6 +113,7 @@ export function deadRequest(
 	over: Partial< DeliveryRequest > = {}
 ): DeliveryRequest {
 	return {
+		id: '1',
 		kind: 'event',
 		metric: 'Placed Order',
 		key: 'woo:wp-x:order:7:placed',
