@@ -75,6 +75,7 @@ ensure_services
 if [ -f ../shared/klaviyo/openapi-stable.json ]; then
   run "klaviyo types are generated from the spec" npm run codegen -w sidecar -- --check
 fi
+run "sidecar API contract is generated from its OpenAPI document" npm run contract -w sidecar -- --check
 run "lint" npm run lint
 run "typecheck" npm run typecheck
 run "build" npm run build
