@@ -11,6 +11,7 @@ import { startKlaviyoDouble, type DoubleOptions, type KlaviyoDouble } from '@wck
 import { buildApp, type SidecarApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { sign } from '../src/ingress/signature.js';
+import { ContractChecker, type Document } from './contract.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, '..', '..');
@@ -71,6 +72,8 @@ export interface Harness {
   deliverJson(storeId: string, topic: string, payload: unknown, secret?: string): Promise<{ status: number; body: any }>;
   configureStore(storeId: string, opts?: { secret?: string; key?: string }): Promise<{ status: number; body: any }>;
   drain(storeId: string, timeoutMs?: number): Promise<any>;
+  /** Answers that did not match the OpenAPI document (the call that got one throws). */
+  contractViolations: string[];
   close(): Promise<void>;
 }
 
@@ -87,15 +90,22 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
   await sidecar.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = sidecar.app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const contract = new ContractChecker(await (await fetch(`${url}/openapi.json`)).json() as Document);
+  const contractViolations: string[] = [];
   const call = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
     const res = await fetch(url + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try { parsed = JSON.parse(text); } catch { /* keep text */ }
+    const violations = contract.check(method, path, res.status, parsed);
+    if (violations.length) {
+      contractViolations.push(...violations);
+      throw new Error(`an answer does not match the OpenAPI document:\n  ${violations.join('\n  ')}`);
+    }
     return { status: res.status, body: parsed as any };
   };
   const h: Harness = {
-    double, sidecar, url, dataDir,
+    double, sidecar, url, dataDir, contractViolations,
     admin: (method, path, body) => call(method, path, {
       authorization: `Bearer ${sidecar.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     }, body === undefined ? undefined : JSON.stringify(body)),
