@@ -1,14 +1,20 @@
 /**
- * The storage and queue contract. The SQLite backend (storage/sqlite/sqlite.ts) is the embedded default; a Redis
- * backend implements the same interface for several replicas. Every method is async so either fits.
+ * The storage contract, split by concern. Storage persists and claims atomically; it decides nothing: every rule
+ * (what is new and must be sent, a delivery's status, what a replay resets, how the sync log shows a delivery) is
+ * in the sync core (../sync), which a backend calls with what it read and whose answer it writes in one atomic
+ * step (a SQLite transaction; on Redis a script that compares and sets the values the core computed).
+ *
+ * Two backends implement it: SQLite (./sqlite, the embedded default) and Redis (./redis, for several replicas).
+ * Both pass the same conformance suite (test/conformance). Every method is async so either fits.
  */
-import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
-import type { DeliverySummary, KlaviyoRequest, MappingResult, WooTopic } from '../mapping/types.js';
+import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
+import type { DeliveryPlan, DeliveryView, Job, JobFailure, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
 
-export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const JOB_STATUSES = ['pending', 'in_flight', 'retrying', 'done', 'dead'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export {
+  DELIVERY_STATUSES, JOB_STATUSES, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus, type JobView,
+  type MappingOutcome, type StoreStats,
+} from '../sync/index.js';
+
 export type KeyStatus = 'valid' | 'invalid' | 'unverified';
 
 export interface StoreRecord {
@@ -49,25 +55,6 @@ export interface ReceivedDelivery {
   body: string;
 }
 
-export type ProcessingOutcome = { ok: true; result: MappingResult } | { ok: false; summary?: Partial<DeliverySummary>; error: string };
-
-export interface Job {
-  id: string;
-  deliveryId: string;
-  storeId: string;
-  request: KlaviyoRequest;
-  attempts: number;
-  phoneDropped: boolean;
-  priority: 'live' | 'backlog';
-}
-
-export interface JobFailure {
-  errorClass: string;
-  message: string;
-  responseStatus: number | null;
-  klaviyoErrors?: KlaviyoErrorItem[];
-}
-
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   q?: string;
@@ -75,85 +62,68 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-export interface JobView {
-  id: string;
-  kind: 'event' | 'profile';
-  metric: string | null;
-  key: string;
-  status: JobStatus;
-  attempts: number;
-  responseStatus: number | null;
-  error: string | null;
-  body?: unknown;
-}
+import type { DeliveryStatus } from '../sync/index.js';
 
-export interface DeliveryView {
-  id: string;
-  receivedAt: string;
-  topic: string | null;
-  resource: string | null;
-  resourceId: number | null;
-  orderNumber: string | null;
-  email: string | null;
-  status: DeliveryStatus;
-  note: string | null;
-  error: { class: string; message: string; klaviyo?: KlaviyoErrorItem[] } | null;
-  requests: JobView[];
-  payload?: unknown;
-  rawBody?: string;
-  headers?: Record<string, string>;
-}
-
-export interface StoreStats {
-  queue: Record<JobStatus | 'paused', number>;
-  deliveries: { total: number; byStatus: Partial<Record<DeliveryStatus, number>> };
-  eventsLast5Min: number;
-  lastSuccessAt: string | null;
-  lastError: { at: string; class: string; message: string; deliveryId: string | null } | null;
-  errorCounts: Record<string, number>;
-}
-
-export interface Storage {
-  readonly backend: 'sqlite' | 'redis';
+/** Stores: configuration with its secrets sealed at rest, and whether the store is paused. */
+export interface StoreRepository {
   getStore(id: string): Promise<StoreRecord | null>;
   saveStore(store: StoreRecord): Promise<void>;
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void>;
-  /** Pausing holds the store's jobs; resuming releases them. */
+  /** Pausing holds the store's jobs; resuming releases them. The deliveries waiting on them change status. */
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void>;
+}
 
-  /**
-   * Durable when the promise resolves. A repeat of the same (store, topic, content) ends up `duplicate` in the sync
-   * log and sends nothing; `duplicate` here says whether the backend already knew when it stored it (Redis does, the
-   * SQLite backend tells when it maps the delivery, which keeps the acknowledgement path to one append).
-   */
-  recordDelivery(d: NewDelivery): Promise<{ id: string; duplicate: boolean }>;
+/** Ingress: a delivery is durable when the promise resolves. Repeats are recognised when they are planned. */
+export interface DeliveryIntake {
+  recordDelivery(d: NewDelivery): Promise<{ id: string }>;
   recordRejection(r: Rejection): Promise<string>;
+}
 
-  /** Deliveries stored but not yet mapped (also after a crash). */
+/** Planning: the worker reads the state, the sync core plans, storage applies the plan if the state still holds. */
+export interface PlanningStore {
+  /** Deliveries stored but not yet mapped (also after a crash), oldest first. */
   takeReceived(limit: number): Promise<ReceivedDelivery[]>;
-  /** Stores the mapping outcome: jobs for requests whose key was not planned before, in one transaction. */
-  completeProcessing(deliveryId: string, outcome: ProcessingOutcome): Promise<{ jobs: number }>;
+  /** What planning `deliveryId` depends on; `keys`: the request keys the mapping produced. */
+  planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState>;
+  /**
+   * Applies a plan in one atomic step if what it was computed from still holds: the delivery still waits to be
+   * mapped, none of the plan's request keys was planned meanwhile, and (unless the plan is a duplicate) no other
+   * delivery with the same content was mapped meanwhile. 'conflict': nothing changed, plan again; 'gone': the
+   * delivery is no longer waiting (mapped elsewhere), nothing to do.
+   */
+  applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'>;
+}
 
-  /** Due jobs of stores that are not paused, marked in_flight. */
+/** The job queue: claims and send outcomes. */
+export interface JobQueue {
+  /** Due jobs of stores that are not paused, marked in_flight, live before backlog. */
   claimJobs(limit: number, now: number): Promise<Job[]>;
-  jobDone(job: Job, responseStatus: number, now: number): Promise<void>;
-  jobRetry(job: Job, failure: JobFailure, delayMs: number, consumesAttempt: boolean, now: number): Promise<void>;
-  jobDead(job: Job, failure: JobFailure, now: number): Promise<void>;
-  /** The store's key was refused: the job waits, unchanged, until the store resumes. */
-  jobHeld(job: Job, failure: JobFailure, now: number): Promise<void>;
+  /** Records a send's outcome (sync core `settle`), with the store's counters and the delivery's status. */
+  settleJob(job: Job, outcome: SendOutcome, now: number): Promise<void>;
+  /** The job is sent again without the profile's phone (Klaviyo refused it as another profile's). */
   replaceJobRequest(job: Job, request: KlaviyoRequest): Promise<void>;
   /** Jobs waiting to be sent (pending or retrying), for backpressure on mapping. */
   readyJobs(): Promise<number>;
   /** When the next job becomes due (ms epoch), or null when nothing is waiting. */
   nextDueAt(): Promise<number | null>;
-  /** After a crash: in_flight jobs go back to pending. */
+  /** After a crash: jobs left in flight go back to the queue. */
   recover(): Promise<void>;
+}
 
+/** The sync log, replay and the store's stats. */
+export interface SyncLogStore {
   listDeliveries(storeId: string, filter: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }>;
   getDelivery(storeId: string, id: string): Promise<DeliveryView | null>;
+  /** Null for an unknown delivery; else how many jobs (or 1 for a delivery mapped again) were replayed. */
   replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null>;
   replayByStatus(storeId: string, status: 'dead'): Promise<number>;
   stats(storeId: string, now: number): Promise<StoreStats>;
+}
+
+export interface Storage extends StoreRepository, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore {
+  readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type { JobFailure as Failure };

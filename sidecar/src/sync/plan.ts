@@ -1,0 +1,81 @@
+/**
+ * Planning: given a mapped delivery, what its store already planned, and the store's state, decide what is new and
+ * must be sent, the delivery's status and its note. Pure: the worker reads the inputs from storage, calls this, and
+ * hands the plan to storage, which applies it only if the inputs still hold (compare-and-set).
+ */
+import type { KlaviyoRequest } from '../mapping/types.js';
+import type { DeliveryStatus, MappingOutcome } from './records.js';
+import { deliveryStatus } from './status.js';
+
+/** What storage knows that planning depends on, read together for one delivery. */
+export interface PlanningState {
+  /** The delivery still waits to be mapped (false: another worker or replica got there first). */
+  received: boolean;
+  /** An earlier delivery of the same store and topic with the same content, already mapped: this one repeats it. */
+  duplicateOf: string | null;
+  /** Of the keys asked about (planningKeys), those the store already planned. */
+  planned: ReadonlySet<string>;
+  paused: boolean;
+}
+
+export interface DeliveryPlan {
+  deliveryId: string;
+  state: 'processed' | 'duplicate';
+  status: DeliveryStatus;
+  resource: string | null;
+  resourceId: number | null;
+  orderNumber: string | null;
+  email: string | null;
+  note: string | null;
+  /** The delivery's own error (mapping failed), also counted for the store and recorded as its last error. */
+  error: { class: 'mapping'; message: string } | null;
+  /**
+   * New jobs, one per request whose key the store has not planned, each key once. Storage applies the plan only if
+   * none of these keys was planned meanwhile (and, for a plan that is not a duplicate, no earlier delivery with the
+   * same content was mapped meanwhile); otherwise it changes nothing and the worker plans again.
+   */
+  requests: KlaviyoRequest[];
+}
+
+export const NOTE_NOTHING_NEW = 'Everything this delivery implies was already sent or queued.';
+export const duplicateNote = (originalId: string): string => `Same content as delivery ${originalId}; nothing new to send.`;
+
+/** The keys planning needs to know about: every request key the mapping produced. */
+export function planningKeys(outcome: MappingOutcome): string[] {
+  return outcome.ok ? [...new Set(outcome.result.requests.map((r) => r.key))] : [];
+}
+
+export function planDelivery(deliveryId: string, outcome: MappingOutcome, state: PlanningState): DeliveryPlan {
+  const s = (outcome.ok ? outcome.result.summary : outcome.summary) ?? {};
+  const base = {
+    deliveryId,
+    resource: s.resource ?? null,
+    resourceId: s.resourceId ?? null,
+    orderNumber: s.orderNumber ?? null,
+    email: s.email ?? null,
+  };
+  if (state.duplicateOf !== null) {
+    return { ...base, state: 'duplicate', status: 'duplicate', note: duplicateNote(state.duplicateOf), error: null, requests: [] };
+  }
+  if (!outcome.ok) {
+    return { ...base, state: 'processed', status: 'dead', note: null, error: { class: 'mapping', message: outcome.error }, requests: [] };
+  }
+  const { requests, note } = outcome.result;
+  const seen = new Set<string>();
+  const fresh = requests.filter((r) => {
+    if (state.planned.has(r.key) || seen.has(r.key)) return false;
+    seen.add(r.key);
+    return true;
+  });
+  if (fresh.length === 0) {
+    return { ...base, state: 'processed', status: 'skipped', note: note ?? (requests.length ? NOTE_NOTHING_NEW : null), error: null, requests: [] };
+  }
+  return {
+    ...base,
+    state: 'processed',
+    status: deliveryStatus({ pending: fresh.length }, state.paused)!,
+    note: note ?? null,
+    error: null,
+    requests: fresh,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * What the sync log, the status route and the sender see, shaped once from the persisted records: a delivery's
+ * view with its requests and the error worth showing, a job as the sender takes it, search and cursors, and a
+ * store's stats.
+ */
+import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
+import type { KlaviyoRequest } from '../mapping/types.js';
+import type { DeliveryRecord, DeliveryStatus, JobRecord, JobStatus } from './records.js';
+
+export interface JobView {
+  id: string;
+  kind: 'event' | 'profile';
+  metric: string | null;
+  key: string;
+  status: JobStatus;
+  attempts: number;
+  responseStatus: number | null;
+  error: string | null;
+  body?: unknown;
+}
+
+export interface DeliveryView {
+  id: string;
+  receivedAt: string;
+  topic: string | null;
+  resource: string | null;
+  resourceId: number | null;
+  orderNumber: string | null;
+  email: string | null;
+  status: DeliveryStatus;
+  note: string | null;
+  error: { class: string; message: string; klaviyo?: KlaviyoErrorItem[] } | null;
+  requests: JobView[];
+  payload?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** A job as the sender takes it. */
+export interface Job {
+  id: string;
+  deliveryId: string;
+  storeId: string;
+  request: KlaviyoRequest;
+  attempts: number;
+  phoneDropped: boolean;
+  priority: 'live' | 'backlog';
+}
+
+/** Longest raw body shown for a delivery whose body is not JSON. */
+const RAW_BODY_SHOWN = 65536;
+
+export function toJob(r: JobRecord): Job {
+  const body = JSON.parse(r.body) as unknown;
+  const request = (r.kind === 'event'
+    ? { kind: 'event', key: r.key, metric: r.metric, body }
+    : { kind: 'profile', key: r.key, body }) as KlaviyoRequest;
+  return {
+    id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,
+    phoneDropped: r.phoneDropped, priority: r.priority === 0 ? 'live' : 'backlog',
+  };
+}
+
+/** `jobs` in id order. `full`: with the payload, headers and request bodies (one delivery's page). */
+export function deliveryView(d: DeliveryRecord, jobs: readonly JobRecord[], full: boolean): DeliveryView {
+  const requests = jobs.map((j): JobView => ({
+    id: j.id, kind: j.kind, metric: j.metric, key: j.key, status: j.status, attempts: j.attempts,
+    responseStatus: j.responseStatus, error: j.errorMessage, ...(full ? { body: JSON.parse(j.body) as unknown } : {}),
+  }));
+  let error: DeliveryView['error'] = null;
+  if (d.errorClass) error = { class: d.errorClass, message: d.errorMessage ?? '' };
+  else {
+    // The delivery's own error, else its first failed job's, a dead one first.
+    const failed = jobs.filter((j) => j.errorClass).sort((a, b) => Number(b.status === 'dead') - Number(a.status === 'dead'))[0];
+    if (failed) {
+      error = { class: failed.errorClass!, message: failed.errorMessage ?? '' };
+      if (failed.errorDetail) error.klaviyo = JSON.parse(failed.errorDetail) as KlaviyoErrorItem[];
+    }
+  }
+  const v: DeliveryView = {
+    id: d.id, receivedAt: new Date(d.receivedAt).toISOString(), topic: d.topic, resource: d.resource, resourceId: d.resourceId,
+    orderNumber: d.orderNumber, email: d.email, status: d.status, note: d.note, error, requests,
+  };
+  if (full) {
+    v.headers = JSON.parse(d.headers || '{}') as Record<string, string>;
+    try { v.payload = JSON.parse(d.body); } catch { v.rawBody = d.body.slice(0, RAW_BODY_SHOWN); }
+  }
+  return v;
+}
+
+/** The sync log's text filter: an email substring (any case) or an exact order number (with or without '#'). */
+export interface SearchQuery {
+  needle: string;
+  orderNumber: string;
+}
+
+export function searchQuery(q: string | undefined): SearchQuery | null {
+  const t = q?.trim();
+  return t ? { needle: t.toLowerCase(), orderNumber: t.replace(/^#/, '') } : null;
+}
+
+export function matchesSearch(d: { email: string | null; orderNumber: string | null }, s: SearchQuery): boolean {
+  return (d.email !== null && d.email.toLowerCase().includes(s.needle)) || d.orderNumber === s.orderNumber;
+}
+
+/** Deliveries a text search reads per page request before it answers with a cursor to go on. */
+export const SEARCH_SCAN_LIMIT = 20_000;
+
+/** Sync-log cursors: the id the next page starts below. */
+export function encodeCursor(id: string | number): string {
+  return Buffer.from(String(id)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number | null {
+  if (!cursor) return null;
+  const c = Number.parseInt(Buffer.from(cursor, 'base64url').toString('utf8'), 10);
+  return Number.isFinite(c) ? c : null;
+}
+
+export interface StoreStats {
+  queue: Record<JobStatus | 'paused', number>;
+  deliveries: { total: number; byStatus: Partial<Record<DeliveryStatus, number>> };
+  eventsLast5Min: number;
+  lastSuccessAt: string | null;
+  lastError: { at: string; class: string; message: string; deliveryId: string | null } | null;
+  errorCounts: Record<string, number>;
+}
+
+/** The store's counters as storage keeps them. */
+export interface StoreCounters {
+  paused: boolean;
+  jobs: Partial<Record<JobStatus, number>>;
+  deliveries: Partial<Record<DeliveryStatus, number>>;
+  eventsLast5Min: number;
+  lastSuccessAt: number | null;
+  lastError: { at: number; class: string; message: string; deliveryId: string | null } | null;
+  errorCounts: Record<string, number>;
+}
+
+/** While a store is paused, its waiting jobs count as paused. */
+export function storeStats(c: StoreCounters): StoreStats {
+  const queue: StoreStats['queue'] = { pending: 0, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0, ...c.jobs };
+  if (c.paused) {
+    queue.paused = queue.pending + queue.retrying;
+    queue.pending = 0;
+    queue.retrying = 0;
+  }
+  const byStatus: StoreStats['deliveries']['byStatus'] = {};
+  let total = 0;
+  for (const [s, n] of Object.entries(c.deliveries) as [DeliveryStatus, number][]) {
+    if (n > 0) byStatus[s] = n;
+    total += n;
+  }
+  return {
+    queue,
+    deliveries: { total, byStatus },
+    eventsLast5Min: c.eventsLast5Min,
+    lastSuccessAt: c.lastSuccessAt ? new Date(c.lastSuccessAt).toISOString() : null,
+    lastError: c.lastError ? { ...c.lastError, at: new Date(c.lastError.at).toISOString() } : null,
+    errorCounts: c.errorCounts,
+  };
+}
+
+/** Events sent within this window count for events per minute. */
+export const EVENTS_WINDOW_MS = 300_000;
