@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { describeOnly } from '../api/errors.js';
 import { answer, ErrorBody, IngressAccepted, IngressPing, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
-import { isRestErrorPayload, parseTopic } from '../mapping/index.js';
+import { isRestErrorPayload, parseTopic } from '../woo/topics.js';
 import type { Pipeline } from '../worker/pipeline.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';

@@ -3,13 +3,12 @@
  * Every failure becomes a typed KlaviyoError; the retry policy decides what happens next.
  */
 import { Pool } from 'undici';
-import type { KlaviyoRequest } from '../mapping/types.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { KlaviyoError } from './errors.js';
 import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoNetworkError } from './errors.js';
 import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
-import type { AccountsResponse, ListsResponse, SubscribeProfilesBody } from './types.js';
+import type { AccountsResponse, KlaviyoRequest, ListsResponse } from './types.js';
 
 export interface KlaviyoClientOptions {
   baseUrl: string;
@@ -61,10 +60,6 @@ export class KlaviyoClient {
     return request.kind === 'event'
       ? this.call(apiKey, 'POST', '/api/events', 'POST /api/events', request.body, priority)
       : this.call(apiKey, 'POST', '/api/profile-import', 'POST /api/profile-import', request.body, priority);
-  }
-
-  subscribeProfiles(apiKey: string, body: SubscribeProfilesBody): Promise<SendResult> {
-    return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-create-jobs', 'POST /api/profile-subscription-bulk-create-jobs', body);
   }
 
   /** Checks a key: GET /api/accounts (XS tier: 1/s, 15/m; call it on save, never per request). */

@@ -47,10 +47,6 @@ export class KlaviyoAuthError extends KlaviyoError {
 }
 export class KlaviyoConflictError extends KlaviyoError {
   readonly errorClass = 'conflict' as const;
-  get duplicateProfileId(): string | undefined {
-    const id = this.errors[0]?.meta?.duplicate_profile_id;
-    return typeof id === 'string' ? id : undefined;
-  }
 }
 export class KlaviyoCircuitOpenError extends KlaviyoError {
   readonly errorClass = 'circuit_open' as const;

@@ -2,25 +2,12 @@
 import { mapCustomer } from './customer.js';
 import { MappingError } from './errors.js';
 import { mapOrder } from './order.js';
-import { WOO_TOPICS, type MappingInput, type MappingResult, type WooTopic } from './types.js';
+import type { MappingInput, MappingResult } from './types.js';
 import { CustomerSchema, DeletedSchema, OrderSchema } from '../woo/schemas.js';
 
 export { MappingError } from './errors.js';
 export { METRICS } from './order.js';
 export * from './types.js';
-
-export function parseTopic(header: string | undefined | null): WooTopic | null {
-  const t = (header ?? '').trim();
-  return (WOO_TOPICS as readonly string[]).includes(t) ? (t as WooTopic) : null;
-}
-
-/** A WP REST error object delivered instead of a resource (e.g. the webhook's user lost its rights). */
-export function isRestErrorPayload(payload: unknown): boolean {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return false;
-  const p = payload as Record<string, unknown>;
-  return typeof p.code === 'string' && typeof p.message === 'string' && !('id' in p) &&
-    (p.data === undefined || (typeof p.data === 'object' && p.data !== null));
-}
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, payload: unknown, what: string): T {
   const r = schema.safeParse(payload);

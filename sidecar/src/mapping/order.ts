@@ -2,13 +2,13 @@
  * WooCommerce order payload -> Klaviyo events. Lifecycle events are derived from the payload's own state
  * (date_paid_gmt, date_completed_gmt, status, refunds), never from transitions seen: WooCommerce builds
  * each payload when it sends and coalesces changes, so one delivery may carry a paid, completed and twice
- * refunded order. Every implied event is returned with a deterministic unique_id; the processor drops the
+ * refunded order. Every implied event is returned with a deterministic unique_id; the sync core drops the
  * ones already planned.
  */
-import type { CreateEventBody, EventAttributes } from '../klaviyo/types.js';
+import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
-import type { KlaviyoRequest, MappingResult } from './types.js';
+import type { MappingResult } from './types.js';
 import type { WooAddress, WooLineItem, WooOrder } from '../woo/schemas.js';
 
 export const METRICS = {

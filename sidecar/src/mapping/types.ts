@@ -1,37 +1,12 @@
 /**
- * The contract between mapping (pure: WooCommerce payload -> Klaviyo requests) and the queue.
+ * The contract between mapping (pure: WooCommerce payload -> Klaviyo requests) and the sync core.
  *
  * A mapper returns EVERY Klaviyo request the payload's own state implies, each with a deterministic
- * `key`. The processor drops the keys it already planned for that store (per-order state), so noisy,
+ * `key`. The sync core drops the keys already planned for that store (per-order state), so noisy,
  * repeated, late or coalesced deliveries produce each lifecycle event exactly once.
  */
-import type { CreateEventBody, ProfileImportBody } from '../klaviyo/types.js';
-
-export const WOO_TOPICS = [
-  'order.created',
-  'order.updated',
-  'order.deleted',
-  'order.restored',
-  'customer.created',
-  'customer.updated',
-  'customer.deleted',
-] as const;
-export type WooTopic = (typeof WOO_TOPICS)[number];
-
-export type KlaviyoRequest =
-  | {
-      kind: 'event';
-      /** Dedupe key; equal to body.data.attributes.unique_id. */
-      key: string;
-      metric: string;
-      body: CreateEventBody;
-    }
-  | {
-      kind: 'profile';
-      /** Dedupe key: changes when the profile content changes, so identical re-sends are dropped. */
-      key: string;
-      body: ProfileImportBody;
-    };
+import type { KlaviyoRequest } from '../klaviyo/types.js';
+import type { WooTopic } from '../woo/topics.js';
 
 export interface MappingInput {
   storeId: string;

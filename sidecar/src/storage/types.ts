@@ -7,12 +7,13 @@
  * Two backends implement it: SQLite (./sqlite, the embedded default) and Redis (./redis, for several replicas).
  * Both pass the same conformance suite (test/conformance). Every method is async so either fits.
  */
-import type { KlaviyoRequest, WooTopic } from '../mapping/types.js';
-import type { DeliveryPlan, DeliveryView, Job, JobFailure, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
+import type { KlaviyoRequest } from '../klaviyo/types.js';
+import type { DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
+import type { WooTopic } from '../woo/topics.js';
 
 export {
   DELIVERY_STATUSES, JOB_STATUSES, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus, type JobView,
-  type MappingOutcome, type StoreStats,
+  type DeliveryPlan, type MappingOutcome, type PlanningState, type SendOutcome, type StoreStats,
 } from '../sync/index.js';
 
 export type KeyStatus = 'valid' | 'invalid' | 'unverified';
@@ -62,8 +63,6 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-import type { DeliveryStatus } from '../sync/index.js';
-
 /** Stores: configuration with its secrets sealed at rest, and whether the store is paused. */
 export interface StoreRepository {
   getStore(id: string): Promise<StoreRecord | null>;
@@ -87,8 +86,8 @@ export interface PlanningStore {
   planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState>;
   /**
    * Applies a plan in one atomic step if what it was computed from still holds: the delivery still waits to be
-   * mapped, none of the plan's request keys was planned meanwhile, and (unless the plan is a duplicate) no other
-   * delivery with the same content was mapped meanwhile. 'conflict': nothing changed, plan again; 'gone': the
+   * mapped, none of the plan's request keys was planned meanwhile, the store is still paused or not as the plan
+   * assumed, and (unless the plan is a duplicate) no earlier delivery with the same content was mapped meanwhile. 'conflict': nothing changed, plan again; 'gone': the
    * delivery is no longer waiting (mapped elsewhere), nothing to do.
    */
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'>;
@@ -125,5 +124,3 @@ export interface Storage extends StoreRepository, DeliveryIntake, PlanningStore,
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export type { JobFailure as Failure };

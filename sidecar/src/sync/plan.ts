@@ -3,7 +3,7 @@
  * must be sent, the delivery's status and its note. Pure: the worker reads the inputs from storage, calls this, and
  * hands the plan to storage, which applies it only if the inputs still hold (compare-and-set).
  */
-import type { KlaviyoRequest } from '../mapping/types.js';
+import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { DeliveryStatus, MappingOutcome } from './records.js';
 import { deliveryStatus } from './status.js';
 
@@ -20,6 +20,8 @@ export interface PlanningState {
 
 export interface DeliveryPlan {
   deliveryId: string;
+  /** Whether the store was paused when the plan was made (the status depends on it): applied only if it still is. */
+  paused: boolean;
   state: 'processed' | 'duplicate';
   status: DeliveryStatus;
   resource: string | null;
@@ -49,6 +51,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
   const s = (outcome.ok ? outcome.result.summary : outcome.summary) ?? {};
   const base = {
     deliveryId,
+    paused: state.paused,
     resource: s.resource ?? null,
     resourceId: s.resourceId ?? null,
     orderNumber: s.orderNumber ?? null,

@@ -4,7 +4,7 @@
  * store's stats.
  */
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
-import type { KlaviyoRequest } from '../mapping/types.js';
+import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { DeliveryRecord, DeliveryStatus, JobRecord, JobStatus } from './records.js';
 
 export interface JobView {

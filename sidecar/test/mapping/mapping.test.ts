@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadSpec } from '@wck/klaviyo-double/spec';
-import { isRestErrorPayload, mapDelivery, MappingError, parseTopic } from '../../src/mapping/index.js';
-import type { KlaviyoRequest } from '../../src/mapping/types.js';
+import { mapDelivery, MappingError } from '../../src/mapping/index.js';
+import { isRestErrorPayload, parseTopic } from '../../src/woo/topics.js';
+import type { KlaviyoRequest } from '../../src/klaviyo/types.js';
 import { buildCustomer, buildOrder } from '../builders.js';
 
 const spec = loadSpec();

@@ -1,0 +1,25 @@
+/** WooCommerce webhook topics the sidecar handles, and what WooCommerce delivers instead of a resource. */
+
+export const WOO_TOPICS = [
+  'order.created',
+  'order.updated',
+  'order.deleted',
+  'order.restored',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+] as const;
+export type WooTopic = (typeof WOO_TOPICS)[number];
+
+export function parseTopic(header: string | undefined | null): WooTopic | null {
+  const t = (header ?? '').trim();
+  return (WOO_TOPICS as readonly string[]).includes(t) ? (t as WooTopic) : null;
+}
+
+/** A WP REST error object delivered instead of a resource (e.g. the webhook's user lost its rights). */
+export function isRestErrorPayload(payload: unknown): boolean {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const p = payload as Record<string, unknown>;
+  return typeof p.code === 'string' && typeof p.message === 'string' && !('id' in p) &&
+    (p.data === undefined || (typeof p.data === 'object' && p.data !== null));
+}
