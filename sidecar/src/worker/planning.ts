@@ -1,0 +1,38 @@
+/**
+ * The planning step: map a received delivery (pure), read what planning depends on, let the sync core plan, and
+ * hand the plan to storage, which applies it only if what it was computed from still holds. On a conflict (another
+ * delivery planned one of the keys, or the same content, meanwhile) the delivery is planned again from fresh state.
+ */
+import { StorageError } from '../errors.js';
+import { mapDelivery, MappingError } from '../mapping/index.js';
+import type { PlanningStore, ReceivedDelivery } from '../storage/types.js';
+import { planDelivery, planningKeys, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
+
+/** More conflicts than this in a row for one delivery means something is wrong, not busy. */
+const MAX_PLANNING_ROUNDS = 20;
+
+/** Parses and maps a stored delivery; a payload that cannot be mapped becomes a failed outcome, never a throw. */
+export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void): MappingOutcome {
+  try {
+    const payload = JSON.parse(d.body) as unknown;
+    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload }) };
+  } catch (err) {
+    if (err instanceof MappingError || err instanceof SyntaxError) return { ok: false, error: err.message };
+    onUnexpected?.(err);
+    return { ok: false, error: `Mapping failed: ${(err as Error).message}` };
+  }
+}
+
+/** Plans a mapped delivery and applies the plan. Null when the delivery was no longer waiting (planned elsewhere). */
+export async function planAndApply(storage: PlanningStore, deliveryId: string, outcome: MappingOutcome): Promise<DeliveryPlan | null> {
+  const keys = planningKeys(outcome);
+  for (let round = 0; round < MAX_PLANNING_ROUNDS; round++) {
+    const state = await storage.planningState(deliveryId, keys);
+    if (!state.received) return null;
+    const plan = planDelivery(deliveryId, outcome, state);
+    const applied = await storage.applyPlan(plan);
+    if (applied === 'applied') return plan;
+    if (applied === 'gone') return null;
+  }
+  throw new StorageError(`Planning delivery ${deliveryId} conflicted ${MAX_PLANNING_ROUNDS} times in a row.`);
+}
