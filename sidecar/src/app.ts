@@ -11,7 +11,7 @@ import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js
 import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
 import { Pipeline } from './worker/pipeline.js';
 import { RedisStorage } from './storage/redis/redis.js';
-import { SqliteStorage } from './storage/sqlite/sqlite.js';
+import { SqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
 import { REDACT_PATHS, redactQuery } from './redact.js';
 import { lazyRequestLogger } from './request-logger.js';

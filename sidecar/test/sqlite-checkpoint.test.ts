@@ -4,7 +4,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { SecretBox } from '../src/storage/secrets.js';
 
 describe('SQLite WAL checkpoints', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import type { ProcessingOutcome } from '../src/storage/types.js';
 import { SecretBox } from '../src/storage/secrets.js';
 import { eventOutcome } from './builders.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../src/errors.js';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { SecretBox } from '../src/storage/secrets.js';
 
 type Cb = (err: Error | null) => void;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { StorageError } from '../src/errors.js';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { SecretBox } from '../src/storage/secrets.js';
 
 const delivery = (i: number) => ({ storeId: 's', topic: 'order.created', contentHash: `h${i}`, headers: {}, body: `{"id":${i}}` });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite.js';
+import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import type { DeliveryFilter, ProcessingOutcome } from '../src/storage/types.js';
 import { SecretBox } from '../src/storage/secrets.js';
 

@@ -3,6 +3,7 @@
  * worker and the backends call it; it imports no storage, no HTTP and no Klaviyo client. See docs/architecture.md.
  */
 export * from './records.js';
+export * from './intake.js';
 export * from './status.js';
 export * from './plan.js';
 export * from './settle.js';

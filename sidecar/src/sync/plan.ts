@@ -4,7 +4,8 @@
  * hands the plan to storage, which applies it only if the inputs still hold (compare-and-set).
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import type { DeliveryStatus, MappingOutcome } from './records.js';
+import type { DeliveryStatus, JobPriority, MappingOutcome } from './records.js';
+import type { StoreChange } from './settle.js';
 import { deliveryStatus } from './status.js';
 
 /** What storage knows that planning depends on, read together for one delivery. */
@@ -37,6 +38,11 @@ export interface DeliveryPlan {
    * same content was mapped meanwhile); otherwise it changes nothing and the worker plans again.
    */
   requests: KlaviyoRequest[];
+}
+
+/** What a planned request becomes: a job due now, ahead of replays and backlog. */
+export function newJob(now: number): { status: 'pending'; attempts: 0; nextAt: number; priority: JobPriority } {
+  return { status: 'pending', attempts: 0, nextAt: now, priority: 0 };
 }
 
 export const NOTE_NOTHING_NEW = 'Everything this delivery implies was already sent or queued.';
@@ -81,4 +87,10 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     error: null,
     requests: fresh,
   };
+}
+
+/** What the store records when a plan is applied: a mapping failure is counted and becomes its last error. */
+export function planStoreChange(plan: DeliveryPlan, now: number): StoreChange {
+  if (!plan.error) return {};
+  return { countError: plan.error.class, lastError: { at: now, class: plan.error.class, message: plan.error.message, deliveryId: plan.deliveryId } };
 }

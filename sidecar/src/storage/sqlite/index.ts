@@ -1,0 +1,77 @@
+/**
+ * Embedded storage: one SQLite database under DATA_DIR, composed from its concerns. Each reads, calls the sync
+ * core's pure functions, and writes the result in one transaction (db.ts: group commit, WAL fsync off the event
+ * loop, lock retry; checkpointer.ts: checkpoints in a worker thread). No sync rule lives here.
+ */
+import type { KlaviyoRequest } from '../../klaviyo/types.js';
+import type { SecretBox } from '../secrets.js';
+import type {
+  DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
+  Storage, StoreRecord, StoreStats,
+} from '../types.js';
+import type { WalCheckpointer } from './checkpointer.js';
+import { SqliteDb, type SqliteOptions } from './db.js';
+import { SqliteIntake } from './intake.js';
+import { SqliteJobs } from './jobs.js';
+import { SqlitePlanning } from './planning.js';
+import { SqliteStores } from './stores.js';
+import { SqliteSyncLog } from './sync-log.js';
+
+export { WalSync, type SqliteOptions } from './db.js';
+
+export class SqliteStorage implements Storage {
+  readonly backend = 'sqlite' as const;
+  private readonly db: SqliteDb;
+  private readonly stores: SqliteStores;
+  private readonly intake: SqliteIntake;
+  private readonly planning: SqlitePlanning;
+  private readonly jobs: SqliteJobs;
+  private readonly log: SqliteSyncLog;
+
+  constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
+    this.db = new SqliteDb(dataDir, opts);
+    this.stores = new SqliteStores(this.db, box);
+    this.intake = new SqliteIntake(this.db);
+    this.planning = new SqlitePlanning(this.db);
+    this.jobs = new SqliteJobs(this.db);
+    this.log = new SqliteSyncLog(this.db, opts.search);
+  }
+
+  /** Exposed for tests. */
+  get checkpointer(): WalCheckpointer {
+    return this.db.checkpointer;
+  }
+
+  getStore(id: string): Promise<StoreRecord | null> { return this.stores.getStore(id); }
+  saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
+  setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }
+  setPaused(id: string, paused: boolean, reason: string | null): Promise<void> { return this.stores.setPaused(id, paused, reason); }
+
+  recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
+  recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }
+
+  takeReceived(limit: number): Promise<ReceivedDelivery[]> { return this.planning.takeReceived(limit); }
+  planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState> { return this.planning.planningState(deliveryId, keys); }
+  applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> { return this.planning.applyPlan(plan); }
+
+  claimJobs(limit: number, now: number): Promise<Job[]> { return this.jobs.claimJobs(limit, now); }
+  settleJob(job: Job, outcome: SendOutcome, now: number): Promise<void> { return this.jobs.settleJob(job, outcome, now); }
+  replaceJobRequest(job: Job, request: KlaviyoRequest): Promise<void> { return this.jobs.replaceJobRequest(job, request); }
+  readyJobs(): Promise<number> { return this.jobs.readyJobs(); }
+  nextDueAt(): Promise<number | null> { return this.jobs.nextDueAt(); }
+  recover(): Promise<void> { return this.jobs.recover(); }
+
+  listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> { return this.log.listDeliveries(storeId, f); }
+  getDelivery(storeId: string, id: string): Promise<DeliveryView | null> { return this.log.getDelivery(storeId, id); }
+  replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null> { return this.log.replayDelivery(storeId, id, all); }
+  replayByStatus(storeId: string, status: 'dead'): Promise<number> { return this.log.replayByStatus(storeId, status); }
+  stats(storeId: string, now: number): Promise<StoreStats> { return this.log.stats(storeId, now); }
+
+  async ping(): Promise<void> {
+    this.db.sql('SELECT 1').get();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

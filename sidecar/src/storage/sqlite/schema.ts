@@ -1,0 +1,60 @@
+/** The SQLite tables, and their rows read as the records the sync core takes (sync/records.ts). */
+import type { DeliveryRecord, DeliveryState, DeliveryStatus, JobPriority, JobRecord, JobStatus } from '../../sync/index.js';
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS stores (
+  id TEXT PRIMARY KEY, site_url TEXT NOT NULL, secret_enc TEXT NOT NULL, key_enc TEXT NOT NULL, key_last4 TEXT NOT NULL,
+  list_id TEXT, key_status TEXT NOT NULL, key_detail TEXT, key_checked_at TEXT, paused INTEGER NOT NULL DEFAULT 0,
+  pause_reason TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error_class TEXT, last_error_message TEXT,
+  last_error_delivery TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, store_id TEXT NOT NULL, received_at INTEGER NOT NULL, topic TEXT,
+  content_hash TEXT, headers TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, status TEXT NOT NULL,
+  resource TEXT, resource_id INTEGER, order_number TEXT, email TEXT, note TEXT,
+  error_class TEXT, error_message TEXT, error_detail TEXT);
+CREATE INDEX IF NOT EXISTS deliveries_store ON deliveries(store_id, id);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(store_id, status, id);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state) WHERE state = 'received';
+-- Repeats are found when a delivery is planned, not when it arrives: only mapped deliveries are in this index, so
+-- storing a delivery (the acknowledgement path) writes no page at a random place in it.
+CREATE INDEX IF NOT EXISTS deliveries_mapped_content ON deliveries(store_id, topic, content_hash) WHERE state = 'processed' AND content_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS planned_keys (store_id TEXT NOT NULL, key TEXT NOT NULL, job_id INTEGER, PRIMARY KEY (store_id, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER NOT NULL, store_id TEXT NOT NULL, kind TEXT NOT NULL,
+  metric TEXT, key TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0, phone_dropped INTEGER NOT NULL DEFAULT 0,
+  response_status INTEGER, error_class TEXT, error_message TEXT, error_detail TEXT, done_at INTEGER);
+-- In claim order, so claiming reads the first due rows instead of sorting every waiting job (a backlog is thousands).
+CREATE INDEX IF NOT EXISTS jobs_ready ON jobs(priority, next_at, id) WHERE status IN ('pending', 'retrying');
+CREATE INDEX IF NOT EXISTS jobs_delivery ON jobs(delivery_id);
+CREATE INDEX IF NOT EXISTS jobs_store_status ON jobs(store_id, status);
+CREATE INDEX IF NOT EXISTS jobs_done ON jobs(store_id, done_at) WHERE status = 'done';
+CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (store_id, class)) WITHOUT ROWID;
+`;
+
+export type Row = Record<string, unknown>;
+
+const text = (v: unknown): string | null => (v as string | null | undefined) ?? null;
+const int = (v: unknown): number | null => (v as number | null | undefined) ?? null;
+
+export function deliveryRecord(r: Row): DeliveryRecord {
+  return {
+    id: String(r.id), storeId: r.store_id as string, receivedAt: r.received_at as number, topic: text(r.topic),
+    state: r.state as DeliveryState, status: r.status as DeliveryStatus, resource: text(r.resource), resourceId: int(r.resource_id),
+    orderNumber: text(r.order_number), email: text(r.email), note: text(r.note), errorClass: text(r.error_class),
+    errorMessage: text(r.error_message), headers: r.headers as string, body: r.body as string,
+  };
+}
+
+export function jobRecord(r: Row): JobRecord {
+  return {
+    id: String(r.id), deliveryId: String(r.delivery_id), storeId: r.store_id as string, kind: r.kind as 'event' | 'profile',
+    metric: text(r.metric), key: r.key as string, body: r.body as string, status: r.status as JobStatus, attempts: r.attempts as number,
+    nextAt: r.next_at as number, priority: r.priority as JobPriority, phoneDropped: r.phone_dropped === 1,
+    responseStatus: int(r.response_status), errorClass: text(r.error_class), errorMessage: text(r.error_message),
+    errorDetail: text(r.error_detail), doneAt: int(r.done_at),
+  };
+}
+
+/** A list of constants for `IN (...)`, from the sync core's own lists (never user input). */
+export const sqlList = (values: readonly string[]): string => `(${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`;

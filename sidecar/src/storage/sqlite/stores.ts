@@ -1,0 +1,59 @@
+/** Stores: their configuration, secrets sealed at rest, and pausing. */
+import { WAITING_JOB_STATUSES } from '../../sync/index.js';
+import type { SecretBox } from '../secrets.js';
+import type { KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { SqliteDb } from './db.js';
+import { refreshDeliveryStatuses } from './shared.js';
+import { sqlList, type Row } from './schema.js';
+
+export class SqliteStores implements StoreRepository {
+  constructor(private readonly db: SqliteDb, private readonly box: SecretBox) {}
+
+  async getStore(id: string): Promise<StoreRecord | null> {
+    const r = this.db.sql(`SELECT * FROM stores WHERE id = ?`).get(id) as Row | undefined;
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      siteUrl: r.site_url as string,
+      webhookSecret: this.box.open(r.secret_enc as string),
+      privateKey: this.box.open(r.key_enc as string),
+      keyLast4: r.key_last4 as string,
+      listId: (r.list_id as string | null) ?? null,
+      keyStatus: r.key_status as KeyStatus,
+      keyDetail: (r.key_detail as string | null) ?? null,
+      keyCheckedAt: (r.key_checked_at as string | null) ?? null,
+      paused: r.paused === 1,
+      pauseReason: (r.pause_reason as string | null) ?? null,
+    };
+  }
+
+  saveStore(s: StoreRecord): Promise<void> {
+    const now = Date.now();
+    return this.db.write(() => {
+      this.db.sql(`INSERT INTO stores (id, site_url, secret_enc, key_enc, key_last4, list_id, key_status, key_detail, key_checked_at, paused, pause_reason, created_at, updated_at)
+        VALUES (@id, @siteUrl, @secret, @key, @last4, @listId, @keyStatus, @keyDetail, @keyCheckedAt, @paused, @pauseReason, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET site_url = excluded.site_url, secret_enc = excluded.secret_enc, key_enc = excluded.key_enc,
+          key_last4 = excluded.key_last4, list_id = excluded.list_id, key_status = excluded.key_status, key_detail = excluded.key_detail,
+          key_checked_at = excluded.key_checked_at, paused = excluded.paused, pause_reason = excluded.pause_reason, updated_at = excluded.updated_at`).run({
+        id: s.id, siteUrl: s.siteUrl, secret: this.box.seal(s.webhookSecret), key: this.box.seal(s.privateKey), last4: s.keyLast4,
+        listId: s.listId, keyStatus: s.keyStatus, keyDetail: s.keyDetail, keyCheckedAt: s.keyCheckedAt, paused: s.paused ? 1 : 0,
+        pauseReason: s.pauseReason, now,
+      });
+    });
+  }
+
+  setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> {
+    return this.db.write(() => {
+      this.db.sql(`UPDATE stores SET key_status = ?, key_detail = ?, key_checked_at = ? WHERE id = ?`).run(status, detail, new Date().toISOString(), id);
+    });
+  }
+
+  /** The deliveries with jobs still to send change status with the store (paused <-> pending, retrying). */
+  setPaused(id: string, paused: boolean, reason: string | null): Promise<void> {
+    return this.db.write(() => {
+      this.db.sql(`UPDATE stores SET paused = ?, pause_reason = ? WHERE id = ?`).run(paused ? 1 : 0, reason, id);
+      const waiting = this.db.sql(`SELECT DISTINCT delivery_id FROM jobs WHERE store_id = ? AND status IN ${sqlList(WAITING_JOB_STATUSES)}`).all(id) as Row[];
+      refreshDeliveryStatuses(this.db, waiting.map((r) => r.delivery_id as number));
+    });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The sync log, replay and the store's stats: rows read here, shaped, searched, paged and replayed by the sync core.
+ *
+ * A text search (`q`) cannot use an index (the email is a substring match), so it reads the store's deliveries in
+ * chunks, newest first, yielding the event loop between chunks, and stops after `search.limit` of them with a
+ * cursor to go on: over 100,000 deliveries one unbounded scan held the event loop about 200 ms. A chunk reads only
+ * the columns the search matches on; whole rows are read for the page's matches alone.
+ */
+import {
+  decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, matchesSearch, REMAPPED, replayDelivery, replayedJob, searchQuery,
+  SEARCH_SCAN_LIMIT, storeStats, type DeliveryState, type DeliveryStatus, type DeliveryView, type JobStatus, type StoreCounters, type StoreStats,
+} from '../../sync/index.js';
+import type { DeliveryFilter, SyncLogStore } from '../types.js';
+import type { SqliteDb } from './db.js';
+import { deliveryRecord, jobRecord, type Row } from './schema.js';
+import { refreshDeliveryStatuses } from './shared.js';
+
+type Page = { items: DeliveryView[]; nextCursor: string | null };
+
+export class SqliteSyncLog implements SyncLogStore {
+  private readonly search: { chunk: number; limit: number };
+
+  constructor(private readonly db: SqliteDb, search?: { chunk: number; limit: number }) {
+    this.search = search ?? { chunk: 1000, limit: SEARCH_SCAN_LIMIT };
+  }
+
+  /** Newest first; the cursor is the id the next page starts below. */
+  async listDeliveries(storeId: string, f: DeliveryFilter): Promise<Page> {
+    const before = decodeCursor(f.cursor);
+    const query = searchQuery(f.q);
+    if (!query) {
+      const where = ['store_id = @storeId'];
+      if (f.status) where.push('status = @status');
+      if (before !== null) where.push('id < @before');
+      const rows = this.db.sql(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`)
+        .all({ storeId, status: f.status ?? null, before, limit: f.limit + 1 }) as Row[];
+      const page = rows.slice(0, f.limit);
+      return this.page(page, rows.length > f.limit ? page[page.length - 1]!.id : null);
+    }
+    const chunk = this.db.sql(`SELECT id, status, email, order_number FROM deliveries WHERE store_id = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+    const found: Row[] = [];
+    let scanned = 0;
+    let hi = before ?? Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = chunk.all(storeId, hi, this.search.chunk) as Row[];
+      for (const r of rows) {
+        if (f.status && r.status !== f.status) continue;
+        if (!matchesSearch({ email: r.email as string | null, orderNumber: r.order_number as string | null }, query)) continue;
+        // One more match than the page holds: the page ends at its last entry.
+        if (found.length === f.limit) return this.page(found, found[found.length - 1]!.id);
+        found.push(r);
+      }
+      scanned += rows.length;
+      if (rows.length < this.search.chunk) return this.page(found, null);
+      hi = rows[rows.length - 1]!.id as number;
+      if (scanned >= this.search.limit) return this.page(found, hi);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async getDelivery(storeId: string, id: string): Promise<DeliveryView | null> {
+    const r = this.db.sql(`SELECT * FROM deliveries WHERE store_id = ? AND id = ?`).get(storeId, id) as Row | undefined;
+    return r ? this.view(r, true) : null;
+  }
+
+  replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null> {
+    return this.db.write(() => {
+      const d = this.db.sql(`SELECT id, state, status FROM deliveries WHERE store_id = ? AND id = ?`).get(storeId, id) as Row | undefined;
+      return d ? this.replay(d, all, Date.now()) : null;
+    });
+  }
+
+  replayByStatus(storeId: string, status: 'dead'): Promise<number> {
+    return this.db.write(() => {
+      const now = Date.now();
+      const rows = this.db.sql(`SELECT id, state, status FROM deliveries WHERE store_id = ? AND status = ?`).all(storeId, status) as Row[];
+      return rows.reduce((n, d) => n + this.replay(d, false, now), 0);
+    });
+  }
+
+  async stats(storeId: string, now: number): Promise<StoreStats> {
+    const store = this.db.sql(`SELECT * FROM stores WHERE id = ?`).get(storeId) as Row | undefined;
+    const jobs: StoreCounters['jobs'] = {};
+    for (const r of this.db.sql(`SELECT status, count(*) AS n FROM jobs WHERE store_id = ? GROUP BY status`).all(storeId) as Row[]) {
+      jobs[r.status as JobStatus] = r.n as number;
+    }
+    const deliveries: StoreCounters['deliveries'] = {};
+    for (const r of this.db.sql(`SELECT status, count(*) AS n FROM deliveries WHERE store_id = ? GROUP BY status`).all(storeId) as Row[]) {
+      deliveries[r.status as DeliveryStatus] = r.n as number;
+    }
+    const errorCounts: Record<string, number> = {};
+    for (const r of this.db.sql(`SELECT class, count FROM error_counts WHERE store_id = ?`).all(storeId) as Row[]) errorCounts[r.class as string] = r.count as number;
+    const events = this.db.sql(`SELECT count(*) AS n FROM jobs WHERE store_id = ? AND status = 'done' AND kind = 'event' AND done_at > ?`)
+      .get(storeId, now - EVENTS_WINDOW_MS) as Row;
+    return storeStats({
+      paused: store?.paused === 1,
+      jobs,
+      deliveries,
+      eventsLast5Min: events.n as number,
+      lastSuccessAt: (store?.last_success_at as number | null | undefined) ?? null,
+      lastError: store?.last_error_at
+        ? { at: store.last_error_at as number, class: store.last_error_class as string, message: store.last_error_message as string, deliveryId: (store.last_error_delivery as string | null) ?? null }
+        : null,
+      errorCounts,
+    });
+  }
+
+  private page(rows: Row[], next: unknown): Page {
+    return { items: rows.map((r) => this.view(r, false)), nextCursor: next == null ? null : encodeCursor(next as number) };
+  }
+
+  /** A page's matches were read with their search columns only: the whole row is read for the view. */
+  private view(r: Row, full: boolean): DeliveryView {
+    const row = r.body === undefined ? this.db.sql(`SELECT * FROM deliveries WHERE id = ?`).get(r.id) as Row : r;
+    const jobs = (this.db.sql(`SELECT * FROM jobs WHERE delivery_id = ? ORDER BY id`).all(row.id) as Row[]).map(jobRecord);
+    return deliveryView(deliveryRecord(row), jobs, full);
+  }
+
+  /** Inside a write: what the sync core says a replay resets, applied. */
+  private replay(d: Row, all: boolean, now: number): number {
+    const jobs = this.db.sql(`SELECT id, status FROM jobs WHERE delivery_id = ?`).all(d.id) as Row[];
+    const r = replayDelivery({ state: d.state as DeliveryState, status: d.status as DeliveryStatus }, jobs.map((j) => ({ id: String(j.id), status: j.status as JobStatus })), all);
+    if (r.jobs.length > 0) {
+      const j = replayedJob(now);
+      const reset = this.db.sql(`UPDATE jobs SET status = ?, attempts = ?, next_at = ?, priority = ? WHERE id = ?`);
+      for (const id of r.jobs) reset.run(j.status, j.attempts, j.nextAt, j.priority, id);
+      refreshDeliveryStatuses(this.db, [d.id as number]);
+    }
+    if (r.remap) {
+      this.db.sql(`UPDATE deliveries SET state = ?, status = ?, error_class = ?, error_message = ? WHERE id = ?`)
+        .run(REMAPPED.state, REMAPPED.status, REMAPPED.errorClass, REMAPPED.errorMessage, d.id);
+    }
+    return r.count;
+  }
+}
