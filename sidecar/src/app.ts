@@ -41,7 +41,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
   const { token: adminToken, generated } = resolveAdminToken(config.dataDir, config.adminToken);
   const box = SecretBox.fromDataDir(config.dataDir);
   // REDIS_URL is the only switch: Redis for several replicas (shared queue and rate limits), else SQLite.
-  const storage = deps.storage ?? (config.redisUrl
+  const storage: Storage = deps.storage ?? (config.redisUrl
     ? await RedisStorage.connect(box, { url: config.redisUrl, prefix: config.redisPrefix, leaseMs: config.redisLeaseMs })
     : new SqliteStorage(config.dataDir, box));
   const limiter: RateLimiter = storage instanceof RedisStorage ? new RedisRateLimiter(storage.redis, storage.prefix) : new InMemoryRateLimiter();

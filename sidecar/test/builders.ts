@@ -1,5 +1,5 @@
 /** Builds WooCommerce 10.0.2-shaped order and customer payloads, and mapping outcomes, for tests. */
-import type { ProcessingOutcome } from '../src/storage/types.js';
+import type { MappingOutcome } from '../src/sync/index.js';
 
 export interface OrderOpts {
   id: number;
@@ -56,13 +56,13 @@ export function buildCustomer(c: { id: number; email?: string; phone?: string; c
   };
 }
 
-/** A mapping outcome of one order with a Placed Order event per key: what storage tests hand to completeProcessing. */
-export function eventOutcome(keys: string[]): ProcessingOutcome {
+/** A mapping outcome of one order with a Placed Order event per key: what storage tests plan. */
+export function eventOutcome(keys: string[]): MappingOutcome {
   return {
     ok: true,
     result: {
       summary: { resource: 'order', resourceId: 1, orderNumber: '1', email: 'a@example.com' },
       requests: keys.map((key) => ({ kind: 'event', key, metric: 'Placed Order', body: { data: { type: 'event', attributes: { unique_id: key } } } })),
     },
-  } as unknown as ProcessingOutcome;
+  } as unknown as MappingOutcome;
 }

@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
-import type { ProcessingOutcome } from '../src/storage/types.js';
 import { SecretBox } from '../src/storage/secrets.js';
+import type { MappingOutcome } from '../src/sync/index.js';
+import { planAndApply } from '../src/worker/planning.js';
 import { eventOutcome } from './builders.js';
 
 const delivery = (hash: string, topic = 'order.updated') => ({ storeId: 's', topic, contentHash: hash, headers: {}, body: '{"id":1}' });
@@ -19,18 +19,17 @@ function open(dir = mkdtempSync(join(tmpdir(), 'wck-dedupe-'))): { dir: string; 
   return { dir, storage: new SqliteStorage(dir, SecretBox.fromDataDir(dir)) };
 }
 
-/** Maps what is received the way the pipeline does: in id order, each outcome queued before the next one's. */
-async function mapAll(storage: SqliteStorage, outcome: (id: string) => ProcessingOutcome): Promise<number[]> {
+/** Plans what is received the way the worker does (in id order, each plan queued before the next one's): jobs planned. */
+async function mapAll(storage: SqliteStorage, outcome: (id: string) => MappingOutcome): Promise<number[]> {
   const batch = await storage.takeReceived(100);
-  return (await Promise.all(batch.map((d) => storage.completeProcessing(d.id, outcome(d.id))))).map((r) => r.jobs);
+  return (await Promise.all(batch.map((d) => planAndApply(storage, d.id, outcome(d.id))))).map((p) => p?.requests.length ?? 0);
 }
 
 describe('SQLite: repeated content is recognised when mapped', { skip: process.env.WCK_TEST_BACKEND === 'redis' ? 'SQLite only' : false }, () => {
   it('labels the repeats of one batch duplicate, naming the first, and plans jobs for the first only', async () => {
     const { storage } = open();
-    // Stored in one turn: one transaction, one fsync. Each is its own row, answered as accepted.
+    // Stored in one turn: one transaction, one fsync. Each is its own row.
     const stored = await Promise.all([delivery('a'), delivery('a'), delivery('b'), delivery('a', 'order.created')].map((d) => storage.recordDelivery(d)));
-    assert.deepEqual(stored.map((s) => s.duplicate), [false, false, false, false]);
     assert.equal(new Set(stored.map((s) => s.id)).size, 4);
 
     const jobs = await mapAll(storage, (id) => eventOutcome([`k-${id}`]));
@@ -58,29 +57,5 @@ describe('SQLite: repeated content is recognised when mapped', { skip: process.e
     assert.equal((await storage.getDelivery('s', a.id))?.status, 'dead');
     assert.equal((await storage.getDelivery('s', b.id))?.status, 'duplicate');
     await storage.close();
-  });
-
-  it('moves a database from the index that deduplicated at arrival to the one used when mapping', async () => {
-    const { dir, storage } = open();
-    const first = await storage.recordDelivery(delivery('m'));
-    await mapAll(storage, (id) => eventOutcome([`k-${id}`]));
-    await storage.close();
-    // What earlier versions created: a unique index over every delivery that is not a duplicate.
-    const raw = new Database(join(dir, 'sidecar.db'));
-    raw.exec(`DROP INDEX deliveries_mapped_content;
-      CREATE UNIQUE INDEX deliveries_content ON deliveries(store_id, topic, content_hash) WHERE state <> 'duplicate' AND content_hash IS NOT NULL;`);
-    raw.close();
-
-    const reopened = open(dir).storage;
-    const repeat = await reopened.recordDelivery(delivery('m'));
-    assert.equal(repeat.duplicate, false, 'stored, no longer refused by the old unique index');
-    await mapAll(reopened, (id) => eventOutcome([`k-${id}`]));
-    assert.equal((await reopened.getDelivery('s', repeat.id))?.note, `Same content as delivery ${first.id}; nothing new to send.`);
-    await reopened.close();
-    const check = new Database(join(dir, 'sidecar.db'), { readonly: true });
-    const indexes = (check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'`).all() as { name: string }[]).map((r) => r.name);
-    check.close();
-    assert.ok(!indexes.includes('deliveries_content'));
-    assert.ok(indexes.includes('deliveries_mapped_content'));
   });
 });

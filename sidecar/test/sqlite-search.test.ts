@@ -8,16 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
-import type { DeliveryFilter, ProcessingOutcome } from '../src/storage/types.js';
+import type { DeliveryFilter } from '../src/storage/types.js';
 import { SecretBox } from '../src/storage/secrets.js';
+import type { MappingOutcome } from '../src/sync/index.js';
+import { planAndApply } from '../src/worker/planning.js';
 
-const summaryOnly = (i: number): ProcessingOutcome => ({
+const summaryOnly = (i: number): MappingOutcome => ({
   ok: true,
   result: {
     summary: { resource: 'order', resourceId: i, orderNumber: String(1000 + i), email: i === 5 || i === 100 ? 'Needle@Shop.example' : `user${i}@example.com` },
     requests: [],
   },
-}) as unknown as ProcessingOutcome;
+}) as unknown as MappingOutcome;
 
 /** Follows the cursors of one search to its end: every page's ids, in order. */
 async function allPages(storage: SqliteStorage, f: Omit<DeliveryFilter, 'cursor'>): Promise<string[][]> {
@@ -42,7 +44,7 @@ describe('SQLite: sync-log search in bounded chunks', { skip: process.env.WCK_TE
     // Another store's deliveries are never read or returned.
     await storage.recordDelivery({ storeId: 'other', topic: 'order.updated', contentHash: 'o1', headers: {}, body: '{}' });
     for (const d of await storage.takeReceived(200)) {
-      await storage.completeProcessing(d.id, summaryOnly(d.storeId === 's' ? ids.indexOf(d.id) + 1 : 5));
+      await planAndApply(storage, d.id, summaryOnly(d.storeId === 's' ? ids.indexOf(d.id) + 1 : 5));
     }
 
     // 120 deliveries, 50 read per request: the match at 100 comes first, the one at 5 two cursors later.

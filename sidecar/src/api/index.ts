@@ -36,7 +36,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   app.setNotFoundHandler(notFoundHandler);
 
   await app.register(async (scope) => healthRoutes(scope, { storage, closing: deps.closing }));
-  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, pipeline, maxBodyBytes: deps.maxBodyBytes }));
+  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes }));
   await app.register(async (scope) => {
     scope.addHook('onRequest', bearerAuth(adminToken));
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });

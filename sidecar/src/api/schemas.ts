@@ -186,8 +186,8 @@ export const NotReady = z.object({ ready: z.literal(false), reason: z.string() }
 
 export const IngressAccepted = z.object({
   id: z.string().describe('The delivery\'s id in the sync log.'),
-  status: z.enum(['accepted', 'duplicate']),
-}).meta({ id: 'IngressAccepted', description: 'The delivery is stored durably.' });
+  status: z.literal('accepted'),
+}).meta({ id: 'IngressAccepted', description: 'The delivery is stored durably. A repeat of earlier content is answered the same way; the sync log shows it as `duplicate` once it is planned.' });
 export const IngressPing = z.object({ ok: z.literal(true) }).meta({ id: 'IngressPing', description: 'WooCommerce\'s creation ping, answered.' });
 export const IngressRejected = ErrorBody.extend({ id: z.string().describe('The rejection\'s id in the sync log.') })
   .meta({ id: 'IngressRejected', description: 'Refused, and recorded in the sync log as `rejected`.' });

@@ -1,6 +1,7 @@
 /**
  * POST /v1/stores/{storeId}/webhooks/woocommerce: verifies WooCommerce's signature over the raw bytes,
- * stores the delivery durably, then answers. Every rejection is recorded before its 4xx.
+ * stores the delivery durably, then answers and hands it on (`onAccepted`). Every rejection is recorded before its
+ * 4xx. A repeat of earlier content is recognised when it is planned, so the answer is always `accepted`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,7 +9,6 @@ import { describeOnly } from '../api/errors.js';
 import { answer, ErrorBody, IngressAccepted, IngressPing, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
 import { isRestErrorPayload, parseTopic } from '../woo/topics.js';
-import type { Pipeline } from '../worker/pipeline.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import { tooComplex } from './shape.js';
@@ -41,7 +41,7 @@ const INGRESS_SCHEMA = {
   }),
   body: z.looseObject({}).describe('The WooCommerce resource (wp_api_v3 order or customer) exactly as signed, or the form `webhook_id=N` of the ping.'),
   response: {
-    200: answer('Stored durably (`id`, `accepted` or `duplicate`), or the ping answered (`ok`).', z.union([IngressAccepted, IngressPing])),
+    200: answer('Stored durably (`id`, `accepted`), or the ping answered (`ok`).', z.union([IngressAccepted, IngressPing])),
     400: rejected('`malformed_json`: not JSON, or not a JSON object'),
     401: rejected('`missing_signature` or `invalid_signature`'),
     404: rejected('`unknown_store`'),
@@ -66,12 +66,13 @@ function wcHeaders(req: FastifyRequest): Record<string, string> {
 export interface IngressDeps {
   storage: Storage;
   stores: StoreCache;
-  pipeline: Pipeline;
+  /** A delivery was stored: there is work to plan. */
+  onAccepted: () => void;
   maxBodyBytes: number;
 }
 
 export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Promise<void> {
-  const { storage, stores, pipeline } = deps;
+  const { storage, stores, onAccepted } = deps;
   // Raw bytes for every content type: the signature is over the exact body, never a re-serialisation.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_req, body, done) => done(null, body));
@@ -125,15 +126,15 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
     }
     const problem = checkPayload(raw, topic);
     if (problem) return reject(req, reply, problem, raw);
-    const { id, duplicate } = await storage.recordDelivery({
+    const { id } = await storage.recordDelivery({
       storeId: store.id,
       topic,
       contentHash: contentHash(topic, raw),
       headers: wcHeaders(req),
       body: raw.toString('utf8'),
     });
-    if (!duplicate) pipeline.kick();
-    return reply.code(200).send({ id, status: duplicate ? 'duplicate' : 'accepted' });
+    onAccepted();
+    return reply.code(200).send({ id, status: 'accepted' });
   });
 }
 

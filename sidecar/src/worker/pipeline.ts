@@ -1,16 +1,14 @@
 /**
- * Moves work through the stored queue: the processor maps received deliveries into jobs, the sender
- * sends due jobs to Klaviyo with bounded concurrency and applies the retry policy's decision.
+ * The worker's loops: planning received deliveries into jobs (planning.ts), claiming due jobs and sending them to
+ * Klaviyo with bounded concurrency, and recording each send's outcome (outcome.ts).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { KlaviyoClient } from '../klaviyo/client.js';
-import { KlaviyoError } from '../klaviyo/errors.js';
-import { decide, type RetryOptions } from './retry-policy.js';
-import { mapDelivery } from '../mapping/index.js';
-import { MappingError } from '../mapping/errors.js';
-import type { KlaviyoRequest } from '../mapping/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import type { Job, JobFailure, Storage } from '../storage/types.js';
+import type { Job, Storage } from '../storage/types.js';
+import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
+import { mapReceived, planAndApply } from './planning.js';
+import type { RetryOptions } from './retry-policy.js';
 
 /**
  * Deliveries mapped per turn of the event loop. Small, so that mapping a backlog (after a pause, or a burst) never
@@ -43,6 +41,7 @@ export class Pipeline {
   private started = false;
   /** Until when mapping is known to be held back by maxReadyJobs (ms epoch): kicks before then change nothing. */
   private saturatedUntil = 0;
+  private readonly outcomes: OutcomeDeps;
 
   constructor(
     private readonly storage: Storage,
@@ -50,7 +49,9 @@ export class Pipeline {
     private readonly stores: StoreCache,
     private readonly log: FastifyBaseLogger,
     private readonly opts: PipelineOptions,
-  ) {}
+  ) {
+    this.outcomes = { storage, stores, log, retry: opts.retry };
+  }
 
   async start(): Promise<void> {
     this.started = true;
@@ -93,16 +94,10 @@ export class Pipeline {
           }
           const batch = await this.storage.takeReceived(MAP_BATCH);
           if (batch.length === 0) break;
-          await Promise.all(batch.map(async (d) => {
-            try {
-              const payload = JSON.parse(d.body) as unknown;
-              const result = mapDelivery({ storeId: d.storeId, topic: d.topic, payload });
-              await this.storage.completeProcessing(d.id, { ok: true, result });
-            } catch (err) {
-              const message = err instanceof MappingError || err instanceof SyntaxError ? err.message : `Mapping failed: ${(err as Error).message}`;
-              if (!(err instanceof MappingError)) this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly');
-              await this.storage.completeProcessing(d.id, { ok: false, error: message });
-            }
+          // In id order, each plan queued before the next one's: of equal deliveries the first is planned first.
+          await Promise.all(batch.map((d) => {
+            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'));
+            return planAndApply(this.storage, d.id, outcome);
           }));
           void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time
           if (batch.length < MAP_BATCH) break;
@@ -179,40 +174,22 @@ export class Pipeline {
       store = await this.stores.get(job.storeId);
     } catch (err) {
       // Give the job back rather than leave it in flight.
-      await this.storage.jobRetry(job, { errorClass: 'internal', message: `Reading the store failed: ${(err as Error).message}`, responseStatus: null }, 1000, false, Date.now());
+      const failure = { errorClass: 'internal', message: `Reading the store failed: ${(err as Error).message}`, responseStatus: null };
+      await this.storage.settleJob(job, { kind: 'retry', failure, delayMs: 1000, consumesAttempt: false }, Date.now());
       return;
     }
     if (!store) {
-      await this.storage.jobDead(job, { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null }, Date.now());
+      await this.storage.settleJob(job, { kind: 'dead', failure: { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null } }, Date.now());
       return;
     }
+    let status: number;
     try {
-      const res = await this.client.send(store.privateKey, job.request, job.priority);
-      await this.storage.jobDone(job, res.status, Date.now());
+      status = (await this.client.send(store.privateKey, job.request, job.priority)).status;
     } catch (err) {
-      const failure = toFailure(err);
-      const decision = decide(err, job.attempts + 1, this.opts.retry, { kind: job.request.kind, phoneDropped: job.phoneDropped });
-      const now = Date.now();
-      switch (decision.action) {
-        case 'retry':
-          await this.storage.jobRetry(job, failure, decision.delayMs, decision.consumesAttempt, now);
-          break;
-        case 'dead':
-          await this.storage.jobDead(job, { ...failure, message: decision.reason }, now);
-          break;
-        case 'pause':
-          this.log.warn({ storeId: job.storeId }, 'Klaviyo refused the store key; pausing the store');
-          await this.storage.setKeyStatus(job.storeId, 'invalid', failure.message);
-          await this.storage.setPaused(job.storeId, true, 'Klaviyo refused the private key. Save a valid key to resume.');
-          await this.storage.jobHeld(job, failure, now);
-          this.stores.invalidate(job.storeId);
-          break;
-        case 'retry_without_phone':
-          await this.storage.replaceJobRequest(job, withoutPhone(job.request));
-          await this.storage.jobRetry(job, failure, 0, false, now);
-          break;
-      }
+      await applyFailure(this.outcomes, job, err);
+      return;
     }
+    await applySent(this.outcomes, job, status);
   }
 
   /** Stops taking work and waits for the requests already sent. */
@@ -225,18 +202,4 @@ export class Pipeline {
       else await new Promise((r) => setTimeout(r, 5));
     }
   }
-}
-
-function toFailure(err: unknown): JobFailure {
-  if (err instanceof KlaviyoError) {
-    return { errorClass: err.errorClass, message: err.message, responseStatus: err.status, klaviyoErrors: err.errors };
-  }
-  return { errorClass: 'internal', message: err instanceof Error ? err.message : String(err), responseStatus: null };
-}
-
-function withoutPhone(request: KlaviyoRequest): KlaviyoRequest {
-  const copy = structuredClone(request);
-  if (copy.kind === 'profile') delete copy.body.data.attributes.phone_number;
-  else delete copy.body.data.attributes.profile.data.attributes.phone_number;
-  return copy;
 }
