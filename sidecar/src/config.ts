@@ -10,26 +10,59 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
+/**
+ * Every setting, once: its validation, its default and what it means. The README and docs/api.md list the same keys
+ * (configTable() renders the table they show).
+ */
 export const ConfigSchema = z.object({
-  PORT: intFrom(8787, 0, 65535),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
-  KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'REDIS_PREFIX must be 1-64 letters, digits, dots, dashes or underscores').default('wck'),
-  REDIS_LEASE_MS: intFrom(30_000, 1000, 3_600_000),
-  MAX_BODY_BYTES: intFrom(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
-  SEND_CONCURRENCY: intFrom(8, 1, 256),
-  MAX_ATTEMPTS: intFrom(8, 1, 100),
-  BACKOFF_BASE_MS: intFrom(1000, 1, 3_600_000),
-  BACKOFF_MAX_MS: intFrom(300_000, 1, 86_400_000),
-  KLAVIYO_TIMEOUT_MS: intFrom(10_000, 100, 600_000),
-  CIRCUIT_THRESHOLD: intFrom(5, 1, 1000),
-  CIRCUIT_COOLDOWN_MS: intFrom(30_000, 10, 3_600_000),
+  PORT: intFrom(8787, 0, 65535).describe('listen port'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('listen address'),
+  DATA_DIR: z.string().min(1).default('./data').describe('SQLite database, generated admin token, at-rest encryption key'),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional()
+    .describe('Bearer token for `/v1`; when unset, generated on first start, kept in `DATA_DIR/admin-token` and printed once'),
+  KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
+    .describe('Klaviyo base URL (tests point it at the test double)'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino level'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional()
+    .describe('base URL used to build webhook URLs; when unset, derived from the request'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional()
+    .describe('`redis://` or `rediss://` URL: keep the queue, dedupe state, stores and sync log in Redis so several replicas can share them; unset = SQLite under `DATA_DIR`'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'REDIS_PREFIX must be 1-64 letters, digits, dots, dashes or underscores').default('wck')
+    .describe('every Redis key starts with `<prefix>:`; replicas serving the same stores use the same prefix'),
+  REDIS_LEASE_MS: intFrom(30_000, 1000, 3_600_000)
+    .describe('a replica renews a lease on its in-flight jobs; if it dies, other replicas send them again this long after its last renewal'),
+  MAX_BODY_BYTES: intFrom(2 * 1024 * 1024, 1024, 64 * 1024 * 1024).describe('largest delivery accepted (413 above)'),
+  SEND_CONCURRENCY: intFrom(8, 1, 256).describe('Klaviyo requests in flight at once'),
+  MAX_ATTEMPTS: intFrom(8, 1, 100).describe('attempts for 5xx, timeouts and resets before a job is dead-lettered'),
+  BACKOFF_BASE_MS: intFrom(1000, 1, 3_600_000).describe('first retry delay of the exponential backoff with full jitter'),
+  BACKOFF_MAX_MS: intFrom(300_000, 1, 86_400_000).describe('longest retry delay of the backoff (not below `BACKOFF_BASE_MS`)'),
+  KLAVIYO_TIMEOUT_MS: intFrom(10_000, 100, 600_000).describe('per Klaviyo request'),
+  CIRCUIT_THRESHOLD: intFrom(5, 1, 1000).describe('consecutive server/network failures that open the circuit'),
+  CIRCUIT_COOLDOWN_MS: intFrom(30_000, 10, 3_600_000).describe('first cooldown of an open circuit (doubles up to 5 min)'),
 });
+
+export interface ConfigKey {
+  key: string;
+  /** The default as text, or null when the key is unset by default. */
+  default: string | null;
+  description: string;
+}
+
+/** Every key with its default and meaning, read from the schema. */
+export function configReference(): ConfigKey[] {
+  const json = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, { default?: unknown; description?: string }>;
+  };
+  return Object.entries(json.properties).map(([key, p]) => ({
+    key, default: p.default === undefined ? null : String(p.default), description: p.description ?? '',
+  }));
+}
+
+/** The configuration table the README and docs/api.md show, in Markdown. */
+export function configTable(): string {
+  const rows = configReference().map((k) => `| \`${k.key}\` | ${k.default === null ? 'unset' : `\`${k.default}\``} | ${k.description} |`);
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
