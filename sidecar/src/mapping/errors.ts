@@ -1,4 +1,4 @@
-/** A payload that lacks what its topic needs. Permanent: the processor dead-letters it with this message. */
+/** A payload that lacks what its topic needs. Permanent: the sync core plans it as dead with this message. */
 export class MappingError extends Error {
   readonly code = 'mapping_failed';
   constructor(message: string, options?: { cause?: unknown }) {

@@ -16,7 +16,7 @@
  * half a second under the write lock. So once the WAL holds more than `restartAboveBytes`, the worker runs a RESTART
  * checkpoint: it copies the few frames committed since the passive one, and the next commit starts the WAL from its
  * beginning. The file stops growing at about that size. The main connection never waits on these locks by sleeping
- * (see sqlite.ts): its commit is retried on a timer.
+ * (see db.ts): its commit is retried on a timer.
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
