@@ -19,7 +19,8 @@ import { sign } from '../src/ingress/signature.js';
 import { mapDelivery } from '../src/mapping/index.js';
 import { BULL_QUEUE, bullPrefix } from '../src/storage/redis/bullmq.js';
 import { RedisStorage } from '../src/storage/redis/redis.js';
-import type { Job, StoreRecord } from '../src/storage/types.js';
+import type { Job, JobFailure, SendOutcome, StoreRecord } from '../src/storage/types.js';
+import { planAndApply } from '../src/worker/planning.js';
 import { SecretBox } from '../src/storage/secrets.js';
 import { buildOrder } from './builders.js';
 import { eventOutcome } from './builders.js';
@@ -38,8 +39,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The replica stops right after its scripts wrote the outbox, before it adds the entries to BullMQ. */
 function skipOutboxFlush(storage: RedisStorage): void {
-  (storage as unknown as { flushOutbox: () => Promise<void> }).flushOutbox = async () => {};
+  storage.outbox.flush = async () => {};
 }
+
+const done: SendOutcome = { kind: 'done', responseStatus: 202 };
+const dead = (failure: JobFailure): SendOutcome => ({ kind: 'dead', failure });
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
   const end = Date.now() + ms;
@@ -87,7 +91,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     await a.saveStore(store(STORE));
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'b1', headers: {}, body: '{}' });
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'nothing before mapping');
-    assert.equal((await a.completeProcessing(d.id, eventOutcome(['bull-1', 'bull-2']))).jobs, 2);
+    assert.equal((await planAndApply(a, d.id, eventOutcome(['bull-1', 'bull-2'])))?.requests.length, 2);
 
     const view = await a.getDelivery(STORE, d.id);
     const ids = view!.requests.map((r) => r.id).sort();
@@ -103,8 +107,8 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     assert.deepEqual(await a.claimJobs(5, Date.now()), [], 'nothing is handed out twice');
 
     const [retried, sent] = claimed as [Job, Job];
-    await a.jobRetry(retried, { errorClass: 'server', message: 'try later', responseStatus: 503 }, 400, true, Date.now());
-    await a.jobDone(sent, 202, Date.now());
+    await a.settleJob(retried, { kind: 'retry', failure: { errorClass: 'server', message: 'try later', responseStatus: 503 }, delayMs: 400, consumesAttempt: true }, Date.now());
+    await a.settleJob(sent, done, Date.now());
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 1, completed: 0, failed: 0 }, 'a retry waits as a delayed BullMQ job; a done one is removed');
     const due = await a.nextDueAt();
     assert.ok(due !== null && due > Date.now() + 100, 'the next due time is the retry\'s');
@@ -114,7 +118,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     assert.deepEqual(again.map((j) => j.id), [retried.id]);
     assert.ok(Date.now() - t0 >= 250, 'not before its delay');
     assert.equal(again[0]!.attempts, 1);
-    await a.jobDone(again[0]!, 202, Date.now());
+    await a.settleJob(again[0]!, done, Date.now());
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'BullMQ keeps nothing of finished jobs');
     assert.equal((await a.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
@@ -124,16 +128,16 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const a = await connect(prefix);
     await a.saveStore(store(STORE));
     const old = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'p-old', headers: {}, body: '{}' });
-    await a.completeProcessing(old.id, eventOutcome(['prio-old']));
+    await planAndApply(a, old.id, eventOutcome(['prio-old']));
     const [first] = await a.claimJobs(5, Date.now());
-    await a.jobDead(first!, { errorClass: 'invalid', message: 'no', responseStatus: 400 }, Date.now());
+    await a.settleJob(first!, dead({ errorClass: 'invalid', message: 'no', responseStatus: 400 }), Date.now());
     assert.equal(await a.replayDelivery(STORE, old.id, false), 1);
     const live = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'p-live', headers: {}, body: '{}' });
-    await a.completeProcessing(live.id, eventOutcome(['prio-live']));
+    await planAndApply(a, live.id, eventOutcome(['prio-live']));
     const order = (await a.claimJobs(1, Date.now())).concat(await a.claimJobs(1, Date.now()));
     assert.deepEqual(order.map((j) => j.priority), ['live', 'backlog']);
     assert.deepEqual(order.map((j) => j.request.key), ['prio-live', 'prio-old']);
-    for (const j of order) await a.jobDone(j, 202, Date.now());
+    for (const j of order) await a.settleJob(j, done, Date.now());
   });
 
   it('takes a paused store\'s jobs out of BullMQ and puts them back on resume', async () => {
@@ -142,7 +146,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const q = inspect(prefix);
     await a.saveStore(store(STORE));
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'pz', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, eventOutcome(['pause-1', 'pause-2', 'pause-3']));
+    await planAndApply(a, d.id, eventOutcome(['pause-1', 'pause-2', 'pause-3']));
     await a.setPaused(STORE, true, 'test');
     assert.deepEqual(await a.claimJobs(5, Date.now()), [], 'nothing of a paused store is sent');
     assert.deepEqual(await counts(q), { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 }, 'set aside, not left in BullMQ');
@@ -156,7 +160,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     assert.equal(await a.redis.zcard(`${prefix}:held:${STORE}`), 0);
     const jobs = await a.claimJobs(5, Date.now());
     assert.equal(jobs.length, 3);
-    for (const j of jobs) await a.jobDone(j, 202, Date.now());
+    for (const j of jobs) await a.settleJob(j, done, Date.now());
     assert.equal((await a.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
 
@@ -169,7 +173,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     // A dies right after its script stored the jobs, before it added them to BullMQ.
     skipOutboxFlush(a);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'ob', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, eventOutcome(['outbox-1', 'outbox-2']));
+    await planAndApply(a, d.id, eventOutcome(['outbox-1', 'outbox-2']));
     const entries = (await a.redis.smembers(`${prefix}:outbox`)).sort();
     assert.equal(entries.length, 2);
     assert.equal((await counts(q)).waiting, 0, 'not in BullMQ yet');
@@ -184,7 +188,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
 
     const jobs = await b.claimJobs(5, Date.now());
     assert.equal(jobs.length, 2);
-    for (const j of jobs) await b.jobDone(j, 202, Date.now());
+    for (const j of jobs) await b.settleJob(j, done, Date.now());
     // A BullMQ job for a job record that is done (an entry re-added after the job was sent) is dropped unsent.
     const [jid, gen] = entries[0]!.split(':') as [string, string];
     await q.add('send', { jobId: jid, storeId: STORE }, { jobId: `${jid}-${gen}`, priority: 1, removeOnComplete: true });
@@ -201,7 +205,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     await a.saveStore(store(STORE));
     skipOutboxFlush(a);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'legacy', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, eventOutcome(['legacy-due', 'legacy-inflight']));
+    await planAndApply(a, d.id, eventOutcome(['legacy-due', 'legacy-inflight']));
     // Rewrite what the scripts stored as an older version left it: one job due, one claimed by a replica now gone.
     const [due, inflight] = (await a.getDelivery(STORE, d.id))!.requests.map((r) => r.id) as [string, string];
     await a.redis.multi().del(`${prefix}:outbox`).hdel(`${prefix}:j:${due}`, 'gen').hdel(`${prefix}:j:${inflight}`, 'gen')
@@ -212,7 +216,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     assert.equal(await a.redis.exists(`${prefix}:due:0`, `${prefix}:inflight`), 0, 'the old keys are gone');
     const jobs = await a.claimJobs(5, Date.now());
     assert.deepEqual(jobs.map((j) => j.id).sort(), [due, inflight].sort());
-    for (const j of jobs) await a.jobDone(j, 202, Date.now());
+    for (const j of jobs) await a.settleJob(j, done, Date.now());
     assert.equal((await a.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
 
@@ -225,7 +229,7 @@ describe('BullMQ carries the Redis backend\'s jobs', { skip }, () => {
     const order = buildOrder({ id: 9300, status: 'processing', items: 1 });
     const d = await a.recordDelivery({ storeId: 'outbox-store', topic: 'order.created', contentHash: 'outbox-e2e', headers: {}, body: JSON.stringify(order) });
     const result = mapDelivery({ storeId: 'outbox-store', topic: 'order.created', payload: order });
-    const { jobs } = await a.completeProcessing(d.id, { ok: true, result });
+    const jobs = (await planAndApply(a, d.id, { ok: true, result }))?.requests.length ?? 0;
     assert.ok(jobs >= 2);
     assert.equal(await a.redis.scard(`${prefix}:outbox`), jobs);
     await a.close();

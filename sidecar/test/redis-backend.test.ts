@@ -13,11 +13,14 @@ import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../src/klaviyo/redis-rate-limiter.js';
 import { RedisStorage } from '../src/storage/redis/redis.js';
 import { SecretBox } from '../src/storage/secrets.js';
+import type { SendOutcome } from '../src/storage/types.js';
+import { planAndApply } from '../src/worker/planning.js';
 import { eventOutcome } from './builders.js';
 import { dropRedisPrefix, REDIS_TEST_URL, TEST_BACKEND } from './helpers.js';
 
 const skip = TEST_BACKEND === 'redis' ? false : 'Redis only: runs in npm run test:redis';
 const STORE = 'lease-store';
+const done: SendOutcome = { kind: 'done', responseStatus: 202 };
 
 describe('Redis backend across replicas', { skip }, () => {
   const prefix = `wck-test-${randomBytes(6).toString('hex')}`;
@@ -57,28 +60,103 @@ describe('Redis backend across replicas', { skip }, () => {
     await a.saveStore({ id: STORE, siteUrl: 'http://shop.example', webhookSecret: 's'.repeat(20), privateKey: 'pk_test_x', keyLast4: '_x',
       listId: null, keyStatus: 'valid', keyDetail: null, keyCheckedAt: null, paused: false, pauseReason: null });
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h1', headers: {}, body: '{}' });
-    assert.equal(d.duplicate, false);
     const dup = await b.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h1', headers: {}, body: '{}' });
-    assert.equal(dup.duplicate, true, 'same content through the other replica is a duplicate');
     const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
     // Both replicas map the same delivery: only the first stores jobs, and no key is planned twice.
-    const [ja, jb] = await Promise.all([a.completeProcessing(d.id, eventOutcome(keys)), b.completeProcessing(d.id, eventOutcome(keys))]);
-    assert.equal(ja.jobs + jb.jobs, 40);
+    const [pa, pb] = await Promise.all([planAndApply(a, d.id, eventOutcome(keys)), planAndApply(b, d.id, eventOutcome(keys))]);
+    assert.equal((pa?.requests.length ?? 0) + (pb?.requests.length ?? 0), 40);
+    assert.ok(!pa !== !pb, 'one replica applied the plan, the other found the delivery planned');
+    // Same content through the other replica is a duplicate (recognised when it is planned) and plans nothing.
+    const repeat = await planAndApply(b, dup.id, eventOutcome(['k-other']));
+    assert.equal(repeat?.status, 'duplicate');
+    assert.equal((await a.getDelivery(STORE, dup.id))?.status, 'duplicate');
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimJobs(5, Date.now())));
     const ids = claims.flat().map((j) => j.id);
     assert.equal(ids.length, 40);
     assert.equal(new Set(ids).size, 40, 'every job claimed once');
-    for (const j of claims.flat()) await a.jobDone(j, 202, Date.now());
+    for (const j of claims.flat()) await a.settleJob(j, done, Date.now());
     const s = await b.stats(STORE, Date.now());
     assert.equal(s.queue.done, 40);
     assert.equal((await b.getDelivery(STORE, d.id))?.status, 'succeeded');
+  });
+
+  it('stores a delivery with one command to Redis', async () => {
+    const a = await connect();
+    const delivery = { storeId: STORE, topic: 'order.created', contentHash: 'one-trip', headers: {}, body: '{}' };
+    await a.recordDelivery(delivery); // the script is loaded into Redis once
+    const sent: string[] = [];
+    const send = a.redis.sendCommand.bind(a.redis);
+    a.redis.sendCommand = ((cmd: { name: string }) => { sent.push(cmd.name); return send(cmd as never); }) as typeof a.redis.sendCommand;
+    try {
+      await a.recordDelivery({ ...delivery, contentHash: 'one-trip-2' });
+    } finally {
+      a.redis.sendCommand = send;
+    }
+    assert.deepEqual(sent, ['evalsha']);
+  });
+
+  it('settles sibling jobs from two replicas at once: every outcome counted, the delivery status derived from all of them', async () => {
+    const a = await connect();
+    const b = await connect();
+    const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'siblings', headers: {}, body: '{}' });
+    const keys = Array.from({ length: 30 }, (_, i) => `sib-${i}`);
+    await planAndApply(a, d.id, eventOutcome(keys));
+    const mine = [...await claimWithin(a, 2000), ...await a.claimJobs(30, Date.now()), ...await a.claimJobs(30, Date.now())];
+    assert.equal(mine.length, 30);
+    const before = (await a.stats(STORE, Date.now())).queue.done;
+    // Concurrent outcomes of one delivery's jobs: each read of the siblings goes stale as the others are written.
+    await Promise.all(mine.map((j, i) => (i % 2 ? a : b).settleJob(j, i === 7
+      ? { kind: 'retry', failure: { errorClass: 'server', message: 'busy', responseStatus: 503 }, delayMs: 60_000, consumesAttempt: true }
+      : done, Date.now())));
+    const v = await a.getDelivery(STORE, d.id);
+    assert.equal(v?.requests.filter((r) => r.status === 'done').length, 29);
+    assert.equal(v?.status, 'retrying', 'one job waits for a retry: the last outcome written saw every other one');
+    assert.equal((await a.stats(STORE, Date.now())).queue.done - before, 29);
+  });
+
+  it('a send outcome read before the store was paused is computed again: the job is set aside, the delivery paused', async () => {
+    const a = await connect();
+    const b = await connect();
+    const store = 'cas-pause-store';
+    await a.saveStore({ id: store, siteUrl: 'http://shop.example', webhookSecret: 's'.repeat(20), privateKey: 'pk_test_x', keyLast4: '_x',
+      listId: null, keyStatus: 'valid', keyDetail: null, keyCheckedAt: null, paused: false, pauseReason: null });
+    const d = await a.recordDelivery({ storeId: store, topic: 'order.created', contentHash: 'cas-pause', headers: {}, body: '{}' });
+    await planAndApply(a, d.id, eventOutcome(['cas-pause-1']));
+    const [job] = await claimWithin(a, 2000);
+    assert.ok(job);
+    // Another replica pauses the store after this one read what the outcome depends on, before it writes.
+    const conn = (a as unknown as { c: { run: (name: string, ...args: unknown[]) => Promise<unknown> } }).c;
+    const run = conn.run.bind(conn);
+    let paused = false;
+    conn.run = async (name, ...args) => {
+      if (name === 'wckSettle' && !paused) {
+        paused = true;
+        await b.setPaused(store, true, 'key refused');
+      }
+      return run(name, ...args);
+    };
+    try {
+      await a.settleJob(job, { kind: 'retry', failure: { errorClass: 'server', message: 'busy', responseStatus: 503 }, delayMs: 10, consumesAttempt: true }, Date.now());
+    } finally {
+      conn.run = run;
+    }
+    assert.ok(paused);
+    const v = await a.getDelivery(store, d.id);
+    assert.equal(v?.status, 'paused', 'not retrying: computed again with the store paused');
+    assert.equal(v?.requests[0]?.attempts, 1);
+    assert.deepEqual(await a.redis.zrange(`${prefix}:held:${store}`, '0', '-1'), [job.id], 'set aside, not delayed in BullMQ');
+    await a.setPaused(store, false, null);
+    const [again] = await claimWithin(a, 3000);
+    assert.equal(again?.id, job.id);
+    await a.settleJob(again!, done, Date.now());
+    assert.equal((await a.getDelivery(store, d.id))?.status, 'succeeded');
   });
 
   it('gives a crashed replica\'s in-flight jobs to another only after its lock lapsed', async () => {
     const a = await connect(600);
     const b = await connect(600);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h2', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, eventOutcome(['lease-1']));
+    await planAndApply(a, d.id, eventOutcome(['lease-1']));
     const [job] = await a.claimJobs(5, Date.now());
     assert.ok(job);
     // A is alive (renewing its lock): B's stalled checks and claims leave the job alone however often B looks.
@@ -94,7 +172,7 @@ describe('Redis backend across replicas', { skip }, () => {
     assert.deepEqual(taken.map((j) => j.id), [job.id]);
     // The lock was renewed at most a third of 600 ms before the crash.
     assert.ok(Date.now() - died >= 300, `handed out after the lock lapsed (${Date.now() - died} ms)`);
-    await b.jobDone(taken[0]!, 202, Date.now());
+    await b.settleJob(taken[0]!, done, Date.now());
     assert.equal((await b.getDelivery(STORE, d.id))?.status, 'succeeded');
   });
 
@@ -102,7 +180,7 @@ describe('Redis backend across replicas', { skip }, () => {
     const a = await connect(600);
     const b = await connect(600);
     const d = await a.recordDelivery({ storeId: STORE, topic: 'order.created', contentHash: 'h3', headers: {}, body: '{}' });
-    await a.completeProcessing(d.id, eventOutcome(['fence-1']));
+    await planAndApply(a, d.id, eventOutcome(['fence-1']));
     const [job] = await a.claimJobs(5, Date.now());
     assert.ok(job);
     freeze(a);
@@ -110,10 +188,10 @@ describe('Redis backend across replicas', { skip }, () => {
     const [again] = await claimWithin(b, 5000);
     assert.equal(again?.id, job.id);
     // A wakes up and reports a failure: B holds the job now, so A's retry is ignored.
-    await a.jobRetry(job, { errorClass: 'server', message: 'late', responseStatus: 503 }, 10, true, Date.now());
+    await a.settleJob(job, { kind: 'retry', failure: { errorClass: 'server', message: 'late', responseStatus: 503 }, delayMs: 10, consumesAttempt: true }, Date.now());
     let view = await b.getDelivery(STORE, d.id);
     assert.equal(view?.requests[0]?.status, 'in_flight');
-    await b.jobDone(again!, 202, Date.now());
+    await b.settleJob(again!, done, Date.now());
     view = await b.getDelivery(STORE, d.id);
     assert.equal(view?.requests[0]?.status, 'done');
     assert.equal(view?.status, 'succeeded');

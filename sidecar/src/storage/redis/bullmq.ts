@@ -1,7 +1,7 @@
 /**
  * The Redis backend's job transport: one BullMQ queue per REDIS_PREFIX (queue `klaviyo`, BullMQ key prefix
  * `<REDIS_PREFIX>:bull`). A BullMQ job only carries a job record's id and generation; the record itself, its
- * status and its delivery's sync-log entry stay in our hashes, changed by the Lua scripts of redis-scripts.ts.
+ * status and its delivery's sync-log entry stay in our hashes, changed by the scripts of ./scripts.ts.
  *
  * Claiming uses a Worker in manual mode (no processor): getNextJob() without blocking hands out one job with a
  * lock (a token only this claim knows), this module renews the locks of the jobs this replica holds, and the

@@ -1,21 +1,31 @@
 /**
- * Lua scripts of the Redis backend. Every state change of a delivery or job is one script, so it is atomic
- * across replicas: the job's status, the per-store status sets, the delivery's status and the sync-log
- * indexes change together or not at all. Keys are built from the prefix (ARGV[1]), so the backend needs one
- * Redis (primary), not Redis Cluster. Numbers that are written back are passed as strings from Node, never
- * formatted by Lua (whose tostring() turns epoch milliseconds into 1.7e+12).
+ * Lua scripts of the Redis backend. They decide nothing: the sync core computes every value (statuses, notes,
+ * errors, what a replay resets) in TypeScript from what the backend read, and a script only checks that what was
+ * read still holds (a compare) and then writes the computed values (a set), keeping the indexes in step. On a
+ * failed compare a script changes nothing and answers 'conflict'; the caller reads again and recomputes.
  *
- * The job queue itself is BullMQ (storage/redis/bullmq.ts). A script that creates or re-queues jobs cannot
- * call BullMQ, so it bumps the job's generation and adds `<job id>:<generation>` to the outbox in the same
- * atomic step (a transactional outbox); the replica then adds those to BullMQ and removes them from the
- * outbox, and recovery adds whatever a crashed replica left there. A BullMQ job of an older generation, or
- * of a job that is no longer waiting, is dropped when claimed, so adding twice never sends twice.
+ * What a script compares: the delivery's version (`ver`, bumped by every script that changes the delivery or one of
+ * its jobs), the store's paused flag the computation assumed, the BullMQ claim's lock token, that a delivery still
+ * waits to be planned, and that no request key of a plan (and, for a plan that is not a duplicate, no earlier mapped
+ * delivery with the same content) was planned meanwhile. What it keeps in step: the per-store status sets of jobs
+ * and the sync-log sorted sets of deliveries (moving an id from the set of its old status to the set of the status
+ * it was given), the counters, and the outbox.
+ *
+ * Keys are built from the prefix (ARGV[1]), so the backend needs one Redis (primary), not Redis Cluster. Numbers
+ * that are written back are passed as strings from Node, never formatted by Lua (whose tostring() turns epoch
+ * milliseconds into 1.7e+12).
+ *
+ * The job queue itself is BullMQ (./bullmq.ts). A script that creates or re-queues jobs cannot call BullMQ, so it
+ * bumps the job's generation and adds `<job id>:<generation>` to the outbox in the same atomic step (a
+ * transactional outbox); the replica then adds those to BullMQ and removes them from the outbox, and recovery adds
+ * whatever a crashed replica left there. A BullMQ job of an older generation, or of a job that is no longer
+ * waiting, is dropped when claimed, so adding twice never sends twice.
  *
  * Layout under <prefix>:
  *   seq:d, seq:j                  delivery and job id counters
  *   store:<id>                    store hash (secrets sealed); paused (set of paused store ids)
- *   d:<id>                        delivery hash; dj:<id> hash job id -> job status
- *   content:<store>               "<topic>|<content hash>" -> first delivery id (duplicate detection)
+ *   d:<id>                        delivery hash (ver: its version); dj:<id> hash job id -> job status
+ *   content:<store>               "<topic>|<content hash>" -> the earliest mapped delivery with that content
  *   received                      zset of deliveries stored but not yet mapped
  *   log:<store>, log:<store>:<s>  zsets (score = id) of the sync log, all and by delivery status
  *   planned:<store>               request key -> job id: what was ever planned (exactly-once lifecycle events)
@@ -31,20 +41,21 @@
 const PRELUDE = `
 local P = ARGV[1] .. ':'
 
+-- Index upkeep: a job's status as given, moved between the store's status sets (done jobs are only counted).
 local function jobStatus(jid, new)
   local jk = P .. 'j:' .. jid
   local old, store, did = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'delivery_id'))
-  if old == new then return old end
+  if old == new then return end
   if old == 'done' then redis.call('HINCRBY', P .. 'jdone', store, -1)
   elseif old then redis.call('SREM', P .. 'sj:' .. store .. ':' .. old, jid) end
   if new == 'done' then redis.call('HINCRBY', P .. 'jdone', store, 1)
   else redis.call('SADD', P .. 'sj:' .. store .. ':' .. new, jid) end
   redis.call('HSET', jk, 'status', new)
   redis.call('HSET', P .. 'dj:' .. did, jid, new)
-  return old
 end
 
-local function setDStatus(did, new)
+-- Index upkeep: a delivery's status as given, moved between the sync log's status sets.
+local function deliveryStatus(did, new)
   local dk = P .. 'd:' .. did
   local old, store = unpack(redis.call('HMGET', dk, 'status', 'store_id'))
   if old == new then return end
@@ -53,23 +64,16 @@ local function setDStatus(did, new)
   redis.call('HSET', dk, 'status', new)
 end
 
-local function refreshDelivery(did)
-  local dk = P .. 'd:' .. did
-  local state, store = unpack(redis.call('HMGET', dk, 'state', 'store_id'))
-  if state ~= 'processed' then return end
-  local vals = redis.call('HVALS', P .. 'dj:' .. did)
-  if #vals == 0 then return end
-  local c = {}
-  for _, s in ipairs(vals) do c[s] = (c[s] or 0) + 1 end
-  local waiting = (c['pending'] or 0) + (c['retrying'] or 0) + (c['in_flight'] or 0)
-  local paused = redis.call('SISMEMBER', P .. 'paused', store) == 1
-  local st
-  if c['dead'] then st = 'dead'
-  elseif waiting > 0 and paused then st = 'paused'
-  elseif c['retrying'] then st = 'retrying'
-  elseif waiting > 0 then st = 'pending'
-  else st = 'succeeded' end
-  setDStatus(did, st)
+local function version(did)
+  return redis.call('HGET', P .. 'd:' .. did, 'ver') or '0'
+end
+
+local function bump(did)
+  redis.call('HINCRBY', P .. 'd:' .. did, 'ver', 1)
+end
+
+local function pausedFlag(store)
+  return tostring(redis.call('SISMEMBER', P .. 'paused', store))
 end
 
 -- Outbox entries this script added: returned to the replica, which adds them to BullMQ at once.
@@ -84,119 +88,99 @@ local function queueJob(jid)
   queued[#queued + 1] = entry
 end
 
-local function isPaused(store)
-  return redis.call('SISMEMBER', P .. 'paused', store) == 1
+-- Field values from a JSON object: a string is written, null deletes the field.
+local function setFields(key, fields)
+  if not fields or fields == cjson.null then return end
+  for f, v in pairs(fields) do
+    if v == cjson.null then redis.call('HDEL', key, f) else redis.call('HSET', key, f, v) end
+  end
 end
 
--- Sets a job of a paused store aside until the store resumes.
-local function hold(jid, store, at)
-  redis.call('ZADD', P .. 'held:' .. store, at, jid)
+local function given(v)
+  return v ~= nil and v ~= cjson.null
 end
 
 local function opt(key, field, v)
-  if v == nil or v == cjson.null or v == '' then redis.call('HDEL', key, field)
-  else redis.call('HSET', key, field, v) end
+  if v == '' then redis.call('HDEL', key, field) else redis.call('HSET', key, field, v) end
 end
-`;
-
-/** ARGV: prefix, store, topic, content hash, headers, body, now. Returns {id, duplicate 0|1}. */
-const recordDelivery = `
-local store, topic = ARGV[2], ARGV[3]
-local ck = P .. 'content:' .. store
-local field = topic .. '|' .. ARGV[4]
-local orig = redis.call('HGET', ck, field)
-local id = tostring(redis.call('INCR', P .. 'seq:d'))
-local dk = P .. 'd:' .. id
-redis.call('HSET', dk, 'store_id', store, 'received_at', ARGV[7], 'topic', topic, 'content_hash', ARGV[4], 'headers', ARGV[5], 'body', ARGV[6])
-redis.call('ZADD', P .. 'log:' .. store, id, id)
-if orig then
-  redis.call('HSET', dk, 'state', 'duplicate', 'note', 'Same content as delivery ' .. orig .. '; nothing new to send.')
-  setDStatus(id, 'duplicate')
-  return {id, 1}
-end
-redis.call('HSET', ck, field, id)
-redis.call('HSET', dk, 'state', 'received')
-setDStatus(id, 'pending')
-redis.call('ZADD', P .. 'received', id, id)
-return {id, 0}
-`;
-
-/** ARGV: prefix, store, topic ('' = none), headers, body, code, message, now. Returns the id. */
-const recordRejection = `
-local store = ARGV[2]
-local id = tostring(redis.call('INCR', P .. 'seq:d'))
-local dk = P .. 'd:' .. id
-redis.call('HSET', dk, 'store_id', store, 'received_at', ARGV[8], 'headers', ARGV[4], 'body', ARGV[5], 'state', 'rejected',
-  'error_class', ARGV[6], 'error_message', ARGV[7])
-opt(dk, 'topic', ARGV[3])
-redis.call('ZADD', P .. 'log:' .. store, id, id)
-setDStatus(id, 'rejected')
-redis.call('HINCRBY', P .. 'errc:' .. store, 'ingress', 1)
-return id
-`;
-
-/** ARGV: prefix, delivery id, now, outcome JSON. Returns {number of jobs created, outbox entries}. */
-const completeProcessing = `
-local did, now = ARGV[2], ARGV[3]
-local o = cjson.decode(ARGV[4])
-local dk = P .. 'd:' .. did
-local state, store = unpack(redis.call('HMGET', dk, 'state', 'store_id'))
-if state ~= 'received' then return {0, queued} end
-redis.call('ZREM', P .. 'received', did)
-redis.call('HSET', dk, 'state', 'processed')
-opt(dk, 'resource', o.resource)
-opt(dk, 'resource_id', o.resourceId)
-opt(dk, 'order_number', o.orderNumber)
-opt(dk, 'email', o.email)
-if not o.ok then
-  redis.call('HSET', dk, 'error_class', 'mapping', 'error_message', o.error)
-  setDStatus(did, 'dead')
-  redis.call('HINCRBY', P .. 'errc:' .. store, 'mapping', 1)
-  redis.call('HSET', P .. 'store:' .. store, 'last_error_at', now, 'last_error_class', 'mapping', 'last_error_message', o.error, 'last_error_delivery', did)
-  return {0, queued}
-end
-local jobs = 0
-local pk = P .. 'planned:' .. store
-for _, r in ipairs(o.requests) do
-  if redis.call('HSETNX', pk, r.key, '') == 1 then
-    local jid = tostring(redis.call('INCR', P .. 'seq:j'))
-    redis.call('HSET', pk, r.key, jid)
-    local jk = P .. 'j:' .. jid
-    redis.call('HSET', jk, 'delivery_id', did, 'store_id', store, 'kind', r.kind, 'key', r.key, 'body', r.body,
-      'attempts', '0', 'next_at', now, 'priority', '0', 'phone_dropped', '0')
-    opt(jk, 'metric', r.metric)
-    jobStatus(jid, 'pending')
-    queueJob(jid)
-    jobs = jobs + 1
-  end
-end
-local note = o.note
-if note == cjson.null then note = nil end
-if jobs == 0 and note == nil and #o.requests > 0 then note = 'Everything this delivery implies was already sent or queued.' end
-opt(dk, 'note', note)
-if jobs == 0 then setDStatus(did, 'skipped') else setDStatus(did, 'pending'); refreshDelivery(did) end
-return {jobs, queued}
 `;
 
 /**
- * Takes a job BullMQ handed out. ARGV: prefix, job id, generation, BullMQ lock key, claim token. Returns
- * {'send', job fields and values} when the job is ours to send (marked in_flight); {'held'} when its store is
- * paused (set aside until it resumes); {'stale'} when the record is not waiting at that generation any more
- * (already done or dead, replayed since, or an outbox entry added twice); {'lost'} when the claim's lock is
- * gone. An in_flight record is taken too: BullMQ hands a job out again only after its holder's lock lapsed.
+ * Ingress: one append, no read. ARGV: prefix, store, status, into the received index (1|0), an error class to
+ * count ('' none), then the delivery's field/value pairs. Returns the new id.
  */
-const claimJob = `
+const append = `
+local P = ARGV[1] .. ':'
+local store, status = ARGV[2], ARGV[3]
+local id = tostring(redis.call('INCR', P .. 'seq:d'))
+redis.call('HSET', P .. 'd:' .. id, 'store_id', store, 'status', status, unpack(ARGV, 6))
+redis.call('ZADD', P .. 'log:' .. store, id, id)
+redis.call('ZADD', P .. 'log:' .. store .. ':' .. status, id, id)
+if ARGV[4] == '1' then redis.call('ZADD', P .. 'received', id, id) end
+if ARGV[5] ~= '' then redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[5], 1) end
+return id
+`;
+
+/**
+ * A plan, if what it was computed from still holds. ARGV: prefix, delivery id, paused flag assumed (0|1), the plan
+ * is a duplicate (1|0), the plan as JSON: { delivery: fields, status, jobs: [{ key, status, fields }],
+ * store: fields, countError }. Compares: the delivery still waits to be planned ('gone' if not), the store's paused
+ * flag, none of the new keys planned, and for a plan that is not a duplicate no earlier mapped delivery holding
+ * its content. Returns {'applied', outbox entries} | {'conflict'} | {'gone'}.
+ */
+const applyPlan = `
+local did = ARGV[2]
+local dk = P .. 'd:' .. did
+local state, store, topic, hash = unpack(redis.call('HMGET', dk, 'state', 'store_id', 'topic', 'content_hash'))
+if state ~= 'received' then return {'gone'} end
+if pausedFlag(store) ~= ARGV[3] then return {'conflict'} end
+local plan = cjson.decode(ARGV[5])
+local pk = P .. 'planned:' .. store
+for _, j in ipairs(plan.jobs) do
+  if redis.call('HEXISTS', pk, j.key) == 1 then return {'conflict'} end
+end
+if ARGV[4] ~= '1' and hash then
+  local ck, cf = P .. 'content:' .. store, topic .. '|' .. hash
+  local holder = redis.call('HGET', ck, cf)
+  local earlier = holder and holder ~= did and tonumber(holder) < tonumber(did)
+  if earlier and redis.call('HGET', P .. 'd:' .. holder, 'state') == 'processed' then return {'conflict'} end
+  redis.call('HSET', ck, cf, did)
+end
+redis.call('ZREM', P .. 'received', did)
+setFields(dk, plan.delivery)
+deliveryStatus(did, plan.status)
+for _, j in ipairs(plan.jobs) do
+  local jid = tostring(redis.call('INCR', P .. 'seq:j'))
+  redis.call('HSET', pk, j.key, jid)
+  redis.call('HSET', P .. 'j:' .. jid, 'delivery_id', did, 'store_id', store)
+  setFields(P .. 'j:' .. jid, j.fields)
+  jobStatus(jid, j.status)
+  queueJob(jid)
+end
+setFields(P .. 'store:' .. store, plan.store)
+if given(plan.countError) then redis.call('HINCRBY', P .. 'errc:' .. store, plan.countError, 1) end
+bump(did)
+return {'applied', queued}
+`;
+
+/**
+ * Takes a job BullMQ handed out. ARGV: prefix, job id, generation, BullMQ lock key, claim token, then the job
+ * statuses that wait to be sent. Marks it in_flight if the claim's lock is ours, the record waits at that
+ * generation and its store is not paused. Returns {'send', job fields and values}; {'lost'} (the lock is gone);
+ * {'stale'} (the record is not waiting at that generation: done, dead, replayed since, an entry added twice);
+ * {'paused', status, delivery id, next_at} (nothing changed: the caller sets the job aside).
+ */
+const claim = `
 local jid, gen = ARGV[2], ARGV[3]
 if redis.call('GET', ARGV[4]) ~= ARGV[5] then return {'lost'} end
 local jk = P .. 'j:' .. jid
-local st, store, g, nx, did = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'gen', 'next_at', 'delivery_id'))
-if not st or g ~= gen or (st ~= 'pending' and st ~= 'retrying' and st ~= 'in_flight') then return {'stale'} end
-if isPaused(store) then
-  if st == 'in_flight' then jobStatus(jid, 'pending'); refreshDelivery(did) end
-  hold(jid, store, nx)
-  return {'held'}
-end
+local st, store, g, did, nx = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'gen', 'delivery_id', 'next_at'))
+local waiting = false
+for i = 6, #ARGV do if st == ARGV[i] then waiting = true end end
+if not st or g ~= gen or not waiting then return {'stale'} end
+if pausedFlag(store) == '1' then return {'paused', st, did, nx or '0'} end
 jobStatus(jid, 'in_flight')
+bump(did)
 local row = redis.call('HGETALL', jk)
 row[#row + 1] = 'id'
 row[#row + 1] = jid
@@ -204,100 +188,76 @@ return {'send', row}
 `;
 
 /**
- * A send's outcome. ARGV: prefix, job id, BullMQ lock key, claim token, action (done|retry|dead|held), now,
- * response status, error class, error message, error detail, next_at, attempts to add, events cutoff.
- * A failure is recorded only under the claim's lock: a replica whose lock lapsed (the job went back to the
- * queue or to another replica) changes nothing, and repeating a call after a lost reply changes nothing.
- * "done" is recorded from anyone: the request was accepted, so the job must not be sent again.
- * Returns what to do with the BullMQ job: {'complete'}, {'delay', until} (a retry) or {'none'} (not ours).
+ * A send's outcome as the sync core settled it. ARGV: prefix, job id, delivery id, store, the delivery's version
+ * read, the paused flag read, BullMQ lock key ('' for an accepted request: recorded from anyone), claim token, job
+ * status, attempts to add, next_at ('' keep), response status ('' none), error class ('' clears the error), error
+ * message, error detail ('' none), done_at ('' keep), delivery status ('' keep), last_success_at ('' keep), last
+ * error at ('' keep), its class, message and delivery, error class to count ('' none), event sent at ('' none),
+ * events cutoff, held set (add|remove|''), held score. Returns 'ok' | 'conflict' | 'lost'.
  */
-const finishJob = `
-local jid, lockKey, token, action, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+const settle = `
+local jid, did, store = ARGV[2], ARGV[3], ARGV[4]
+if ARGV[7] ~= '' and redis.call('GET', ARGV[7]) ~= ARGV[8] then return 'lost' end
+if version(did) ~= ARGV[5] or pausedFlag(store) ~= ARGV[6] then return 'conflict' end
 local jk = P .. 'j:' .. jid
-local st, store, did, kind = unpack(redis.call('HMGET', jk, 'status', 'store_id', 'delivery_id', 'kind'))
-if not st or st == 'done' then return {'complete'} end
-if action ~= 'done' and redis.call('GET', lockKey) ~= token then return {'none'} end
-local sk = P .. 'store:' .. store
-local res = {'complete'}
-if action == 'done' then
-  redis.call('ZREM', P .. 'held:' .. store, jid)
-  redis.call('HINCRBY', jk, 'attempts', 1)
-  redis.call('HSET', jk, 'response_status', ARGV[7], 'done_at', now)
-  redis.call('HDEL', jk, 'error_class', 'error_message', 'error_detail')
-  jobStatus(jid, 'done')
-  redis.call('HSET', sk, 'last_success_at', now)
-  if kind == 'event' then
-    redis.call('ZADD', P .. 'ev:' .. store, now, jid)
-    redis.call('ZREMRANGEBYSCORE', P .. 'ev:' .. store, '-inf', ARGV[13])
-  end
+if ARGV[10] ~= '0' then redis.call('HINCRBY', jk, 'attempts', ARGV[10]) end
+if ARGV[11] ~= '' then redis.call('HSET', jk, 'next_at', ARGV[11]) end
+opt(jk, 'response_status', ARGV[12])
+if ARGV[13] == '' then redis.call('HDEL', jk, 'error_class', 'error_message', 'error_detail')
 else
-  opt(jk, 'response_status', ARGV[7])
-  redis.call('HSET', jk, 'error_class', ARGV[8], 'error_message', ARGV[9])
-  opt(jk, 'error_detail', ARGV[10])
-  if action == 'dead' then
-    redis.call('HINCRBY', jk, 'attempts', 1)
-    jobStatus(jid, 'dead')
-  else
-    local at
-    if action == 'retry' then
-      redis.call('HINCRBY', jk, 'attempts', ARGV[12])
-      redis.call('HSET', jk, 'next_at', ARGV[11])
-      jobStatus(jid, 'retrying')
-      at = ARGV[11]
-    else
-      jobStatus(jid, 'pending')
-      at = redis.call('HGET', jk, 'next_at')
-    end
-    -- Waits in BullMQ as a delayed job, or aside while its store is paused.
-    if isPaused(store) then hold(jid, store, at) else res = {'delay', at} end
-  end
-  redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[8], 1)
-  redis.call('HSET', sk, 'last_error_at', now, 'last_error_class', ARGV[8], 'last_error_message', ARGV[9], 'last_error_delivery', did)
+  redis.call('HSET', jk, 'error_class', ARGV[13], 'error_message', ARGV[14])
+  opt(jk, 'error_detail', ARGV[15])
 end
-refreshDelivery(did)
-return res
+if ARGV[16] ~= '' then redis.call('HSET', jk, 'done_at', ARGV[16]) end
+jobStatus(jid, ARGV[9])
+if ARGV[17] ~= '' then deliveryStatus(did, ARGV[17]) end
+local sk = P .. 'store:' .. store
+if ARGV[18] ~= '' then redis.call('HSET', sk, 'last_success_at', ARGV[18]) end
+if ARGV[19] ~= '' then
+  redis.call('HSET', sk, 'last_error_at', ARGV[19], 'last_error_class', ARGV[20], 'last_error_message', ARGV[21], 'last_error_delivery', ARGV[22])
+end
+if ARGV[23] ~= '' then redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[23], 1) end
+if ARGV[24] ~= '' then
+  redis.call('ZADD', P .. 'ev:' .. store, ARGV[24], jid)
+  redis.call('ZREMRANGEBYSCORE', P .. 'ev:' .. store, '-inf', ARGV[25])
+end
+if ARGV[26] == 'add' then redis.call('ZADD', P .. 'held:' .. store, ARGV[27], jid)
+elseif ARGV[26] == 'remove' then redis.call('ZREM', P .. 'held:' .. store, jid) end
+bump(did)
+return 'ok'
 `;
 
 /**
- * ARGV: prefix. Moves jobs left in the queue layout of earlier versions (due:0, due:1, inflight; stop every
- * replica of such a version first) into the outbox. Returns {how many, outbox entries}.
+ * Changes of several deliveries and their jobs, each applied only if its delivery's version and its store's paused
+ * flag are still the ones read (replay, statuses after a pause or resume, a job set aside, moving the earlier queue
+ * layout over). ARGV: prefix, JSON [{ id, store, ver, paused, status?, fields?, received?, jobs: [{ id, status,
+ * fields?, queue?, hold? }] }]. Returns {ids of the deliveries that conflicted, outbox entries}.
  */
-const recover = `
-local n = 0
-for _, pr in ipairs({'0', '1'}) do
-  local dz = P .. 'due:' .. pr
-  for _, jid in ipairs(redis.call('ZRANGE', dz, 0, -1)) do
-    local st = redis.call('HGET', P .. 'j:' .. jid, 'status')
-    if st == 'pending' or st == 'retrying' then queueJob(jid); n = n + 1 end
-  end
-  redis.call('DEL', dz)
-end
-for _, jid in ipairs(redis.call('HKEYS', P .. 'inflight')) do
-  if redis.call('HGET', P .. 'j:' .. jid, 'status') == 'in_flight' then
-    jobStatus(jid, 'pending')
-    queueJob(jid)
-    n = n + 1
-  end
-end
-redis.call('DEL', P .. 'inflight')
-return {n, queued}
-`;
-
-const REFRESH_WAITING = `
-local function refreshWaiting(store)
-  local seen = {}
-  for _, s in ipairs({'pending', 'retrying', 'in_flight'}) do
-    for _, jid in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. store .. ':' .. s)) do
-      local did = redis.call('HGET', P .. 'j:' .. jid, 'delivery_id')
-      if did and not seen[did] then seen[did] = true; refreshDelivery(did) end
+const patch = `
+local conflicts = {}
+for _, it in ipairs(cjson.decode(ARGV[2])) do
+  if version(it.id) ~= it.ver or pausedFlag(it.store) ~= it.paused then
+    conflicts[#conflicts + 1] = it.id
+  else
+    for _, j in ipairs(it.jobs) do
+      setFields(P .. 'j:' .. j.id, j.fields)
+      jobStatus(j.id, j.status)
+      if j.queue then queueJob(j.id) end
+      if given(j.hold) then redis.call('ZADD', P .. 'held:' .. it.store, j.hold, j.id) end
     end
+    setFields(P .. 'd:' .. it.id, it.fields)
+    if given(it.status) then deliveryStatus(it.id, it.status) end
+    if it.received then redis.call('ZADD', P .. 'received', it.id, it.id) end
+    bump(it.id)
   end
 end
+return {conflicts, queued}
 `;
 
 /**
- * ARGV: prefix, store, paused (0|1), reason. While paused, a job of the store that BullMQ hands out is set
- * aside (claimJob); resuming re-queues the jobs set aside. Returns {1 (0: no such store), outbox entries}.
+ * ARGV: prefix, store, paused (0|1), reason. Sets the flag; resuming re-queues the jobs set aside (the claim drops
+ * any that no longer wait). Returns {1 (0: no such store), outbox entries}. The deliveries' statuses follow in
+ * their own compare-and-set (RedisStores.setPaused).
  */
 const setPaused = `
 local store = ARGV[2]
@@ -309,87 +269,19 @@ if ARGV[3] == '1' then
   redis.call('SADD', P .. 'paused', store)
 else
   redis.call('SREM', P .. 'paused', store)
-  for _, jid in ipairs(redis.call('ZRANGE', P .. 'held:' .. store, 0, -1)) do
-    local st = redis.call('HGET', P .. 'j:' .. jid, 'status')
-    if st == 'pending' or st == 'retrying' then queueJob(jid) end
-  end
+  for _, jid in ipairs(redis.call('ZRANGE', P .. 'held:' .. store, 0, -1)) do queueJob(jid) end
   redis.call('DEL', P .. 'held:' .. store)
 end
-refreshWaiting(store)
 return {1, queued}
 `;
 
-/**
- * ARGV: prefix, store, delivery id, all (0|1), now. Returns {-1 for an unknown delivery, else how many were
- * replayed, outbox entries}.
- */
-const replayDelivery = `
-local store, did, now = ARGV[2], ARGV[3], ARGV[5]
-local dk = P .. 'd:' .. did
-local dstore, state, status = unpack(redis.call('HMGET', dk, 'store_id', 'state', 'status'))
-if dstore ~= store then return {-1, queued} end
-local allowed = {dead = true}
-if ARGV[4] == '1' then allowed = {dead = true, done = true, retrying = true, pending = true} end
-local n = 0
-local jobs = redis.call('HGETALL', P .. 'dj:' .. did)
-for i = 1, #jobs, 2 do
-  local jid, st = jobs[i], jobs[i + 1]
-  if allowed[st] then
-    redis.call('HSET', P .. 'j:' .. jid, 'attempts', '0', 'next_at', now, 'priority', '1')
-    jobStatus(jid, 'pending')
-    queueJob(jid)
-    n = n + 1
-  end
-end
-if state == 'processed' and n == 0 then
-  if status ~= 'dead' then return {0, queued} end
-  redis.call('HSET', dk, 'state', 'received')
-  redis.call('HDEL', dk, 'error_class', 'error_message')
-  setDStatus(did, 'pending')
-  redis.call('ZADD', P .. 'received', did, did)
-  return {1, queued}
-end
-refreshDelivery(did)
-return {n, queued}
-`;
-
-/**
- * ARGV: prefix, store, now. Replays every dead job of the store and re-maps deliveries that died in mapping.
- * Returns {how many, outbox entries}.
- */
-const replayDead = `
-local store, now = ARGV[2], ARGV[3]
-local n = 0
-for _, jid in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. store .. ':dead')) do
-  redis.call('HSET', P .. 'j:' .. jid, 'attempts', '0', 'next_at', now, 'priority', '1')
-  jobStatus(jid, 'pending')
-  queueJob(jid)
-  n = n + 1
-end
-for _, did in ipairs(redis.call('ZRANGE', P .. 'log:' .. store .. ':dead', 0, -1)) do
-  local dk = P .. 'd:' .. did
-  if redis.call('HGET', dk, 'state') == 'processed' and redis.call('EXISTS', P .. 'dj:' .. did) == 0 then
-    redis.call('HSET', dk, 'state', 'received')
-    redis.call('HDEL', dk, 'error_class', 'error_message')
-    setDStatus(did, 'pending')
-    redis.call('ZADD', P .. 'received', did, did)
-    n = n + 1
-  end
-end
-refreshWaiting(store)
-return {n, queued}
-`;
-
 export const SCRIPTS = {
-  wckRecordDelivery: PRELUDE + recordDelivery,
-  wckRecordRejection: PRELUDE + recordRejection,
-  wckCompleteProcessing: PRELUDE + completeProcessing,
-  wckClaimJob: PRELUDE + claimJob,
-  wckFinishJob: PRELUDE + finishJob,
-  wckRecover: PRELUDE + recover,
-  wckSetPaused: PRELUDE + REFRESH_WAITING + setPaused,
-  wckReplayDelivery: PRELUDE + replayDelivery,
-  wckReplayDead: PRELUDE + REFRESH_WAITING + replayDead,
+  wckAppend: append,
+  wckApplyPlan: PRELUDE + applyPlan,
+  wckClaim: PRELUDE + claim,
+  wckSettle: PRELUDE + settle,
+  wckPatch: PRELUDE + patch,
+  wckSetPaused: PRELUDE + setPaused,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

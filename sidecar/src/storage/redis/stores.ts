@@ -1,0 +1,90 @@
+/**
+ * Stores: configuration with its secrets sealed at rest, and pausing. Pausing sets the flag (and, on resume,
+ * re-queues the jobs set aside) in one script; then the deliveries with jobs still to send take the status the sync
+ * core derives for them, each by compare-and-set against its version and the paused flag. A send outcome or a plan
+ * computed before the flag changed fails its own compare and is computed again, so no status is written from the
+ * old flag.
+ */
+import { WAITING_JOB_STATUSES } from '../../sync/index.js';
+import type { SecretBox } from '../secrets.js';
+import type { KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { Hash, RedisConnection } from './connection.js';
+import { withStatus, type DeliveryPatcher } from './deliveries.js';
+import type { Outbox } from './outbox.js';
+
+/** Job ids read per pipeline when looking for the deliveries a pause changes. */
+const CHUNK = 1000;
+
+export class RedisStores implements StoreRepository {
+  constructor(
+    private readonly c: RedisConnection,
+    private readonly box: SecretBox,
+    private readonly outbox: Outbox,
+    private readonly deliveries: DeliveryPatcher,
+  ) {}
+
+  async getStore(id: string): Promise<StoreRecord | null> {
+    const r = await this.c.redis.hgetall(`${this.c.p}store:${id}`) as Hash;
+    if (!r.site_url) return null;
+    return {
+      id,
+      siteUrl: r.site_url,
+      webhookSecret: this.box.open(r.secret_enc!),
+      privateKey: this.box.open(r.key_enc!),
+      keyLast4: r.key_last4 ?? '',
+      listId: r.list_id ?? null,
+      keyStatus: (r.key_status ?? 'unverified') as KeyStatus,
+      keyDetail: r.key_detail ?? null,
+      keyCheckedAt: r.key_checked_at ?? null,
+      paused: r.paused === '1',
+      pauseReason: r.pause_reason ?? null,
+    };
+  }
+
+  async saveStore(s: StoreRecord): Promise<void> {
+    const key = `${this.c.p}store:${s.id}`;
+    const now = String(Date.now());
+    const tx = this.c.redis.multi()
+      .hset(key, {
+        site_url: s.siteUrl, secret_enc: this.box.seal(s.webhookSecret), key_enc: this.box.seal(s.privateKey), key_last4: s.keyLast4,
+        key_status: s.keyStatus, updated_at: now,
+      })
+      .hsetnx(key, 'created_at', now);
+    for (const [f, v] of [['list_id', s.listId], ['key_detail', s.keyDetail], ['key_checked_at', s.keyCheckedAt]] as const) {
+      if (v == null) tx.hdel(key, f); else tx.hset(key, f, v);
+    }
+    await tx.exec();
+    await this.setPaused(s.id, s.paused, s.pauseReason);
+  }
+
+  async setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> {
+    const key = `${this.c.p}store:${id}`;
+    if (!(await this.c.redis.exists(key))) return;
+    const tx = this.c.redis.multi().hset(key, { key_status: status, key_checked_at: new Date().toISOString() });
+    if (detail == null) tx.hdel(key, 'key_detail'); else tx.hset(key, 'key_detail', detail);
+    await tx.exec();
+  }
+
+  async setPaused(id: string, paused: boolean, reason: string | null): Promise<void> {
+    const [exists, queued] = await this.c.run('wckSetPaused', id, paused ? '1' : '0', reason ?? '') as [number, string[]];
+    await this.outbox.flush(queued);
+    if (exists) await this.refreshWaiting(id);
+  }
+
+  /** The deliveries of the store with jobs still to send, given the status the sync core derives for them. */
+  private async refreshWaiting(storeId: string): Promise<void> {
+    const pipe = this.c.pipeline();
+    for (const s of WAITING_JOB_STATUSES) pipe.smembers(`${this.c.p}sj:${storeId}:${s}`);
+    const jobIds = (await this.c.exec(pipe) as string[][]).flat();
+    const deliveryIds = new Set<string>();
+    for (let i = 0; i < jobIds.length; i += CHUNK) {
+      const p = this.c.pipeline();
+      for (const j of jobIds.slice(i, i + CHUNK)) p.hget(`${this.c.p}j:${j}`, 'delivery_id');
+      for (const d of await this.c.exec(p) as (string | null)[]) if (d) deliveryIds.add(d);
+    }
+    await this.deliveries.update(storeId, [...deliveryIds], (d) => {
+      const change = withStatus(d, []);
+      return change.status ? change : null;
+    });
+  }
+}
