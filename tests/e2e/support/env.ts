@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 export const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = resolve(E2E_DIR, '../..');
 
-export const WP_PORT = 8860;
-export const SIDECAR_PORT = 8861;
-export const DOUBLE_PORT = 8862;
+/** E2E_PORT_BASE (default 8860) moves the three ports, so that two checkouts can run the suite side by side. */
+const PORT_BASE = Number.parseInt(process.env.E2E_PORT_BASE ?? '8860', 10);
+export const WP_PORT = PORT_BASE;
+export const SIDECAR_PORT = PORT_BASE + 1;
+export const DOUBLE_PORT = PORT_BASE + 2;
 export const WP_DB = `wck_wp_${WP_PORT}`;
 
 export const WP_URL = `http://127.0.0.1:${WP_PORT}`;
