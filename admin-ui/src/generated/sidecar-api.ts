@@ -298,12 +298,12 @@ export interface components {
             /** @constant */
             ok: true;
         };
-        /** @description The delivery is stored durably. */
+        /** @description The delivery is stored durably. A repeat of earlier content is answered the same way; the sync log shows it as `duplicate` once it is planned. */
         IngressAccepted: {
             /** @description The delivery's id in the sync log. */
             id: string;
-            /** @enum {string} */
-            status: "accepted" | "duplicate";
+            /** @constant */
+            status: "accepted";
         };
         /** @description WooCommerce's creation ping, answered. */
         IngressPing: {
@@ -584,7 +584,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Stored durably (`id`, `accepted` or `duplicate`), or the ping answered (`ok`). */
+            /** @description Stored durably (`id`, `accepted`), or the ping answered (`ok`). */
             200: {
                 headers: {
                     [name: string]: unknown;
