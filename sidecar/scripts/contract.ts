@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { configTable, loadConfig } from '../src/config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..');
@@ -115,6 +115,17 @@ export function docsProblems(doc: OpenApiDoc, markdown: string): string[] {
   ];
 }
 
+const CONFIG_BEGIN = '<!-- config table: generated from sidecar/src/config.ts by `npm run contract -w sidecar` -->';
+const CONFIG_END = '<!-- end of config table -->';
+
+/** docs/api.md with its configuration table written from config.ts (the one list of settings), or null without markers. */
+export function withConfigTable(markdown: string): string | null {
+  const a = markdown.indexOf(CONFIG_BEGIN);
+  const b = markdown.indexOf(CONFIG_END);
+  if (a < 0 || b < a) return null;
+  return `${markdown.slice(0, a + CONFIG_BEGIN.length)}\n${configTable()}\n${markdown.slice(b)}`;
+}
+
 export async function renderAll(doc: OpenApiDoc): Promise<Record<string, string>> {
   return { [TARGETS.types]: await renderTypes(doc), [TARGETS.php]: renderPhp(doc) };
 }
@@ -132,6 +143,11 @@ export async function contractProblems(doc: OpenApiDoc, read: (path: string) => 
   }
   const docs = read(DOCS);
   problems.push(...(docs === null ? [`${DOCS} is missing`] : docsProblems(doc, docs)));
+  if (docs !== null) {
+    const table = withConfigTable(docs);
+    if (table === null) problems.push(`${DOCS} has no configuration table markers`);
+    else if (table !== docs) problems.push(`${DOCS}'s configuration table differs from config.ts${firstDifference(docs, table)}`);
+  }
   return problems;
 }
 
@@ -169,8 +185,11 @@ async function main(): Promise<void> {
     mkdirSync(dirname(join(REPO_ROOT, path)), { recursive: true });
     writeFileSync(join(REPO_ROOT, path), content);
   }
-  const docs = docsProblems(doc, readRepoFile(DOCS) ?? '');
-  process.stdout.write(`wrote ${Object.values(TARGETS).join(', ')}\n`);
+  const markdown = readRepoFile(DOCS) ?? '';
+  const table = withConfigTable(markdown);
+  if (table !== null && table !== markdown) writeFileSync(join(REPO_ROOT, DOCS), table);
+  const docs = docsProblems(doc, markdown);
+  process.stdout.write(`wrote ${Object.values(TARGETS).join(', ')}${table !== null ? ` and the configuration table of ${DOCS}` : ''}\n`);
   if (docs.length) {
     process.stderr.write(`${docs.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);

@@ -155,6 +155,13 @@ describe('the API contract', () => {
       ['docs/api.md has no "### `GET /v1/stores/{storeId}/status`" heading for a route of the document']);
     assert.deepEqual(docsProblems(doc, `${docs}\n### \`DELETE /v1/stores/{storeId}\`\nGone.\n`),
       ['docs/api.md has a "### `DELETE /v1/stores/{storeId}`" heading, but the document has no such route']);
+
+    // The configuration table is written from config.ts: a changed default, or a table without its markers, is drift.
+    assert.match(docs, /\| `MAX_ATTEMPTS` \| `8` \|/);
+    const staleConfig = await contractProblems(doc, read({ [DOCS]: docs.replace('| `MAX_ATTEMPTS` | `8` |', '| `MAX_ATTEMPTS` | `5` |') }));
+    assert.equal(staleConfig.length, 1);
+    assert.match(staleConfig[0]!, /^docs\/api\.md's configuration table differs from config\.ts \(first at line \d+: committed "\| `MAX_ATTEMPTS` \| `5` \|/);
+    assert.deepEqual(await contractProblems(doc, read({ [DOCS]: docs.replace(/<!-- end of config table -->/, '') })), ['docs/api.md has no configuration table markers']);
   });
 
   it('finds the committed generated files and docs/api.md up to date', async () => {
