@@ -7,13 +7,11 @@
  * - 401/403: pause the store until a valid key is saved; nothing is lost.
  * - 409 duplicate_profile on a profile upsert: retry once without the conflicting phone, then dead.
  */
+import { backoffMs, type BackoffOptions } from '../backoff.js';
 import { KlaviyoError } from '../klaviyo/errors.js';
 
-export interface RetryOptions {
+export interface RetryOptions extends BackoffOptions {
   maxAttempts: number;
-  baseMs: number;
-  maxMs: number;
-  random?: () => number;
 }
 
 export type Decision =
@@ -21,12 +19,6 @@ export type Decision =
   | { action: 'dead'; reason: string }
   | { action: 'pause'; reason: string }
   | { action: 'retry_without_phone' };
-
-export function backoffMs(attempt: number, opts: RetryOptions): number {
-  const random = opts.random ?? Math.random;
-  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.max(opts.baseMs / 2, Math.round(random() * ceiling));
-}
 
 /** attempt = how many attempts have been made, including the one that just failed. */
 export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx: { kind: 'event' | 'profile'; phoneDropped?: boolean }): Decision {

@@ -16,7 +16,7 @@ import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import {
   EVENTS_WINDOW_MS, settle, toJob, WAITING_JOB_STATUSES, type Job, type JobStatus, type SendOutcome,
 } from '../../sync/index.js';
-import { backoffMs, type RetryOptions } from '../../worker/retry-policy.js';
+import { backoffMs, type BackoffOptions } from '../../backoff.js';
 import type { JobQueue } from '../types.js';
 import type { BullTransport, Claim } from './bullmq.js';
 import { jobRecord, toHash, type Hash, type RedisConnection } from './connection.js';
@@ -30,7 +30,7 @@ const MAX_SETTLE_ROUNDS = 50;
  * policy's backoff (about 3 s in all at most), then kept and tried again on the next claim.
  */
 const RECORD_TRIES = 6;
-const RECORD_BACKOFF: RetryOptions = { maxAttempts: RECORD_TRIES, baseMs: 100, maxMs: 1600 };
+const RECORD_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 1600 };
 
 type Unfinished = { job: Job; outcome: SendOutcome; now: number; claim: Claim | undefined };
 
