@@ -11,6 +11,8 @@ namespace WcKlaviyoSync;
 
 use WcKlaviyoSync\Admin\AdminPages;
 use WcKlaviyoSync\Admin\Notices;
+use WcKlaviyoSync\Consent\CheckoutConsent;
+use WcKlaviyoSync\Consent\ConsentSettings;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
 use WcKlaviyoSync\Rest\Routes;
@@ -127,6 +129,7 @@ final class Plugin {
 		add_action( 'admin_notices', array( $notices, 'render_disabled_webhooks' ) );
 		( new UrlSafety( $this->settings ) )->register();
 		$this->registrar->register();
+		( new CheckoutConsent( new ConsentSettings() ) )->register();
 		( new AdminPages() )->register();
 		$this->routes()->register();
 	}
@@ -181,7 +184,7 @@ final class Plugin {
 	 */
 	public static function uninstall(): void {
 		( new WebhookOwnership() )->remove_all();
-		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
+		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, ConsentSettings::OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
 			delete_option( $option );
 		}
 	}
