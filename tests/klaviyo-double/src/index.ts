@@ -247,6 +247,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
       case 'bulk_subscribe_profiles': {
         const hist = attrs.historical_import === true;
         const profs = (((attrs.profiles as Json)?.data as Json[]) ?? []);
+        if (profs.length > 1000) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'A job may subscribe at most 1000 profiles.', '/data/attributes/profiles/data') };
         for (const p of profs) {
           const subs = ((p.attributes as Json)?.subscriptions ?? {}) as Record<string, Record<string, { consented_at?: unknown }>>;
           for (const channel of Object.values(subs)) {
@@ -257,6 +258,11 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
             }
           }
         }
+        return { status: 202 };
+      }
+      case 'bulk_unsubscribe_profiles': {
+        const profs = (((attrs.profiles as Json)?.data as Json[]) ?? []);
+        if (profs.length > 100) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'A job may unsubscribe at most 100 profiles.', '/data/attributes/profiles/data') };
         return { status: 202 };
       }
     }
@@ -338,7 +344,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
         }
         const out = handle(op, apiKey, query, body, record.validationErrors);
-        if (op.operationId === 'bulk_subscribe_profiles' && out.status === 202) subscriptions.push(record);
+        if ((op.operationId === 'bulk_subscribe_profiles' || op.operationId === 'bulk_unsubscribe_profiles') && out.status === 202) subscriptions.push(record);
         return send(out.status, out.body, { 'ratelimit-limit': String(t.limit), 'ratelimit-remaining': String(t.remaining), 'ratelimit-reset': String(t.reset) });
       })().catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });

@@ -14,6 +14,7 @@ export const SERVED: Record<string, string[]> = {
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
+  '/api/profile-subscription-bulk-delete-jobs': ['post'],
 };
 
 export function defaultSpecPath(): string {

@@ -133,4 +133,14 @@ describe('Klaviyo double', () => {
     await fetch(`${d.url}/__double/reset`, { method: 'POST' });
     assert.equal(d.events.length, 0);
   });
+  it('serves profile-subscription-bulk-delete-jobs (spec-validated) and enforces 1000 profiles per subscribe job, 100 per unsubscribe job', async () => {
+    const job = (type: string, n: number, consent: string) => ({ data: { type, attributes: { profiles: { data: Array.from({ length: n }, (_, i) => ({ type: 'profile', attributes: { email: `p${i}@example.com`, subscriptions: { email: { marketing: { consent } } } } })) } }, relationships: { list: { data: { type: 'list', id: 'L1' } } } } });
+    assert.equal((await post('/api/profile-subscription-bulk-delete-jobs', job('profile-subscription-bulk-delete-job', 100, 'UNSUBSCRIBED'))).status, 202);
+    const tooMany = await post('/api/profile-subscription-bulk-delete-jobs', job('profile-subscription-bulk-delete-job', 101, 'UNSUBSCRIBED'));
+    assert.equal(tooMany.status, 400);
+    assert.match(tooMany.body.errors[0].detail, /at most 100/);
+    assert.equal((await post('/api/profile-subscription-bulk-create-jobs', job('profile-subscription-bulk-create-job', 1001, 'SUBSCRIBED'))).status, 400);
+    assert.equal((await post('/api/profile-subscription-bulk-delete-jobs', job('profile-subscription-bulk-delete-job', 1, 'SUBSCRIBED'))).status, 400, 'the spec allows only UNSUBSCRIBED');
+    assert.equal(d.subscriptions.length, 1);
+  });
 });
