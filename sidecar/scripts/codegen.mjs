@@ -17,6 +17,7 @@ export const OPERATIONS = {
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
+  '/api/profile-subscription-bulk-delete-jobs': ['post'],
 };
 const specPath = process.env.KLAVIYO_SPEC ?? resolve(repoRoot, '..', 'shared', 'klaviyo', 'openapi-stable.json');
 const outDir = join(here, '..', 'src', 'klaviyo', 'generated');

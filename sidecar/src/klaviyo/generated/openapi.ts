@@ -166,6 +166,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profile-subscription-bulk-delete-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Unsubscribe Profiles
+         * @description > 🚧
+         *     >
+         *     > Profiles not in the specified list will be globally unsubscribed. Always verify profile list membership before calling this endpoint to avoid unintended global unsubscribes.
+         *
+         *     Unsubscribe one or more profiles from email marketing, SMS marketing, push marketing, or a combination. Learn more about [consent in this guide](https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api).
+         *
+         *     Push tokens provided in `subscriptions.push.tokens` will be removed for the specified profiles.
+         *
+         *     To remove someone from a list without changing their subscription status, use [Remove Profiles from List](https://developers.klaviyo.com/en/reference/remove_profiles_from_list).
+         *
+         *     Maximum number of profiles per call: 100<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `lists:write`
+         *     `profiles:write`
+         *     `subscriptions:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_unsubscribe_profiles.json)
+         */
+        post: operations["bulk_unsubscribe_profiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -330,6 +367,12 @@ export interface components {
             marketing?: components["schemas"]["SubscriptionParameters"];
             /** @description The open-tracking consent to grant on the "EMAIL" channel. Open-tracking consent is recorded on the profile only; it does not by itself add the profile to a list specified in the request. */
             open_tracking?: components["schemas"]["OpenTrackingSubscriptionParameters"];
+        };
+        EmailUnsubscriptionParameters: {
+            /** @description The parameters to unsubscribe from marketing on the "EMAIL" channel. */
+            marketing?: components["schemas"]["UnsubscriptionParameters"];
+            /** @description The open-tracking consent to revoke on the "EMAIL" channel. */
+            open_tracking?: components["schemas"]["OpenTrackingUnsubscriptionParameters"];
         };
         EventCreateQueryV2: {
             data: components["schemas"]["EventCreateQueryV2ResourceObject"];
@@ -660,6 +703,14 @@ export interface components {
              */
             consent: "SUBSCRIBED";
         };
+        OpenTrackingUnsubscriptionParameters: {
+            /**
+             * @description The open-tracking consent to revoke. Currently supports "UNSUBSCRIBED".
+             * @example UNSUBSCRIBED
+             * @enum {string}
+             */
+            consent: "UNSUBSCRIBED";
+        };
         PatchIdentifiers: {
             append?: Record<string, unknown>;
             unappend?: Record<string, unknown>;
@@ -929,6 +980,8 @@ export interface components {
         };
         /** @enum {string} */
         ProfileSubscriptionBulkCreateJobEnum: "profile-subscription-bulk-create-job";
+        /** @enum {string} */
+        ProfileSubscriptionBulkDeleteJobEnum: "profile-subscription-bulk-delete-job";
         ProfileSubscriptionCreateQueryResourceObject: {
             type: components["schemas"]["ProfileEnum"];
             /**
@@ -954,6 +1007,23 @@ export interface components {
                  * @description The profile's date of birth. This field is required to update SMS consent for accounts using age-gating: https://help.klaviyo.com/hc/en-us/articles/17252552814875
                  */
                 age_gated_date_of_birth?: string | null;
+            };
+        };
+        ProfileSubscriptionDeleteQueryResourceObject: {
+            type: components["schemas"]["ProfileEnum"];
+            attributes: {
+                /**
+                 * @description The email address to unsubscribe.
+                 * @example matt-kemp@klaviyo-demo.com
+                 */
+                email?: string | null;
+                /**
+                 * @description The phone number to unsubscribe. This must be in E.164 format.
+                 * @example +15005550006
+                 */
+                phone_number?: string | null;
+                /** @description Specifies the channel and message types that the profile will have consent revoked from. */
+                subscriptions: components["schemas"]["UnsubscriptionChannels"];
             };
         };
         ProfileUpsertQuery: {
@@ -1150,6 +1220,12 @@ export interface components {
         };
         /** @enum {string} */
         PushTokenEnum: "push-token";
+        PushUnsubscriptionParameters: {
+            /** @description The parameters to unsubscribe from marketing on the "Push" channel. */
+            marketing: components["schemas"]["UnsubscriptionParameters"];
+            /** @description A list of push tokens to unsubscribe/remove. */
+            tokens: components["schemas"]["PushTokenEntry"][];
+        };
         RelationshipLinks: {
             /** Format: uri */
             self: string;
@@ -1236,6 +1312,12 @@ export interface components {
              */
             last_updated?: string | null;
         };
+        SMSUnsubscriptionParameters: {
+            /** @description The parameters to unsubscribe from marketing on the "SMS" channel. */
+            marketing?: components["schemas"]["UnsubscriptionParameters"];
+            /** @description The parameters to unsubscribe from transactional messaging on the "SMS" channel. */
+            transactional?: components["schemas"]["UnsubscriptionParameters"];
+        };
         /** @enum {string} */
         SegmentEnum: "segment";
         StreetAddress: {
@@ -1295,6 +1377,30 @@ export interface components {
                         type: components["schemas"]["ListEnum"];
                         /**
                          * @description The list to add the newly subscribed profiles to
+                         * @example Y6nRLr
+                         */
+                        id: string;
+                    };
+                };
+            };
+        };
+        SubscriptionDeleteJobCreateQuery: {
+            data: components["schemas"]["SubscriptionDeleteJobCreateQueryResourceObject"];
+        };
+        SubscriptionDeleteJobCreateQueryResourceObject: {
+            type: components["schemas"]["ProfileSubscriptionBulkDeleteJobEnum"];
+            attributes: {
+                /** @description The profile(s) to unsubscribe */
+                profiles: {
+                    data: components["schemas"]["ProfileSubscriptionDeleteQueryResourceObject"][];
+                };
+            };
+            relationships?: {
+                list?: {
+                    data?: {
+                        type: components["schemas"]["ListEnum"];
+                        /**
+                         * @description The list to remove the profiles from
                          * @example Y6nRLr
                          */
                         id: string;
@@ -1382,11 +1488,37 @@ export interface components {
             };
             links: components["schemas"]["ObjectLinks"];
         };
+        UnsubscriptionChannels: {
+            /** @description The subscription parameters to unsubscribe from the "EMAIL" Channel. */
+            email?: components["schemas"]["EmailUnsubscriptionParameters"];
+            /** @description The subscription parameters to unsubscribe from the "SMS" Channel. */
+            sms?: components["schemas"]["SMSUnsubscriptionParameters"];
+            /** @description The subscription parameters to unsubscribe from the "WhatsApp" Channel. */
+            whatsapp?: components["schemas"]["WhatsAppUnsubscriptionParameters"];
+            /** @description The subscription parameters to unsubscribe from the "Push" Channel. */
+            push?: components["schemas"]["PushUnsubscriptionParameters"];
+        };
+        UnsubscriptionParameters: {
+            /**
+             * @description The Consent status to be set as part of the unsubscribe call. Currently supports "UNSUBSCRIBED".
+             * @example UNSUBSCRIBED
+             * @enum {string}
+             */
+            consent: "UNSUBSCRIBED";
+        };
         WhatsAppSubscriptionParameters: {
             /** @description The parameters to subscribe to marketing on the "WhatsApp" Channel. */
             marketing?: components["schemas"]["SubscriptionParameters"];
             /** @description The parameters to subscribe to transactional messaging on the "WhatsApp" Channel. */
             transactional?: components["schemas"]["SubscriptionParameters"];
+        };
+        WhatsAppUnsubscriptionParameters: {
+            /** @description The parameters to unsubscribe from marketing on the "WhatsApp" channel. */
+            marketing?: components["schemas"]["UnsubscriptionParameters"];
+            /** @description The parameters to unsubscribe from transactional messaging on the "WhatsApp" channel. */
+            transactional?: components["schemas"]["UnsubscriptionParameters"];
+            /** @description The parameters to unsubscribe from conversational messaging on the "WhatsApp" channel. */
+            conversational?: components["schemas"]["UnsubscriptionParameters"];
         };
         WhatsappChannel: {
             /** @description The Whatsapp marketing subscription. */
@@ -1716,6 +1848,38 @@ export interface operations {
         requestBody: {
             content: {
                 "application/vnd.api+json": components["schemas"]["SubscriptionCreateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_unsubscribe_profiles: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Unsubscribes one or more profiles from marketing. Supports email, SMS, WhatsApp, and push channels. All profiles will be removed from the provided list.
+         *     Either email or phone number is required for email/SMS/WhatsApp channels. Push tokens can be removed by providing token strings directly.
+         *     If a profile cannot be found matching the given identifier(s), a new profile will be created and then unsubscribed.
+         */
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["SubscriptionDeleteJobCreateQuery"];
             };
         };
         responses: {

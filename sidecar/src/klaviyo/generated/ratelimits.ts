@@ -26,5 +26,10 @@ export const RATE_LIMITS = {
     "operationId": "bulk_subscribe_profiles",
     "burst": "75/s",
     "steady": "750/m"
+  },
+  "POST /api/profile-subscription-bulk-delete-jobs": {
+    "operationId": "bulk_unsubscribe_profiles",
+    "burst": "75/s",
+    "steady": "750/m"
   }
 } as const;
