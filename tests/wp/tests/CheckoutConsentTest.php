@@ -107,4 +107,43 @@ final class CheckoutConsentTest extends WckTestCase {
 		$this->assertStringNotContainsString( 'wck_consent_', $html );
 		$this->assertSame( array(), ( new ConsentSettings() )->checkout_channels() );
 	}
+	public function test_a_real_store_api_block_checkout_with_the_email_box_ticked_records_the_consent(): void {
+		update_option( 'woocommerce_cod_settings', array( 'enabled' => 'yes', 'title' => 'Cash on delivery' ) );
+		$product = new WC_Product_Simple();
+		$product->set_name( 'Consent mug' );
+		$product->set_regular_price( '9.50' );
+		$product->set_status( 'publish' );
+		$product->save();
+		$base = 'http://127.0.0.1:' . getenv( 'WP_PORT' ) . '/wp-json/wc/store/v1';
+		$cart = wp_remote_get( $base . '/cart', array( 'timeout' => 30 ) );
+		$hdrs = array(
+			'Nonce'        => (string) wp_remote_retrieve_header( $cart, 'nonce' ),
+			'Cart-Token'   => (string) wp_remote_retrieve_header( $cart, 'cart-token' ),
+			'Content-Type' => 'application/json',
+		);
+		$add  = wp_remote_post( $base . '/cart/add-item', array( 'timeout' => 30, 'headers' => $hdrs, 'body' => (string) wp_json_encode( array( 'id' => $product->get_id(), 'quantity' => 1 ) ) ) );
+		$this->assertSame( 201, wp_remote_retrieve_response_code( $add ), wp_remote_retrieve_body( $add ) );
+		$address = array( 'first_name' => 'Bea', 'last_name' => 'Block', 'address_1' => '1 High St', 'city' => 'London', 'postcode' => 'SW1A 1AA', 'country' => 'GB', 'email' => 'bea-block@example.com', 'phone' => '07911 123456' );
+		$out     = wp_remote_post(
+			$base . '/checkout',
+			array(
+				'timeout' => 60,
+				'headers' => $hdrs,
+				'body'    => (string) wp_json_encode(
+					array(
+						'billing_address'   => $address,
+						'shipping_address'  => $address,
+						'payment_method'    => 'cod',
+						'additional_fields' => array( CheckoutConsent::field_id( 'email' ) => true, CheckoutConsent::field_id( 'sms' ) => false ),
+					)
+				),
+			)
+		);
+		$body = json_decode( wp_remote_retrieve_body( $out ), true );
+		$this->assertSame( 200, wp_remote_retrieve_response_code( $out ), wp_remote_retrieve_body( $out ) );
+		$this->fresh();
+		$records = self::payload_records( (int) $body['order_id'] );
+		$this->assertCount( 1, $records, 'the email box only' );
+		$this->assertSame( array( 'email', 'granted', 'block_checkout', (int) $body['order_id'] ), array( $records[0]['channel'], $records[0]['status'], $records[0]['source'], $records[0]['order_id'] ) );
+	}
 }
