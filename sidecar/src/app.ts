@@ -17,6 +17,7 @@ import { REDACT_PATHS, redactQuery } from './redact.js';
 import { lazyRequestLogger } from './request-logger.js';
 import { StoreCache } from './storage/store-cache.js';
 import { SecretBox } from './storage/secrets.js';
+import { SecretKeyMismatchError } from './errors.js';
 
 export interface AppDeps {
   storage?: Storage;
@@ -39,11 +40,16 @@ export interface SidecarApp {
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<SidecarApp> {
   const { token: adminToken, generated } = resolveAdminToken(config.dataDir, config.adminToken);
-  const box = SecretBox.fromDataDir(config.dataDir);
+  const box = SecretBox.from(config.dataDir, config.secretKey);
   // REDIS_URL is the only switch: Redis for several replicas (shared queue and rate limits), else SQLite.
   const storage: Storage = deps.storage ?? (config.redisUrl
     ? await RedisStorage.connect(box, { url: config.redisUrl, prefix: config.redisPrefix, leaseMs: config.redisLeaseMs })
     : new SqliteStorage(config.dataDir, box));
+  // A replica whose key cannot open what is stored would answer every delivery with 500: it refuses to start instead.
+  if (!box.opensAll(await storage.sealedSamples(box.seal('wck-key-check')))) {
+    if (!deps.storage) await storage.close();
+    throw new SecretKeyMismatchError(box.source, config.dataDir);
+  }
   const limiter: RateLimiter = storage instanceof RedisStorage ? new RedisRateLimiter(storage.redis, storage.prefix) : new InMemoryRateLimiter();
   const client = deps.client ?? new KlaviyoClient({
     baseUrl: config.klaviyoApiBase,

@@ -20,6 +20,9 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data').describe('SQLite database, generated admin token, at-rest encryption key'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional()
     .describe('Bearer token for `/v1`; when unset, generated on first start, kept in `DATA_DIR/admin-token` and printed once'),
+  SECRET_KEY: z.string().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
+    'SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional()
+    .describe('key that seals Klaviyo keys and webhook secrets at rest (32 bytes, base64); the same on every replica. When unset, generated on first start and kept in `DATA_DIR/secret.key`'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino level'),
@@ -71,6 +74,8 @@ export interface Config {
   host: string;
   dataDir: string;
   adminToken?: string;
+  /** Seals secrets at rest; unset = the key file in dataDir. */
+  secretKey?: string;
   klaviyoApiBase: string;
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl?: string;
@@ -107,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     dataDir: c.DATA_DIR,
     adminToken: c.ADMIN_TOKEN,
+    secretKey: c.SECRET_KEY,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

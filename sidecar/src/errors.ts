@@ -52,3 +52,15 @@ export class StorageError extends SidecarError {
     super('storage_unavailable', message, { httpStatus: 503, cause });
   }
 }
+
+/** The secret key this replica was given cannot open the secrets already stored: it must not start. */
+export class SecretKeyMismatchError extends SidecarError {
+  constructor(source: 'SECRET_KEY' | 'file', dataDir: string, cause?: unknown) {
+    const where = source === 'SECRET_KEY'
+      ? 'the SECRET_KEY setting'
+      : `the key file ${dataDir}/secret.key (set SECRET_KEY to the same value on every replica, or share that file)`;
+    super('secret_key_mismatch',
+      `Refusing to start: the stored Klaviyo keys and webhook secrets were sealed with another secret key than ${where}. `
+      + 'Give every replica the key the others use; nothing stored was changed.', { cause });
+  }
+}

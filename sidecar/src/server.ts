@@ -1,7 +1,7 @@
 /** Runs the sidecar: config from the environment, listen, graceful shutdown on SIGTERM/SIGINT. */
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, SecretKeyMismatchError } from './errors.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +14,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const sidecar = await buildApp(config);
+  let sidecar;
+  try {
+    sidecar = await buildApp(config);
+  } catch (err) {
+    if (err instanceof SecretKeyMismatchError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   if (sidecar.adminTokenGenerated) {
     // Printed once, on the first start; it is kept in DATA_DIR/admin-token.
     process.stdout.write(`Generated admin token (shown once, kept in ${config.dataDir}/admin-token): ${sidecar.adminToken}\n`);

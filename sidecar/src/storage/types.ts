@@ -70,6 +70,11 @@ export interface StoreRepository {
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void>;
   /** Pausing holds the store's jobs; resuming releases them. The deliveries waiting on them change status. */
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void>;
+  /**
+   * Sealed values to try the secret key on at start: the key check (kept as `candidate` when none is stored yet) and,
+   * when the key check was only now stored, one store's sealed webhook secret if any store exists.
+   */
+  sealedSamples(candidate: string): Promise<string[]>;
 }
 
 /** Ingress: a delivery is durable when the promise resolves. Repeats are recognised when they are planned. */

@@ -36,6 +36,7 @@
  *   bull:klaviyo:*                BullMQ's queue (due, delayed and claimed jobs; <bull job id>:lock = claim token)
  *   ev:<store>                    zset of sent events (score = done_at), for events per minute
  *   errc:<store>                  hash error class -> count
+ *   key_check                     a value sealed with the secret key of the first replica that started
  */
 
 const PRELUDE = `

@@ -57,6 +57,24 @@ export class RedisStores implements StoreRepository {
     await this.setPaused(s.id, s.paused, s.pauseReason);
   }
 
+  async sealedSamples(candidate: string): Promise<string[]> {
+    const key = `${this.c.p}key_check`;
+    const created = await this.c.redis.set(key, candidate, 'NX') === 'OK';
+    const check = (await this.c.redis.get(key)) ?? candidate;
+    if (!created) return [check];
+    // Data from before the key check existed: one store's sealed secret, found by a scan (once, at the first start).
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.c.redis.scan(cursor, 'MATCH', `${this.c.p}store:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        const sealed = await this.c.redis.hget(k, 'secret_enc');
+        if (sealed) return [check, sealed];
+      }
+    } while (cursor !== '0');
+    return [check];
+  }
+
   async setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> {
     const key = `${this.c.p}store:${id}`;
     if (!(await this.c.redis.exists(key))) return;

@@ -46,6 +46,7 @@ export class SqliteStorage implements Storage {
   saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void> { return this.stores.setPaused(id, paused, reason); }
+  sealedSamples(candidate: string): Promise<string[]> { return this.stores.sealedSamples(candidate); }
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }

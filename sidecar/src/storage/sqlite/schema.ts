@@ -29,6 +29,8 @@ CREATE INDEX IF NOT EXISTS jobs_ready ON jobs(priority, next_at, id) WHERE statu
 CREATE INDEX IF NOT EXISTS jobs_delivery ON jobs(delivery_id);
 CREATE INDEX IF NOT EXISTS jobs_store_status ON jobs(store_id, status);
 CREATE INDEX IF NOT EXISTS jobs_done ON jobs(store_id, done_at) WHERE status = 'done';
+-- Values the sidecar keeps about itself: 'key_check', a value sealed with the secret key the first start used.
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (store_id, class)) WITHOUT ROWID;
 `;
 

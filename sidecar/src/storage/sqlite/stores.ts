@@ -42,6 +42,15 @@ export class SqliteStores implements StoreRepository {
     });
   }
 
+  async sealedSamples(candidate: string): Promise<string[]> {
+    return this.db.write(() => {
+      const created = this.db.sql(`INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?)`).run(candidate).changes === 1;
+      const check = (this.db.sql(`SELECT value FROM meta WHERE key = 'key_check'`).get() as Row).value as string;
+      const store = created ? this.db.sql(`SELECT secret_enc FROM stores LIMIT 1`).get() as Row | undefined : undefined;
+      return store ? [check, store.secret_enc as string] : [check];
+    });
+  }
+
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> {
     return this.db.write(() => {
       this.db.sql(`UPDATE stores SET key_status = ?, key_detail = ?, key_checked_at = ? WHERE id = ?`).run(status, detail, new Date().toISOString(), id);
