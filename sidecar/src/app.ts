@@ -9,6 +9,7 @@ import { CircuitBreaker } from './klaviyo/circuit-breaker.js';
 import { KlaviyoClient } from './klaviyo/client.js';
 import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js';
 import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
+import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './worker/pipeline.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
@@ -51,13 +52,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     throw new SecretKeyMismatchError(box.source, config.dataDir);
   }
   const limiter: RateLimiter = storage instanceof RedisStorage ? new RedisRateLimiter(storage.redis, storage.prefix) : new InMemoryRateLimiter();
-  const client = deps.client ?? new KlaviyoClient({
+  const client: KlaviyoClient = deps.client ?? new KlaviyoClient({
     baseUrl: config.klaviyoApiBase,
     timeoutMs: config.klaviyoTimeoutMs,
     limiter,
     breaker: new CircuitBreaker({ threshold: config.circuitThreshold, cooldownMs: config.circuitCooldownMs }),
   });
   const stores = new StoreCache(storage);
+  const metrics = new Metrics({ storage, stores, breaker: client.breaker });
 
   const app = Fastify({
     logger: deps.logger ?? {
@@ -79,10 +81,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
   const pipeline = new Pipeline(storage, client, stores, log, {
     concurrency: config.sendConcurrency,
     retry: { maxAttempts: config.maxAttempts, baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
+    metrics,
   });
   let closing = false;
   await registerApi(app, {
     storage, stores, client, pipeline, adminToken, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes, closing: () => closing,
+    metrics, metricsToken: config.metricsToken,
   });
 
   if (deps.startPipeline !== false) app.addHook('onReady', async () => pipeline.start());

@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   SECRET_KEY: z.string().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
     'SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional()
     .describe('key that seals Klaviyo keys and webhook secrets at rest (32 bytes, base64); the same on every replica. When unset, generated on first start and kept in `DATA_DIR/secret.key`'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()
+    .describe('Bearer token for `GET /metrics` besides the admin token, for a Prometheus scraper that must not hold the admin token'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino level'),
@@ -76,6 +78,8 @@ export interface Config {
   adminToken?: string;
   /** Seals secrets at rest; unset = the key file in dataDir. */
   secretKey?: string;
+  /** Also accepted on GET /metrics. */
+  metricsToken?: string;
   klaviyoApiBase: string;
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl?: string;
@@ -113,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: c.DATA_DIR,
     adminToken: c.ADMIN_TOKEN,
     secretKey: c.SECRET_KEY,
+    metricsToken: c.METRICS_TOKEN,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -55,11 +55,13 @@ describe('the API contract', () => {
         const codes = Object.keys(op.responses);
         assert.ok(codes.includes('200'), `${where} documents its 200`);
         for (const [code, r] of Object.entries(op.responses)) {
-          assert.ok(r.content?.['application/json']?.schema, `${where} ${code} has a JSON schema`);
+          // The one text answer: Prometheus exposition.
+          const type = where === 'GET /metrics' && code === '200' ? 'text/plain' : 'application/json';
+          assert.ok(r.content?.[type]?.schema, `${where} ${code} has a ${type} schema`);
           assert.notEqual(r.description, 'Default Response', `${where} ${code} says why it is given`);
         }
         const admin = path.startsWith('/v1/') && !path.endsWith('/webhooks/woocommerce');
-        assert.equal(Boolean(op.security?.length), admin, `${where}: Bearer token ${admin ? 'required' : 'not required'}`);
+        assert.equal(Boolean(op.security?.length), admin || path === '/metrics', `${where}: Bearer token ${admin ? 'required' : 'not required'}`);
         if (admin) for (const c of ['401', '500', '503']) assert.ok(codes.includes(c), `${where} documents ${c}`);
         if (path.includes('{storeId}')) assert.ok(codes.includes('404'), `${where} documents 404`);
       }

@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Deliveries by topic and outcome, queue depth by state, Klaviyo requests by endpoint and status, throttles, send outcomes (retries, dead letters), circuit state and the send latency histogram, each labelled by store. Takes the admin token or `METRICS_TOKEN` as a Bearer token.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}": {
         parameters: {
             query?: never;
@@ -387,6 +407,8 @@ export interface components {
         ListsPage: {
             lists: components["schemas"]["KlaviyoList"][];
         };
+        /** @description Prometheus text exposition format 0.0.4. */
+        MetricsText: string;
         NotReady: {
             /** @constant */
             ready: false;
@@ -658,6 +680,35 @@ export interface operations {
             };
             /** @description `storage_unavailable`: not stored; WooCommerce retries. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["MetricsText"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,8 @@ import type { Pipeline } from '../worker/pipeline.js';
 import { bearerAuth } from './auth.js';
 import { describeOnly, errorHandler, notFoundHandler, validatorCompiler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { statusRoutes } from './status.js';
 import { storeRoutes } from './stores.js';
@@ -23,6 +25,9 @@ export interface ApiDeps {
   adminToken: string;
   publicUrl?: string;
   maxBodyBytes: number;
+  metrics: Metrics;
+  /** Accepted on GET /metrics besides the admin token. */
+  metricsToken?: string;
   /** True once shutdown began (`/readyz` then answers 503). */
   closing: () => boolean;
 }
@@ -36,7 +41,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   app.setNotFoundHandler(notFoundHandler);
 
   await app.register(async (scope) => healthRoutes(scope, { storage, closing: deps.closing }));
-  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes }));
+  await app.register(async (scope) => ingressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics }));
+  await app.register(async (scope) => metricsRoutes(scope, { metrics: deps.metrics, tokens: [adminToken, ...(deps.metricsToken ? [deps.metricsToken] : [])] }));
   await app.register(async (scope) => {
     scope.addHook('onRequest', bearerAuth(adminToken));
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });

@@ -62,7 +62,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       components: {
-        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'The sidecar\'s ADMIN_TOKEN.' } },
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'The sidecar\'s ADMIN_TOKEN.' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'The sidecar\'s METRICS_TOKEN (GET /metrics only).' },
+        },
       },
     },
     transform: createJsonSchemaTransform({ skipList: [] }),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { describeOnly } from '../api/errors.js';
 import { answer, ErrorBody, IngressAccepted, IngressPing, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { isRestErrorPayload, parseTopic } from '../woo/topics.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
@@ -68,6 +69,8 @@ export interface IngressDeps {
   stores: StoreCache;
   /** A delivery was stored: there is work to plan. */
   onAccepted: () => void;
+  /** Counts every answer by topic and outcome. */
+  metrics?: Metrics;
   maxBodyBytes: number;
 }
 
@@ -88,6 +91,7 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
       body: raw ? raw.subarray(0, 65536).toString('utf8') : '',
     });
     req.log.info({ storeId: req.params.storeId, code: e.code, deliveryId: id }, 'delivery rejected');
+    deps.metrics?.delivery(req.params.storeId, e.code !== 'unknown_store', parseTopic(typeof topic === 'string' ? topic : null), e.code);
     return reply.code(e.httpStatus).send({ error: { code: e.code, message: e.message }, id });
   };
 
@@ -134,6 +138,7 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
       body: raw.toString('utf8'),
     });
     onAccepted();
+    deps.metrics?.delivery(store.id, true, topic, 'accepted');
     return reply.code(200).send({ id, status: 'accepted' });
   });
 }

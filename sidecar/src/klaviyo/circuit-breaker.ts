@@ -36,6 +36,11 @@ export class CircuitBreaker {
     return c;
   }
 
+  /** The account's circuit as it stands (closed for an account never seen), for metrics. */
+  stateOf(account: string): CircuitState {
+    return this.circuits.get(account)?.state ?? 'closed';
+  }
+
   /** 0 when a call may go through now; otherwise how long until it may. */
   check(account: string): number {
     const c = this.get(account);

@@ -46,7 +46,8 @@ export async function applySent(deps: OutcomeDeps, job: Job, responseStatus: num
   await deps.storage.settleJob(job, { kind: 'done', responseStatus }, Date.now());
 }
 
-export async function applyFailure(deps: OutcomeDeps, job: Job, err: unknown): Promise<void> {
+/** Records a failed send; returns what it became (the retry policy's action). */
+export async function applyFailure(deps: OutcomeDeps, job: Job, err: unknown): Promise<Decision['action']> {
   const { storage } = deps;
   const failure = toFailure(err);
   const decision = decide(err, job.attempts + 1, deps.retry, { kind: job.request.kind, phoneDropped: job.phoneDropped });
@@ -59,6 +60,7 @@ export async function applyFailure(deps: OutcomeDeps, job: Job, err: unknown): P
     await storage.replaceJobRequest(job, withoutPhone(job.request));
   }
   await storage.settleJob(job, sendOutcome(decision, failure), Date.now());
+  return decision.action;
 }
 
 /** The retry policy asks for this for profile upserts only (events never carry a phone Klaviyo refuses). */

@@ -4,6 +4,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { KlaviyoClient } from '../klaviyo/client.js';
+import { KlaviyoError } from '../klaviyo/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Job, Storage } from '../storage/types.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
@@ -29,6 +31,8 @@ export interface PipelineOptions {
    * deliveries are stored either way and are mapped as the backlog drains.
    */
   maxReadyJobs?: number;
+  /** Counts every Klaviyo request and what each failure became. */
+  metrics?: Metrics;
 }
 
 export class Pipeline {
@@ -183,12 +187,18 @@ export class Pipeline {
       return;
     }
     let status: number;
+    const metrics = this.opts.metrics;
+    const started = performance.now();
     try {
       status = (await this.client.send(store.privateKey, job.request, job.priority)).status;
     } catch (err) {
-      await applyFailure(this.outcomes, job, err);
+      const answered = err instanceof KlaviyoError ? (err.errorClass === 'circuit_open' ? 'circuit_open' : err.status ?? 'network') : 'network';
+      metrics?.sent(job.storeId, job.request, answered, (performance.now() - started) / 1000);
+      const became = await applyFailure(this.outcomes, job, err);
+      metrics?.failed(job.storeId, became);
       return;
     }
+    metrics?.sent(job.storeId, job.request, status, (performance.now() - started) / 1000);
     await applySent(this.outcomes, job, status);
   }
 
