@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ProfileImportBody } from '../klaviyo/types.js';
+import { ANONYMISED_NOTE, isAnonymised } from './privacy.js';
 import { profileAttributes } from './profile.js';
 import type { MappingResult } from './types.js';
 import type { WooCustomer } from '../woo/schemas.js';
 
 /** customer.created / customer.updated -> one profile upsert (POST /api/profile-import). */
 export function mapCustomer(storeId: string, customer: WooCustomer): MappingResult {
+  if (isAnonymised(customer)) return { summary: { resource: 'customer', resourceId: customer.id }, requests: [], note: ANONYMISED_NOTE };
   const attributes = profileAttributes({
     email: customer.email,
     firstName: customer.first_name,

@@ -5,6 +5,7 @@
  * refunded order. Every implied event is returned with a deterministic unique_id; the sync core drops the
  * ones already planned.
  */
+import { ANONYMISED_NOTE, isAnonymised } from './privacy.js';
 import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
@@ -88,6 +89,7 @@ export function mapOrder(storeId: string, order: WooOrder): MappingResult {
     email,
     orderNumber: order.number != null ? String(order.number) : String(order.id),
   };
+  if (isAnonymised(order)) return { summary: { ...summary, email: undefined }, requests: [], note: ANONYMISED_NOTE };
   const profile = profileAttributes({
     billing: order.billing,
     properties: order.customer_id ? { WooCommerceCustomerId: order.customer_id } : undefined,
