@@ -11,6 +11,7 @@ import { InMemoryRateLimiter, type RateLimiter } from './klaviyo/rate-limiter.js
 import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
 import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './worker/pipeline.js';
+import { Retention } from './worker/retention.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
@@ -32,6 +33,7 @@ export interface SidecarApp {
   app: FastifyInstance;
   storage: Storage;
   pipeline: Pipeline;
+  retention: Retention;
   client: KlaviyoClient;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -89,14 +91,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     metrics, metricsToken: config.metricsToken,
   });
 
-  if (deps.startPipeline !== false) app.addHook('onReady', async () => pipeline.start());
+  const retention = new Retention(storage, log, { days: config.retentionDays });
+  if (deps.startPipeline !== false) {
+    app.addHook('onReady', async () => {
+      await pipeline.start();
+      retention.start();
+    });
+  }
 
   return {
-    app, storage, pipeline, client, adminToken, adminTokenGenerated: generated,
+    app, storage, pipeline, retention, client, adminToken, adminTokenGenerated: generated,
     async shutdown() {
       closing = true;
       await app.close();
       await pipeline.stop();
+      await retention.stop();
       await client.close();
       await storage.close();
     },

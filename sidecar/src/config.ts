@@ -25,6 +25,7 @@ export const ConfigSchema = z.object({
     .describe('key that seals Klaviyo keys and webhook secrets at rest (32 bytes, base64); the same on every replica. When unset, generated on first start and kept in `DATA_DIR/secret.key`'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()
     .describe('Bearer token for `GET /metrics` besides the admin token, for a Prometheus scraper that must not hold the admin token'),
+  RETENTION_DAYS: intFrom(30, 1, 3650).describe('days a delivery\'s body and headers are kept; then only its sync-log line is (status, resource, email, note, error, its requests)'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino level'),
@@ -80,6 +81,8 @@ export interface Config {
   secretKey?: string;
   /** Also accepted on GET /metrics. */
   metricsToken?: string;
+  /** Days delivery bodies are kept. */
+  retentionDays: number;
   klaviyoApiBase: string;
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl?: string;
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: c.ADMIN_TOKEN,
     secretKey: c.SECRET_KEY,
     metricsToken: c.METRICS_TOKEN,
+    retentionDays: c.RETENTION_DAYS,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

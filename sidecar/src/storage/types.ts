@@ -122,6 +122,12 @@ export interface SyncLogStore {
   replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null>;
   replayByStatus(storeId: string, status: 'dead'): Promise<number>;
   stats(storeId: string, now: number): Promise<StoreStats>;
+  /**
+   * Retention: clears body and headers of up to `limit` deliveries received before `cutoff`, walking them in arrival
+   * order from where the last call stopped, as the sync core's pruneVerdict says (it stops at the first one too young
+   * or still waiting to be mapped). Returns how many were cleared.
+   */
+  pruneBodies(cutoff: number, limit: number): Promise<number>;
 }
 
 export interface Storage extends StoreRepository, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore {

@@ -9,3 +9,4 @@ export * from './plan.js';
 export * from './settle.js';
 export * from './replay.js';
 export * from './views.js';
+export * from './retention.js';

@@ -107,6 +107,7 @@ export class RedisStorage implements Storage {
   replayDelivery(storeId: string, id: string, all: boolean): Promise<number | null> { return this.log.replayDelivery(storeId, id, all); }
   replayByStatus(storeId: string, status: 'dead'): Promise<number> { return this.log.replayByStatus(storeId, status); }
   stats(storeId: string, now: number): Promise<StoreStats> { return this.log.stats(storeId, now); }
+  pruneBodies(cutoff: number, limit: number): Promise<number> { return this.log.pruneBodies(cutoff, limit); }
 
   async ping(): Promise<void> {
     await this.c.redis.ping();

@@ -36,6 +36,7 @@
  *   bull:klaviyo:*                BullMQ's queue (due, delayed and claimed jobs; <bull job id>:lock = claim token)
  *   ev:<store>                    zset of sent events (score = done_at), for events per minute
  *   errc:<store>                  hash error class -> count
+ *   prune:d                       retention: the last delivery id whose body was cleared (or skipped)
  *   key_check                     a value sealed with the secret key of the first replica that started
  */
 
@@ -276,8 +277,34 @@ end
 return {1, queued}
 `;
 
+/**
+ * Retention. ARGV: prefix, the cursor to set, then the delivery ids the sync core's pruneVerdict said to prune.
+ * Compares: each is still mapped (not back to 'received' by a replay meanwhile); sets: body and headers cleared,
+ * and the request body of each of its jobs that is done (a dead one keeps it, for its replay).
+ */
+const pruneBodies = `
+local P = ARGV[1] .. ':'
+local n = 0
+for i = 3, #ARGV do
+  local k = P .. 'd:' .. ARGV[i]
+  local state = redis.call('HGET', k, 'state')
+  if state and state ~= 'received' then
+    redis.call('HSET', k, 'body', '', 'headers', '{}')
+    local dj = redis.call('HGETALL', P .. 'dj:' .. ARGV[i])
+    for j = 1, #dj, 2 do
+      if dj[j + 1] == 'done' then redis.call('HSET', P .. 'j:' .. dj[j], 'body', '{}') end
+    end
+    n = n + 1
+  end
+end
+local cur = tonumber(redis.call('GET', P .. 'prune:d') or '0')
+if tonumber(ARGV[2]) > cur then redis.call('SET', P .. 'prune:d', ARGV[2]) end
+return n
+`;
+
 export const SCRIPTS = {
   wckAppend: append,
+  wckPruneBodies: pruneBodies,
   wckApplyPlan: PRELUDE + applyPlan,
   wckClaim: PRELUDE + claim,
   wckSettle: PRELUDE + settle,

@@ -6,8 +6,8 @@
  * compare-and-set (./deliveries.ts).
  */
 import {
-  decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, JOB_STATUSES, matchesSearch, REMAPPED, replayDelivery, replayedJob,
-  searchQuery, SEARCH_SCAN_LIMIT, storeStats, DELIVERY_STATUSES, type DeliveryView, type JobRecord, type StoreCounters, type StoreStats,
+  decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, JOB_STATUSES, matchesSearch, pruneVerdict, REMAPPED, replayDelivery, replayedJob,
+  searchQuery, SEARCH_SCAN_LIMIT, storeStats, DELIVERY_STATUSES, type DeliveryState, type DeliveryView, type JobRecord, type StoreCounters, type StoreStats,
 } from '../../sync/index.js';
 import type { DeliveryFilter, SyncLogStore } from '../types.js';
 import { deliveryRecord, jobRecord, type Hash, type RedisConnection } from './connection.js';
@@ -20,6 +20,28 @@ type Page = { items: DeliveryView[]; nextCursor: string | null };
 
 export class RedisSyncLog implements SyncLogStore {
   constructor(private readonly c: RedisConnection, private readonly deliveries: DeliveryPatcher) {}
+
+  async pruneBodies(cutoff: number, limit: number): Promise<number> {
+    const [cursorRaw, lastRaw] = await this.c.redis.mget(`${this.c.p}prune:d`, `${this.c.p}seq:d`);
+    const cursor = Number(cursorRaw ?? 0);
+    const end = Math.min(Number(lastRaw ?? 0), cursor + limit);
+    if (end <= cursor) return 0;
+    const pipe = this.c.pipeline();
+    for (let id = cursor + 1; id <= end; id++) pipe.hmget(`${this.c.p}d:${id}`, 'state', 'received_at');
+    const rows = await this.c.exec(pipe) as [string | null, string | null][];
+    const ids: string[] = [];
+    let last = cursor;
+    for (let i = 0; i < rows.length; i++) {
+      const [state, receivedAt] = rows[i]!;
+      // An id taken by an append not yet written (another replica, this instant) is looked at again next time.
+      if (state == null) break;
+      if (pruneVerdict(state as DeliveryState, Number(receivedAt ?? 0), cutoff) !== 'prune') break;
+      ids.push(String(cursor + 1 + i));
+      last = cursor + 1 + i;
+    }
+    if (last === cursor) return 0;
+    return Number(await this.c.run('wckPruneBodies', String(last), ...ids));
+  }
 
   /** Newest first; the cursor is the id the next page starts below. */
   async listDeliveries(storeId: string, f: DeliveryFilter): Promise<Page> {

@@ -7,7 +7,7 @@
  * the columns the search matches on; whole rows are read for the page's matches alone.
  */
 import {
-  decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, matchesSearch, REMAPPED, replayDelivery, replayedJob, searchQuery,
+  decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, matchesSearch, pruneVerdict, REMAPPED, replayDelivery, replayedJob, searchQuery,
   SEARCH_SCAN_LIMIT, storeStats, type DeliveryState, type DeliveryStatus, type DeliveryView, type JobStatus, type StoreCounters, type StoreStats,
 } from '../../sync/index.js';
 import type { DeliveryFilter, SyncLogStore } from '../types.js';
@@ -18,6 +18,24 @@ import { refreshDeliveryStatuses } from './shared.js';
 type Page = { items: DeliveryView[]; nextCursor: string | null };
 
 export class SqliteSyncLog implements SyncLogStore {
+  pruneBodies(cutoff: number, limit: number): Promise<number> {
+    return this.db.write(() => {
+      const cursor = Number((this.db.sql(`SELECT value FROM meta WHERE key = 'prune_cursor'`).get() as Row | undefined)?.value ?? 0);
+      const rows = this.db.sql(`SELECT id, state, received_at FROM deliveries WHERE id > ? ORDER BY id LIMIT ?`).all(cursor, limit) as Row[];
+      let last = cursor;
+      let n = 0;
+      for (const r of rows) {
+        if (pruneVerdict(r.state as DeliveryState, r.received_at as number, cutoff) !== 'prune') break;
+        n += this.db.sql(`UPDATE deliveries SET body = '', headers = '{}' WHERE id = ? AND body != ''`).run(r.id).changes;
+        // Done jobs' request bodies go too; a dead job keeps its own, for its replay.
+        this.db.sql(`UPDATE jobs SET body = '{}' WHERE delivery_id = ? AND status = 'done'`).run(r.id);
+        last = r.id as number;
+      }
+      if (last !== cursor) this.db.sql(`INSERT INTO meta (key, value) VALUES ('prune_cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(last));
+      return n;
+    });
+  }
+
   private readonly search: { chunk: number; limit: number };
 
   constructor(private readonly db: SqliteDb, search?: { chunk: number; limit: number }) {
