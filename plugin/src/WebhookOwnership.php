@@ -9,6 +9,7 @@ declare(strict_types=1);
 
 namespace WcKlaviyoSync;
 
+use WcKlaviyoSync\Contract\SidecarContract;
 use WC_Webhook;
 
 defined( 'ABSPATH' ) || exit;
@@ -22,15 +23,7 @@ final class WebhookOwnership {
 
 	public const OPTION      = 'wc_klaviyo_sync_webhooks';
 	public const NAME_PREFIX = 'Klaviyo Sync: ';
-	public const TOPICS      = array(
-		'order.created',
-		'order.updated',
-		'order.deleted',
-		'order.restored',
-		'customer.created',
-		'customer.updated',
-		'customer.deleted',
-	);
+	public const TOPICS      = SidecarContract::WEBHOOK_TOPICS;
 
 	/**
 	 * The name our webhook of a topic carries.

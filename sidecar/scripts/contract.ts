@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes what is generated from the sidecar's OpenAPI document (the one `GET /openapi.json` serves):
 //   admin-ui/src/generated/sidecar-api.ts      TypeScript types of every route and component, and DELIVERY_STATUSES
-//   plugin/src/Contract/SidecarContract.php    the delivery statuses the plugin relies on
+//   plugin/src/Contract/SidecarContract.php    the delivery statuses and webhook topics the plugin relies on
 // and checks that docs/api.md has a `### \`METHOD /path\`` heading for every route of the document, and no other.
 // Usage: npm run contract -w sidecar [-- --check]   (--check writes nothing and exits 1 when anything drifted)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { buildApp } from '../src/app.js';
 import { configTable, loadConfig } from '../src/config.js';
+import { WOO_TOPICS } from '../src/woo/topics.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '..', '..');
@@ -67,6 +68,7 @@ const phpString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, '\\\
 
 export function renderPhp(doc: OpenApiDoc): string {
   const statuses = deliveryStatuses(doc).map((s) => `\t\t${phpString(s)},\n`).join('');
+  const topics = WOO_TOPICS.map((t) => `\t\t${phpString(t)},\n`).join('');
   return `<?php
 /**
  * ${GENERATED_BY}
@@ -90,6 +92,12 @@ final class SidecarContract {
 \t */
 \tpublic const DELIVERY_STATUSES = array(
 ${statuses}\t);
+
+\t/**
+\t * The WooCommerce webhook topics the sidecar handles: the plugin owns one webhook for each.
+\t */
+\tpublic const WEBHOOK_TOPICS = array(
+${topics}\t);
 }
 `;
 }

@@ -29,4 +29,17 @@ final class SidecarContract {
 		'succeeded',
 		'dead',
 	);
+
+	/**
+	 * The WooCommerce webhook topics the sidecar handles: the plugin owns one webhook for each.
+	 */
+	public const WEBHOOK_TOPICS = array(
+		'order.created',
+		'order.updated',
+		'order.deleted',
+		'order.restored',
+		'customer.created',
+		'customer.updated',
+		'customer.deleted',
+	);
 }
