@@ -130,7 +130,42 @@ export interface SyncLogStore {
   pruneBodies(cutoff: number, limit: number): Promise<number>;
 }
 
-export interface Storage extends StoreRepository, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore {
+/** A connection code as storage keeps it (only its hash is the key; the code itself is never stored). */
+export interface ConnectCodeRecord {
+  storeId: string;
+  /** ms epoch */
+  expiresAt: number;
+  usedAt: number | null;
+  /** Set when the store was removed. */
+  revokedAt: number | null;
+}
+
+/**
+ * Store credentials and connection codes, kept only as SHA-256 hashes (hex). Storage decides nothing: whether a code
+ * may be redeemed (expired, used, revoked) is the caller's rule (api/credentials.ts); storage only takes a code
+ * atomically, so two redeemers racing for one code see one of them take it.
+ */
+export interface CredentialStore {
+  /** The hash of the store's credential, or null when it has none. */
+  credentialHash(storeId: string): Promise<string | null>;
+  /** Sets the store's credential hash; the credential before it opens nothing from this moment on. */
+  setCredential(storeId: string, hash: string): Promise<void>;
+  saveConnectCode(hash: string, storeId: string, expiresAt: number): Promise<void>;
+  /**
+   * Marks the code used at `now` in one atomic step if it was neither used nor revoked, and answers the record as it
+   * was before that step (null for a code never issued or no longer kept). Of two racing calls, one sees `usedAt: null`.
+   */
+  takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null>;
+  /**
+   * Removes the store: its configuration and credential are deleted and its connection codes revoked (its sync log
+   * stays until retention clears it). False when it had neither a configuration nor a credential.
+   */
+  removeStore(storeId: string, now: number): Promise<boolean>;
+  /** Every store with a configuration or a credential, sorted. */
+  listStoreIds(): Promise<string[]>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
+  ConnectCodeRecord, DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
   StoreRecord, StoreStats,
 } from '../types.js';
 import { BullTransport } from './bullmq.js';
@@ -81,6 +81,12 @@ export class RedisStorage implements Storage {
   }
 
   getStore(id: string): Promise<StoreRecord | null> { return this.stores.getStore(id); }
+  credentialHash(storeId: string): Promise<string | null> { return this.stores.credentialHash(storeId); }
+  setCredential(storeId: string, hash: string): Promise<void> { return this.stores.setCredential(storeId, hash); }
+  saveConnectCode(hash: string, storeId: string, expiresAt: number): Promise<void> { return this.stores.saveConnectCode(hash, storeId, expiresAt); }
+  takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> { return this.stores.takeConnectCode(hash, now); }
+  removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
+  listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
   saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void> { return this.stores.setPaused(id, paused, reason); }

@@ -38,6 +38,9 @@
  *   errc:<store>                  hash error class -> count
  *   prune:d                       retention: the last delivery id whose body was cleared (or skipped)
  *   key_check                     a value sealed with the secret key of the first replica that started
+ *   cred                          hash store id -> SHA-256 (hex) of the store's credential
+ *   cc:<hash>                     a connection code by its SHA-256: store_id, expires_at, used_at, revoked_at
+ *                                 (expires a day after the code does); ccs:<store> set of its codes' hashes
  */
 
 const PRELUDE = `
@@ -302,7 +305,38 @@ if tonumber(ARGV[2]) > cur then redis.call('SET', P .. 'prune:d', ARGV[2]) end
 return n
 `;
 
+/**
+ * ARGV: prefix, code hash, now. Takes a connection code: marks it used unless it was used or revoked, and answers
+ * its fields as they were before (nil for an unknown code). It decides nothing about expiry (the caller does).
+ */
+const takeCode = `
+local P = ARGV[1] .. ':'
+local k = P .. 'cc:' .. ARGV[2]
+local r = redis.call('HMGET', k, 'store_id', 'expires_at', 'used_at', 'revoked_at')
+if not r[1] then return false end
+if not r[3] and not r[4] then redis.call('HSET', k, 'used_at', ARGV[3]) end
+return r
+`;
+
+/**
+ * ARGV: prefix, store, now. Removes a store: its hash and credential are deleted, its connection codes revoked.
+ * Returns how many of the hash and the credential existed.
+ */
+const removeStore = `
+local P = ARGV[1] .. ':'
+local store = ARGV[2]
+local n = redis.call('DEL', P .. 'store:' .. store) + redis.call('HDEL', P .. 'cred', store)
+redis.call('SREM', P .. 'paused', store)
+for _, h in ipairs(redis.call('SMEMBERS', P .. 'ccs:' .. store)) do
+  local ck = P .. 'cc:' .. h
+  if redis.call('EXISTS', ck) == 1 and not redis.call('HGET', ck, 'revoked_at') then redis.call('HSET', ck, 'revoked_at', ARGV[3]) end
+end
+return n
+`;
+
 export const SCRIPTS = {
+  wckTakeCode: takeCode,
+  wckRemoveStore: removeStore,
   wckAppend: append,
   wckPruneBodies: pruneBodies,
   wckApplyPlan: PRELUDE + applyPlan,

@@ -7,7 +7,7 @@
  */
 import { WAITING_JOB_STATUSES } from '../../sync/index.js';
 import type { SecretBox } from '../secrets.js';
-import type { KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { ConnectCodeRecord, CredentialStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
 import type { Hash, RedisConnection } from './connection.js';
 import { withStatus, type DeliveryPatcher } from './deliveries.js';
 import type { Outbox } from './outbox.js';
@@ -15,7 +15,7 @@ import type { Outbox } from './outbox.js';
 /** Job ids read per pipeline when looking for the deliveries a pause changes. */
 const CHUNK = 1000;
 
-export class RedisStores implements StoreRepository {
+export class RedisStores implements StoreRepository, CredentialStore {
   constructor(
     private readonly c: RedisConnection,
     private readonly box: SecretBox,
@@ -87,6 +87,44 @@ export class RedisStores implements StoreRepository {
     const [exists, queued] = await this.c.run('wckSetPaused', id, paused ? '1' : '0', reason ?? '') as [number, string[]];
     await this.outbox.flush(queued);
     if (exists) await this.refreshWaiting(id);
+  }
+
+  async credentialHash(storeId: string): Promise<string | null> {
+    return this.c.redis.hget(`${this.c.p}cred`, storeId);
+  }
+
+  async setCredential(storeId: string, hash: string): Promise<void> {
+    await this.c.redis.hset(`${this.c.p}cred`, storeId, hash);
+  }
+
+  async saveConnectCode(hash: string, storeId: string, expiresAt: number): Promise<void> {
+    const keepUntil = expiresAt + 86_400_000;
+    const k = `${this.c.p}cc:${hash}`;
+    const set = `${this.c.p}ccs:${storeId}`;
+    await this.c.exec(this.c.pipeline().hset(k, { store_id: storeId, expires_at: String(expiresAt) }).pexpireat(k, keepUntil)
+      .sadd(set, hash).pexpireat(set, keepUntil));
+  }
+
+  async takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> {
+    const r = await this.c.run('wckTakeCode', hash, String(now)) as (string | null)[] | null;
+    if (!r) return null;
+    const num = (v: string | null | undefined) => (v ? Number(v) : null);
+    return { storeId: r[0]!, expiresAt: Number(r[1]), usedAt: num(r[2]), revokedAt: num(r[3]) };
+  }
+
+  async removeStore(storeId: string, now: number): Promise<boolean> {
+    return (await this.c.run('wckRemoveStore', storeId, String(now)) as number) > 0;
+  }
+
+  async listStoreIds(): Promise<string[]> {
+    const ids = new Set(await this.c.redis.hkeys(`${this.c.p}cred`));
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.c.redis.scan(cursor, 'MATCH', `${this.c.p}store:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) ids.add(k.slice(`${this.c.p}store:`.length));
+    } while (cursor !== '0');
+    return [...ids].sort();
   }
 
   /** The deliveries of the store with jobs still to send, given the status the sync core derives for them. */

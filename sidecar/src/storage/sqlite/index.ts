@@ -6,7 +6,7 @@
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
+  ConnectCodeRecord, DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
   Storage, StoreRecord, StoreStats,
 } from '../types.js';
 import type { WalCheckpointer } from './checkpointer.js';
@@ -47,6 +47,13 @@ export class SqliteStorage implements Storage {
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void> { return this.stores.setPaused(id, paused, reason); }
   sealedSamples(candidate: string): Promise<string[]> { return this.stores.sealedSamples(candidate); }
+
+  credentialHash(storeId: string): Promise<string | null> { return this.stores.credentialHash(storeId); }
+  setCredential(storeId: string, hash: string): Promise<void> { return this.stores.setCredential(storeId, hash); }
+  saveConnectCode(hash: string, storeId: string, expiresAt: number): Promise<void> { return this.stores.saveConnectCode(hash, storeId, expiresAt); }
+  takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> { return this.stores.takeConnectCode(hash, now); }
+  removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
+  listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }

@@ -31,6 +31,11 @@ CREATE INDEX IF NOT EXISTS jobs_store_status ON jobs(store_id, status);
 CREATE INDEX IF NOT EXISTS jobs_done ON jobs(store_id, done_at) WHERE status = 'done';
 -- Values the sidecar keeps about itself: 'key_check', a value sealed with the secret key the first start used.
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Store credentials and connection codes, as SHA-256 hashes (hex) only.
+CREATE TABLE IF NOT EXISTS credentials (store_id TEXT PRIMARY KEY, hash TEXT NOT NULL, set_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS connect_codes (
+  hash TEXT PRIMARY KEY, store_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER, revoked_at INTEGER) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS connect_codes_store ON connect_codes(store_id);
 CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (store_id, class)) WITHOUT ROWID;
 `;
 

@@ -1,12 +1,12 @@
 /** Stores: their configuration, secrets sealed at rest, and pausing. */
 import { WAITING_JOB_STATUSES } from '../../sync/index.js';
 import type { SecretBox } from '../secrets.js';
-import type { KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { ConnectCodeRecord, CredentialStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
 import type { SqliteDb } from './db.js';
 import { refreshDeliveryStatuses } from './shared.js';
 import { sqlList, type Row } from './schema.js';
 
-export class SqliteStores implements StoreRepository {
+export class SqliteStores implements StoreRepository, CredentialStore {
   constructor(private readonly db: SqliteDb, private readonly box: SecretBox) {}
 
   async getStore(id: string): Promise<StoreRecord | null> {
@@ -64,5 +64,51 @@ export class SqliteStores implements StoreRepository {
       const waiting = this.db.sql(`SELECT DISTINCT delivery_id FROM jobs WHERE store_id = ? AND status IN ${sqlList(WAITING_JOB_STATUSES)}`).all(id) as Row[];
       refreshDeliveryStatuses(this.db, waiting.map((r) => r.delivery_id as number));
     });
+  }
+
+  async credentialHash(storeId: string): Promise<string | null> {
+    const r = this.db.sql(`SELECT hash FROM credentials WHERE store_id = ?`).get(storeId) as Row | undefined;
+    return r ? r.hash as string : null;
+  }
+
+  setCredential(storeId: string, hash: string): Promise<void> {
+    return this.db.write(() => {
+      this.db.sql(`INSERT INTO credentials (store_id, hash, set_at) VALUES (?, ?, ?)
+        ON CONFLICT (store_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at`).run(storeId, hash, Date.now());
+    });
+  }
+
+  saveConnectCode(hash: string, storeId: string, expiresAt: number): Promise<void> {
+    return this.db.write(() => {
+      this.db.sql(`INSERT INTO connect_codes (hash, store_id, expires_at) VALUES (?, ?, ?)`).run(hash, storeId, expiresAt);
+    });
+  }
+
+  /** Read and mark in one transaction (writes run one at a time), so of two racing calls only one finds it unused. */
+  takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> {
+    return this.db.write(() => {
+      const r = this.db.sql(`SELECT * FROM connect_codes WHERE hash = ?`).get(hash) as Row | undefined;
+      if (!r) return null;
+      const before: ConnectCodeRecord = {
+        storeId: r.store_id as string, expiresAt: r.expires_at as number,
+        usedAt: (r.used_at as number | null) ?? null, revokedAt: (r.revoked_at as number | null) ?? null,
+      };
+      if (before.usedAt === null && before.revokedAt === null) this.db.sql(`UPDATE connect_codes SET used_at = ? WHERE hash = ?`).run(now, hash);
+      return before;
+    });
+  }
+
+  removeStore(storeId: string, now: number): Promise<boolean> {
+    return this.db.write(() => {
+      const a = this.db.sql(`DELETE FROM stores WHERE id = ?`).run(storeId).changes;
+      const b = this.db.sql(`DELETE FROM credentials WHERE store_id = ?`).run(storeId).changes;
+      this.db.sql(`UPDATE connect_codes SET revoked_at = ? WHERE store_id = ? AND revoked_at IS NULL`).run(now, storeId);
+      return a + b > 0;
+    });
+  }
+
+  async listStoreIds(): Promise<string[]> {
+    const rows = this.db.sql(`SELECT id FROM stores UNION SELECT store_id FROM credentials ORDER BY 1`).all() as Row[];
+    return rows.map((r) => r.id as string);
   }
 }
