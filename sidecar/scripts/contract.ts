@@ -2,6 +2,7 @@
 // Writes what is generated from the sidecar's OpenAPI document (the one `GET /openapi.json` serves):
 //   admin-ui/src/generated/sidecar-api.ts      TypeScript types of every route and component, and DELIVERY_STATUSES
 //   plugin/src/Contract/SidecarContract.php    the delivery statuses and webhook topics the plugin relies on
+// and docs/api.md's configuration table (config.ts) and route credentials table (each route's `config.auth`),
 // and checks that docs/api.md has a `### \`METHOD /path\`` heading for every route of the document, and no other.
 // Usage: npm run contract -w sidecar [-- --check]   (--check writes nothing and exits 1 when anything drifted)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -134,6 +135,34 @@ export function withConfigTable(markdown: string): string | null {
   return `${markdown.slice(0, a + CONFIG_BEGIN.length)}\n${configTable()}\n${markdown.slice(b)}`;
 }
 
+const AUTH_BEGIN = '<!-- route credentials table: generated from the routes\' `config.auth` by `npm run contract -w sidecar` -->';
+const AUTH_END = '<!-- end of route credentials table -->';
+const AUTH_WORDS: Record<string, string> = {
+  admin: 'admin token',
+  store: 'the store\'s credential, or the admin token',
+  metrics: 'admin token or `METRICS_TOKEN`',
+  none: 'none',
+};
+
+/** Every route and the credential it takes, from each operation's `x-auth` (its route's `config.auth`). */
+export function authTable(doc: OpenApiDoc): string {
+  const rows = Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m] !== undefined).map((m) => {
+    const auth = (item[m] as { 'x-auth'?: string })['x-auth'];
+    if (!auth || !(auth in AUTH_WORDS)) throw new Error(`${m.toUpperCase()} ${path} has no x-auth`);
+    const note = path === '/v1/stores/{storeId}/webhooks/woocommerce' ? ' (signed by WooCommerce)' : path === '/v1/connect' ? ' (the connection code is the credential)' : '';
+    return `| \`${m.toUpperCase()} ${path}\` | ${AUTH_WORDS[auth]}${note} |`;
+  }));
+  return ['| route | credential (`Authorization: Bearer …`) |', '| --- | --- |', ...rows].join('\n');
+}
+
+/** docs/api.md with its route credentials table written from the document, or null without markers. */
+export function withAuthTable(markdown: string, doc: OpenApiDoc): string | null {
+  const a = markdown.indexOf(AUTH_BEGIN);
+  const b = markdown.indexOf(AUTH_END);
+  if (a < 0 || b < a) return null;
+  return `${markdown.slice(0, a + AUTH_BEGIN.length)}\n${authTable(doc)}\n${markdown.slice(b)}`;
+}
+
 export async function renderAll(doc: OpenApiDoc): Promise<Record<string, string>> {
   return { [TARGETS.types]: await renderTypes(doc), [TARGETS.php]: renderPhp(doc) };
 }
@@ -155,6 +184,9 @@ export async function contractProblems(doc: OpenApiDoc, read: (path: string) => 
     const table = withConfigTable(docs);
     if (table === null) problems.push(`${DOCS} has no configuration table markers`);
     else if (table !== docs) problems.push(`${DOCS}'s configuration table differs from config.ts${firstDifference(docs, table)}`);
+    const auth = withAuthTable(docs, doc);
+    if (auth === null) problems.push(`${DOCS} has no route credentials table markers`);
+    else if (auth !== docs) problems.push(`${DOCS}'s route credentials table differs from the routes${firstDifference(docs, auth)}`);
   }
   return problems;
 }
@@ -195,9 +227,11 @@ async function main(): Promise<void> {
   }
   const markdown = readRepoFile(DOCS) ?? '';
   const table = withConfigTable(markdown);
-  if (table !== null && table !== markdown) writeFileSync(join(REPO_ROOT, DOCS), table);
+  const auth = withAuthTable(table ?? markdown, doc);
+  const updated = auth ?? table ?? markdown;
+  if (updated !== markdown) writeFileSync(join(REPO_ROOT, DOCS), updated);
   const docs = docsProblems(doc, markdown);
-  process.stdout.write(`wrote ${Object.values(TARGETS).join(', ')}${table !== null ? ` and the configuration table of ${DOCS}` : ''}\n`);
+  process.stdout.write(`wrote ${Object.values(TARGETS).join(', ')}${table !== null ? ` and the configuration table of ${DOCS}` : ''}${auth !== null ? ` and its route credentials table` : ''}\n`);
   if (docs.length) {
     process.stderr.write(`${docs.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);

@@ -27,6 +27,8 @@ export interface AppDeps {
   /** Start the processing and sending loops (default true). */
   startPipeline?: boolean;
   logger?: boolean | Record<string, unknown>;
+  /** Where the default logger writes (tests capture every line); the redaction stays as configured. */
+  logStream?: { write(line: string): void };
 }
 
 export interface SidecarApp {
@@ -73,6 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
           method: req.method, url: redactQuery(req.url), host: req.host, remoteAddress: req.ip,
         }),
       },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     childLoggerFactory: lazyRequestLogger,
     bodyLimit: 1024 * 1024,
@@ -88,7 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
   let closing = false;
   await registerApi(app, {
     storage, stores, client, pipeline, adminToken, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes, closing: () => closing,
-    metrics, metricsToken: config.metricsToken,
+    metrics, metricsToken: config.metricsToken, connectCodeTtlS: config.connectCodeTtlS,
   });
 
   const retention = new Retention(storage, log, { days: config.retentionDays });

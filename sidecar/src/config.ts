@@ -19,12 +19,13 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0').describe('listen address'),
   DATA_DIR: z.string().min(1).default('./data').describe('SQLite database, generated admin token, at-rest encryption key'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional()
-    .describe('Bearer token for `/v1`; when unset, generated on first start, kept in `DATA_DIR/admin-token` and printed once'),
+    .describe('the operator\'s Bearer token (create, list and remove stores, connection codes, `/metrics`; it also opens every store\'s routes); when unset, generated on first start, kept in `DATA_DIR/admin-token` and printed once'),
   SECRET_KEY: z.string().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
     'SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional()
     .describe('key that seals Klaviyo keys and webhook secrets at rest (32 bytes, base64); the same on every replica. When unset, generated on first start and kept in `DATA_DIR/secret.key`'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()
     .describe('Bearer token for `GET /metrics` besides the admin token, for a Prometheus scraper that must not hold the admin token'),
+  CONNECT_CODE_TTL_S: intFrom(900, 60, 604_800).describe('seconds a connection code (`wckc_…`, `POST /v1/stores/{storeId}/connect-codes`) can be redeemed'),
   RETENTION_DAYS: intFrom(30, 1, 3650).describe('days a delivery\'s body and headers are kept; then only its sync-log line is (status, resource, email, note, error, its requests)'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
@@ -81,6 +82,8 @@ export interface Config {
   secretKey?: string;
   /** Also accepted on GET /metrics. */
   metricsToken?: string;
+  /** Seconds a connection code can be redeemed. */
+  connectCodeTtlS: number;
   /** Days delivery bodies are kept. */
   retentionDays: number;
   klaviyoApiBase: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: c.ADMIN_TOKEN,
     secretKey: c.SECRET_KEY,
     metricsToken: c.METRICS_TOKEN,
+    connectCodeTtlS: c.CONNECT_CODE_TTL_S,
     retentionDays: c.RETENTION_DAYS,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,

@@ -28,6 +28,23 @@ export class UnauthorizedError extends SidecarError {
   }
 }
 
+/** A credential was given, but it does not open this route (another store's, rotated, or wrong): `403 forbidden`. */
+export class ForbiddenError extends SidecarError {
+  constructor(message = 'This credential does not open this store\'s routes.') {
+    super('forbidden', message, { httpStatus: 403 });
+  }
+}
+
+/** Why a connection code was refused; each `code` has its own plain-words message (api/credentials.ts). */
+export type ConnectCodeProblem = 'connect_code_malformed' | 'connect_code_other_sidecar' | 'connect_code_unknown' | 'connect_code_used'
+  | 'connect_code_expired' | 'connect_code_store_removed';
+
+export class ConnectCodeError extends SidecarError {
+  constructor(readonly problem: ConnectCodeProblem, message: string, httpStatus: number, cause?: unknown) {
+    super(problem, message, { httpStatus, cause });
+  }
+}
+
 export class NotFoundError extends SidecarError {
   constructor(code: string, message: string) {
     super(code, message, { httpStatus: 404 });

@@ -60,9 +60,13 @@ describe('the API contract', () => {
           assert.ok(r.content?.[type]?.schema, `${where} ${code} has a ${type} schema`);
           assert.notEqual(r.description, 'Default Response', `${where} ${code} says why it is given`);
         }
-        const admin = path.startsWith('/v1/') && !path.endsWith('/webhooks/woocommerce');
-        assert.equal(Boolean(op.security?.length), admin || path === '/metrics', `${where}: Bearer token ${admin ? 'required' : 'not required'}`);
-        if (admin) for (const c of ['401', '500', '503']) assert.ok(codes.includes(c), `${where} documents ${c}`);
+        const auth = (op as { 'x-auth'?: string })['x-auth'];
+        const bearer = path.startsWith('/v1/') && !path.endsWith('/webhooks/woocommerce') && path !== '/v1/connect';
+        assert.equal(Boolean(op.security?.length), bearer || path === '/metrics', `${where}: Bearer token ${bearer ? 'required' : 'not required'}`);
+        assert.equal(auth === 'store', path.startsWith('/v1/stores/{storeId}') && !path.endsWith('/webhooks/woocommerce') && op.security?.length === 2,
+          `${where}: a store route takes the store's credential or the admin token`);
+        if (bearer) for (const c of ['401', '500', '503']) assert.ok(codes.includes(c), `${where} documents ${c}`);
+        if (auth === 'store') assert.ok(codes.includes('403'), `${where} documents 403`);
         if (path.includes('{storeId}')) assert.ok(codes.includes('404'), `${where} documents 404`);
       }
     }
@@ -106,7 +110,7 @@ describe('the API contract', () => {
     assert.equal((await h.admin('GET', '/v1/stores/no-such-store/deliveries/abc')).body.error.code, 'unknown_store');
     assert.equal((await h.admin('POST', `/v1/stores/${STORE}/deliveries/99999/replay`)).body.error.code, 'unknown_delivery');
     const noToken = await fetch(`${h.url}/v1/stores/${STORE}/status`);
-    assert.deepEqual([noToken.status, await noToken.json()], [401, { error: { code: 'unauthorized', message: 'A valid Bearer admin token is required.' } }]);
+    assert.deepEqual([noToken.status, await noToken.json()], [401, { error: { code: 'unauthorized', message: 'A Bearer store credential (or the admin token) is required.' } }]);
   });
 
   it('catches an answer that does not match the document', async () => {
@@ -155,8 +159,14 @@ describe('the API contract', () => {
 
     assert.deepEqual(docsProblems(doc, docs.replace('### `GET /v1/stores/{storeId}/status`', '### The status')),
       ['docs/api.md has no "### `GET /v1/stores/{storeId}/status`" heading for a route of the document']);
-    assert.deepEqual(docsProblems(doc, `${docs}\n### \`DELETE /v1/stores/{storeId}\`\nGone.\n`),
-      ['docs/api.md has a "### `DELETE /v1/stores/{storeId}`" heading, but the document has no such route']);
+    assert.deepEqual(docsProblems(doc, `${docs}\n### \`DELETE /v1/stores/{storeId}/deliveries\`\nGone.\n`),
+      ['docs/api.md has a "### `DELETE /v1/stores/{storeId}/deliveries`" heading, but the document has no such route']);
+
+    // The route credentials table is written from each route's declared credential: an edited row is drift.
+    assert.match(docs, /\| `GET \/v1\/stores\/\{storeId\}\/status` \| the store's credential, or the admin token \|/);
+    const staleAuth = await contractProblems(doc, read({ [DOCS]: docs.replace('| `GET /v1/stores/{storeId}/status` | the store\'s credential, or the admin token |', '| `GET /v1/stores/{storeId}/status` | none |') }));
+    assert.equal(staleAuth.length, 1);
+    assert.match(staleAuth[0]!, /^docs\/api\.md's route credentials table differs from the routes/);
 
     // The configuration table is written from config.ts: a changed default, or a table without its markers, is drift.
     assert.match(docs, /\| `MAX_ATTEMPTS` \| `8` \|/);

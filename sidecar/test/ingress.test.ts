@@ -63,10 +63,11 @@ describe('ingress', () => {
     assert.equal(s.errorCounts.ingress, cases.length - 1);
   });
 
-  it('requires the admin token on every admin route, and never returns secrets', async () => {
+  it('requires a credential on every store route, and never returns secrets', async () => {
     for (const [m, p] of [['GET', `/v1/stores/${STORE}/status`], ['GET', `/v1/stores/${STORE}/deliveries`], ['POST', `/v1/stores/${STORE}/replay?status=dead`], ['PUT', `/v1/stores/${STORE}`]] as const) {
       const r = await fetch(h.url + p, { method: m, headers: { authorization: 'Bearer wrong-token-wrong-token-00' } });
-      assert.equal(r.status, 401, `${m} ${p}`);
+      assert.equal(r.status, 403, `${m} ${p}: a wrong token`);
+      assert.equal((await fetch(h.url + p, { method: m })).status, 401, `${m} ${p}: no token`);
     }
     const status = JSON.stringify((await h.admin('GET', `/v1/stores/${STORE}/status`)).body);
     assert.ok(!status.includes('pk_test_0123456789abcdef') && !status.includes(FIXTURE_SECRET));

@@ -110,7 +110,11 @@ export interface paths {
          */
         put: operations["saveStore"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove a store: its configuration and credential, and revoke its connection codes
+         * @description Deliveries for the store are refused (`404 unknown_store`) from then on; its sync log stays until retention clears it.
+         */
+        delete: operations["removeStore"];
         options?: never;
         head?: never;
         patch?: never;
@@ -127,6 +131,26 @@ export interface paths {
         put?: never;
         /** Check a Klaviyo private key without saving it */
         post: operations["verifyKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/klaviyo/verify-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a Klaviyo private key for this store without saving it
+         * @description The same check as `POST /v1/klaviyo/verify-key`, on the store's own credential (the store need not be configured yet).
+         */
+        post: operations["verifyStoreKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,12 +259,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every store, with whether it is configured and holds a credential */
+        get: operations["listStores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/connect-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use, short-lived connection code for one store
+         * @description The code carries the sidecar's public address (PUBLIC_URL, or this request's host) and a claim on the store; it expires after CONNECT_CODE_TTL_S. The store need not exist yet: the code reserves its id, and the site that redeems it saves the configuration with the credential it gets. Only the code's SHA-256 is kept.
+         */
+        post: operations["createConnectCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem a connection code for the store's credential
+         * @description No Bearer token: the code is the credential. It works once and until it expires; the store's credential is answered this once (a credential the store held before stops working).
+         */
+        post: operations["connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new store credential; the one before stops working at once
+         * @description With the store's credential it rotates it; with the admin token it issues one (a single-store self-hoster exchanges the admin token for the store's credential this way, and keeps only the credential).
+         */
+        post: operations["rotateCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
         CircuitState: "closed" | "open" | "half_open";
+        /** @description A connection code for one store. */
+        ConnectCode: {
+            storeId: string;
+            /** @description The connection code (`wckc_…`): single use, short-lived. Paste it into the store's settings page. */
+            code: string;
+            /** @description The public address the code carries (PUBLIC_URL, or this request's host). */
+            sidecarUrl: string;
+            /** @description ISO 8601 UTC */
+            expiresAt: string;
+        };
+        /** @description The code was redeemed: the store's credential, shown this once. */
+        Connected: {
+            storeId: string;
+            /** @description The store's credential (`wcks_…`). Shown this once: the sidecar keeps only its SHA-256 hash. Send it as `Authorization: Bearer …` on the store's routes. */
+            credential: string;
+            /** @description The sidecar's public address the code carried. */
+            sidecarUrl: string;
+        };
         /** @description A sync-log entry with what arrived and what was sent. */
         DeliveryDetail: {
             id: string;
@@ -488,6 +607,22 @@ export interface components {
                 consecutiveFailures?: number;
             };
         };
+        /** @description A new credential of the store; the one before it no longer opens anything. */
+        StoreCredential: {
+            storeId: string;
+            /** @description The store's credential (`wcks_…`). Shown this once: the sidecar keeps only its SHA-256 hash. Send it as `Authorization: Bearer …` on the store's routes. */
+            credential: string;
+        };
+        /** @description Every store of the sidecar, by id. */
+        StoreList: {
+            stores: components["schemas"]["StoreSummary"][];
+        };
+        /** @description The store's configuration and credential were deleted and its connection codes revoked. */
+        StoreRemoved: {
+            storeId: string;
+            /** @constant */
+            removed: true;
+        };
         /** @description The store was saved. */
         StoreSaved: {
             storeId: string;
@@ -496,6 +631,16 @@ export interface components {
             key: components["schemas"]["KeyState"];
             listId: string | null;
             paused: boolean;
+        };
+        StoreSummary: {
+            storeId: string;
+            /** @description The store saved its configuration (site, key, webhook secret). */
+            configured: boolean;
+            /** @description The store holds a credential (it connected, or one was issued). */
+            hasCredential: boolean;
+            siteUrl: string | null;
+            paused: boolean;
+            keyStatus: components["schemas"]["KeyStatus"] | null;
         };
     };
     responses: never;
@@ -761,8 +906,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -790,6 +944,65 @@ export interface operations {
             };
             /** @description `fst_err_ctp_invalid_media_type`: the body is not `application/json`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store was removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreRemoved"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -897,6 +1110,107 @@ export interface operations {
             };
         };
     };
+    verifyStoreKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    privateKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What Klaviyo said about the key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyCheck"];
+                };
+            };
+            /** @description `invalid_request`: the body does not validate (`details` says which field); or the body is not JSON (`fst_err_ctp_invalid_json_body`, `fst_err_ctp_empty_json_body`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_body_too_large`: the body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_invalid_media_type`: the body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listKlaviyoLists: {
         parameters: {
             query?: never;
@@ -918,8 +1232,17 @@ export interface operations {
                     "application/json": components["schemas"]["ListsPage"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -995,8 +1318,17 @@ export interface operations {
                     "application/json": components["schemas"]["SidecarStatus"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1070,8 +1402,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1131,8 +1472,17 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDetail"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1195,8 +1545,17 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayResult"];
                 };
             };
-            /** @description `unauthorized`: no valid Bearer admin token. */
+            /** @description `unauthorized`: no Bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1266,6 +1625,71 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stores. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreList"];
+                };
+            };
             /** @description `unauthorized`: no valid Bearer admin token. */
             401: {
                 headers: {
@@ -1275,7 +1699,215 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unknown_store`: no such store. */
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createConnectCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectCode"];
+                };
+            };
+            /** @description `unauthorized`: no valid Bearer admin token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The connection code (`wckc_…`), as pasted. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The store's credential. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connected"];
+                };
+            };
+            /** @description `connect_code_malformed`: not a connection code; `connect_code_other_sidecar`: made by another sidecar; or `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `connect_code_unknown`: this sidecar has no such code. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `connect_code_used`: the code was already used. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `connect_code_expired`: the code expired; `connect_code_store_removed`: its store was removed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `fst_err_ctp_invalid_media_type`: the body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new credential, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreCredential"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
             404: {
                 headers: {
                     [name: string]: unknown;

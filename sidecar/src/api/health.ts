@@ -10,10 +10,12 @@ export async function healthRoutes(app: FastifyInstance, deps: { storage: Storag
   const tags = ['health'];
 
   api.get('/healthz', {
+    config: { auth: 'none' },
     schema: { operationId: 'healthz', summary: 'Liveness', tags, response: { 200: answer('The process lives.', Health) } },
   }, async () => ({ ok: true as const }));
 
   api.get('/readyz', {
+    config: { auth: 'none' },
     schema: {
       operationId: 'readyz', summary: 'Readiness', tags,
       response: {
@@ -32,6 +34,7 @@ export async function healthRoutes(app: FastifyInstance, deps: { storage: Storag
   });
 
   api.get('/openapi.json', {
+    config: { auth: 'none' },
     schema: {
       operationId: 'openapi', summary: 'This document (OpenAPI 3.1)', tags,
       description: 'Public like `/healthz`: it describes the routes and holds no store data or secret.',

@@ -1,6 +1,6 @@
 /**
  * The sidecar's HTTP API in one call: the OpenAPI document, schema compilers, the error edge, health, the
- * WooCommerce ingress and the admin routes behind the Bearer token.
+ * WooCommerce ingress, and the routes of stores and operator, each behind the credential it declares (credentials.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { ingressRoutes } from '../ingress/route.js';
@@ -8,7 +8,8 @@ import type { KlaviyoClient } from '../klaviyo/client.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import type { Pipeline } from '../worker/pipeline.js';
-import { bearerAuth } from './auth.js';
+import { accessRoutes } from './access.js';
+import { authenticate, declareAuth } from './credentials.js';
 import { describeOnly, errorHandler, notFoundHandler, validatorCompiler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
@@ -28,12 +29,17 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Accepted on GET /metrics besides the admin token. */
   metricsToken?: string;
+  /** How long a connection code lives (seconds). */
+  connectCodeTtlS: number;
   /** True once shutdown began (`/readyz` then answers 503). */
   closing: () => boolean;
 }
 
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { storage, stores, client, pipeline, adminToken } = deps;
+  // Before any route (and before the OpenAPI plugin reads them): each route's declared credential, checked and documented.
+  app.addHook('onRoute', declareAuth);
+  app.addHook('onRequest', authenticate({ adminToken, metricsToken: deps.metricsToken, credentials: storage }));
   await registerOpenApi(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(describeOnly);
@@ -42,10 +48,10 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
 
   await app.register(async (scope) => healthRoutes(scope, { storage, closing: deps.closing }));
   await app.register(async (scope) => ingressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics }));
-  await app.register(async (scope) => metricsRoutes(scope, { metrics: deps.metrics, tokens: [adminToken, ...(deps.metricsToken ? [deps.metricsToken] : [])] }));
+  await app.register(async (scope) => metricsRoutes(scope, { metrics: deps.metrics }));
   await app.register(async (scope) => {
-    scope.addHook('onRequest', bearerAuth(adminToken));
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });
     await statusRoutes(scope, { storage, stores, client, pipeline });
+    await accessRoutes(scope, { storage, stores, adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
   });
 }

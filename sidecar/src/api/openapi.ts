@@ -4,12 +4,14 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { SECURITY_SCHEMES } from './credentials.js';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 export const OPENAPI_INFO = {
   title: 'WooCommerce → Klaviyo sync sidecar',
   version: '1',
-  description: 'Every `/v1` route except the WooCommerce delivery route takes `Authorization: Bearer <ADMIN_TOKEN>`. '
+  description: 'Each operation\'s `security` (and `x-auth`) says which Bearer token it takes: `admin` (the operator\'s ADMIN_TOKEN), '
+    + '`store` (the store\'s own credential, or the admin token), `metrics` (the admin token or METRICS_TOKEN), `none`. '
     + 'Errors are `{ "error": { "code", "message", "details"? } }`. Times are ISO 8601 UTC; ids are strings.',
 };
 
@@ -62,10 +64,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       components: {
-        securitySchemes: {
-          adminToken: { type: 'http', scheme: 'bearer', description: 'The sidecar\'s ADMIN_TOKEN.' },
-          metricsToken: { type: 'http', scheme: 'bearer', description: 'The sidecar\'s METRICS_TOKEN (GET /metrics only).' },
-        },
+        securitySchemes: SECURITY_SCHEMES,
       },
     },
     transform: createJsonSchemaTransform({ skipList: [] }),

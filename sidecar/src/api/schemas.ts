@@ -180,6 +180,40 @@ export const DeliveryPage = z.object({
 
 export const ReplayResult = z.object({ replayed: count.describe('Jobs reset to pending.') }).meta({ id: 'ReplayResult' });
 
+export const StoreCredential = z.object({
+  storeId: z.string(),
+  credential: z.string().describe('The store\'s credential (`wcks_…`). Shown this once: the sidecar keeps only its SHA-256 hash. Send it as `Authorization: Bearer …` on the store\'s routes.'),
+}).meta({ id: 'StoreCredential', description: 'A new credential of the store; the one before it no longer opens anything.' });
+
+export const ConnectBody = z.object({
+  code: z.string().max(4096).describe('The connection code (`wckc_…`), as pasted.'),
+});
+
+export const Connected = StoreCredential.extend({
+  sidecarUrl: z.string().describe('The sidecar\'s public address the code carried.'),
+}).meta({ id: 'Connected', description: 'The code was redeemed: the store\'s credential, shown this once.' });
+
+export const ConnectCode = z.object({
+  storeId: z.string(),
+  code: z.string().describe('The connection code (`wckc_…`): single use, short-lived. Paste it into the store\'s settings page.'),
+  sidecarUrl: z.string().describe('The public address the code carries (PUBLIC_URL, or this request\'s host).'),
+  expiresAt: isoTime,
+}).meta({ id: 'ConnectCode', description: 'A connection code for one store.' });
+
+export const StoreSummary = z.object({
+  storeId: z.string(),
+  configured: z.boolean().describe('The store saved its configuration (site, key, webhook secret).'),
+  hasCredential: z.boolean().describe('The store holds a credential (it connected, or one was issued).'),
+  siteUrl: z.string().nullable(),
+  paused: z.boolean(),
+  keyStatus: KeyStatus.nullable(),
+}).meta({ id: 'StoreSummary' });
+
+export const StoreList = z.object({ stores: z.array(StoreSummary) }).meta({ id: 'StoreList', description: 'Every store of the sidecar, by id.' });
+
+export const StoreRemoved = z.object({ storeId: z.string(), removed: z.literal(true) })
+  .meta({ id: 'StoreRemoved', description: 'The store\'s configuration and credential were deleted and its connection codes revoked.' });
+
 export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
 export const Ready = z.object({ ready: z.literal(true), backend: z.enum(['sqlite', 'redis']) }).meta({ id: 'Ready' });
 export const NotReady = z.object({ ready: z.literal(false), reason: z.string() }).meta({ id: 'NotReady' });
@@ -205,6 +239,14 @@ export function answer<T extends z.ZodType>(description: string, schema: T) {
 /** The error answers every admin route can give; routes add their own. */
 export const adminErrors = {
   401: answer('`unauthorized`: no valid Bearer admin token.', ErrorBody),
+  500: answer('`internal_error`: an unexpected failure (details are logged, not returned).', ErrorBody),
+  503: answer('`storage_unavailable`: storage could not be reached or refused the write; try again.', ErrorBody),
+} as const;
+
+/** The error answers every store route (the store's credential or the admin token) can give; routes add their own. */
+export const storeErrors = {
+  401: answer('`unauthorized`: no Bearer token.', ErrorBody),
+  403: answer('`forbidden`: the token is neither this store\'s credential nor the admin token (another store\'s, a rotated one, or a wrong one).', ErrorBody),
   500: answer('`internal_error`: an unexpected failure (details are logged, not returned).', ErrorBody),
   503: answer('`storage_unavailable`: storage could not be reached or refused the write; try again.', ErrorBody),
 } as const;

@@ -8,9 +8,8 @@ import { accountIdForKey } from '../klaviyo/rate-limiter.js';
 import type { Pipeline } from '../worker/pipeline.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import { ADMIN_SECURITY } from './auth.js';
 import {
-  adminErrors, answer, DeliveriesQuery, DeliveryDetail, DeliveryPage, DeliveryParams, ErrorBody, ReplayDeliveryQuery,
+  storeErrors, answer, DeliveriesQuery, DeliveryDetail, DeliveryPage, DeliveryParams, ErrorBody, ReplayDeliveryQuery,
   ReplayResult, ReplayStoreQuery, SidecarStatus, StoreIdParams,
 } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
@@ -33,10 +32,11 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
   const tags = ['status'];
 
   api.get('/v1/stores/:storeId/status', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'getStatus', summary: 'The store\'s health', tags, security: ADMIN_SECURITY,
+      operationId: 'getStatus', summary: 'The store\'s health', tags,
       params: StoreIdParams,
-      response: { 200: answer('The store\'s status.', SidecarStatus), 404: unknownStore, ...adminErrors },
+      response: { 200: answer('The store\'s status.', SidecarStatus), 404: unknownStore, ...storeErrors },
     },
     preValidation: existingStore,
   }, async (req) => {
@@ -60,20 +60,22 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
   });
 
   api.get('/v1/stores/:storeId/deliveries', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'listDeliveries', summary: 'The sync log, newest first', tags, security: ADMIN_SECURITY,
+      operationId: 'listDeliveries', summary: 'The sync log, newest first', tags,
       params: StoreIdParams,
       querystring: DeliveriesQuery,
-      response: { 200: answer('A page of the sync log.', DeliveryPage), 400: invalidQuery, 404: unknownStore, ...adminErrors },
+      response: { 200: answer('A page of the sync log.', DeliveryPage), 400: invalidQuery, 404: unknownStore, ...storeErrors },
     },
     preValidation: existingStore,
   }, async (req) => storage.listDeliveries(storeOf(req).id, req.query) as Promise<Page>);
 
   api.get('/v1/stores/:storeId/deliveries/:id', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'getDelivery', summary: 'One sync-log entry with what arrived and what was sent', tags, security: ADMIN_SECURITY,
+      operationId: 'getDelivery', summary: 'One sync-log entry with what arrived and what was sent', tags,
       params: DeliveryParams,
-      response: { 200: answer('The delivery.', DeliveryDetail), 404: unknownDelivery, ...adminErrors },
+      response: { 200: answer('The delivery.', DeliveryDetail), 404: unknownDelivery, ...storeErrors },
     },
     preValidation: existingStore,
   }, async (req) => {
@@ -83,11 +85,12 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
   });
 
   api.post('/v1/stores/:storeId/deliveries/:id/replay', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'replayDelivery', summary: 'Replay one delivery\'s failed jobs', tags, security: ADMIN_SECURITY,
+      operationId: 'replayDelivery', summary: 'Replay one delivery\'s failed jobs', tags,
       params: DeliveryParams,
       querystring: ReplayDeliveryQuery,
-      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 404: unknownDelivery, ...adminErrors },
+      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 404: unknownDelivery, ...storeErrors },
     },
     preValidation: existingStore,
   }, async (req) => {
@@ -98,11 +101,12 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
   });
 
   api.post('/v1/stores/:storeId/replay', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'replayDead', summary: 'Replay every dead delivery of the store', tags, security: ADMIN_SECURITY,
+      operationId: 'replayDead', summary: 'Replay every dead delivery of the store', tags,
       params: StoreIdParams,
       querystring: ReplayStoreQuery,
-      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 400: invalidQuery, 404: unknownStore, ...adminErrors },
+      response: { 200: answer('How many jobs were reset to pending.', ReplayResult), 400: invalidQuery, 404: unknownStore, ...storeErrors },
     },
     preValidation: existingStore,
   }, async (req) => {

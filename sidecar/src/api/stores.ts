@@ -8,8 +8,7 @@ import type { Pipeline } from '../worker/pipeline.js';
 import type { KeyStatus, Storage, StoreRecord } from '../storage/types.js';
 import { last4 } from '../redact.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import { ADMIN_SECURITY } from './auth.js';
-import { adminErrors, answer, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
+import { adminErrors, answer, storeErrors, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
 
 export { STORE_ID };
 
@@ -65,8 +64,9 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
   const tags = ['stores'];
 
   api.put('/v1/stores/:storeId', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'saveStore', summary: 'Register or update a store', tags, security: ADMIN_SECURITY,
+      operationId: 'saveStore', summary: 'Register or update a store', tags,
       description: 'The key is checked with Klaviyo\'s `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it.',
       params: StoreIdParams,
       body: StoreBody,
@@ -74,7 +74,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
         200: answer('The store was saved.', StoreSaved),
         ...bodyErrors,
         404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody),
-        ...adminErrors,
+        ...storeErrors,
       },
     },
   }, async (req) => {
@@ -109,8 +109,9 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
   });
 
   api.post('/v1/klaviyo/verify-key', {
+    config: { auth: 'admin' },
     schema: {
-      operationId: 'verifyKey', summary: 'Check a Klaviyo private key without saving it', tags, security: ADMIN_SECURITY,
+      operationId: 'verifyKey', summary: 'Check a Klaviyo private key without saving it', tags,
       body: VerifyKeyBody,
       response: { 200: answer('What Klaviyo said about the key.', KeyCheck), ...bodyErrors, ...adminErrors },
     },
@@ -120,16 +121,35 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
     return { status: key.status, last4: last4(privateKey), detail: key.detail, ...(key.account ? { account: key.account } : {}) };
   });
 
-  api.get('/v1/stores/:storeId/klaviyo/lists', {
+  api.post('/v1/stores/:storeId/klaviyo/verify-key', {
+    config: { auth: 'store' },
     schema: {
-      operationId: 'listKlaviyoLists', summary: 'The Klaviyo account\'s lists (every page followed)', tags, security: ADMIN_SECURITY,
+      operationId: 'verifyStoreKey', summary: 'Check a Klaviyo private key for this store without saving it', tags,
+      description: 'The same check as `POST /v1/klaviyo/verify-key`, on the store\'s own credential (the store need not be configured yet).',
+      params: StoreIdParams,
+      body: VerifyKeyBody,
+      response: {
+        200: answer('What Klaviyo said about the key.', KeyCheck), ...bodyErrors,
+        404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody), ...storeErrors,
+      },
+    },
+  }, async (req) => {
+    const { privateKey } = req.body;
+    const key = await checkKey(client, privateKey);
+    return { status: key.status, last4: last4(privateKey), detail: key.detail, ...(key.account ? { account: key.account } : {}) };
+  });
+
+  api.get('/v1/stores/:storeId/klaviyo/lists', {
+    config: { auth: 'store' },
+    schema: {
+      operationId: 'listKlaviyoLists', summary: 'The Klaviyo account\'s lists (every page followed)', tags,
       params: StoreIdParams,
       response: {
         200: answer('Every list of the account.', ListsPage),
         404: answer('`unknown_store`: no such store.', ErrorBody),
         409: answer('`klaviyo_key_invalid`: Klaviyo rejected the saved private key.', ErrorBody),
         502: answer('`klaviyo_unreachable`: Klaviyo could not be asked.', ErrorBody),
-        ...adminErrors,
+        ...storeErrors,
       },
     },
     preValidation: requireStore(stores),

@@ -103,7 +103,7 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
     throw err;
   });
 
-  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/webhooks/woocommerce', { schema: INGRESS_SCHEMA, validatorCompiler: describeOnly }, async (req, reply) => {
+  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/webhooks/woocommerce', { schema: INGRESS_SCHEMA, validatorCompiler: describeOnly, config: { auth: 'none' } }, async (req, reply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const store = await stores.get(req.params.storeId);
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
