@@ -117,3 +117,60 @@ export interface WpRestError {
 	message: string;
 	data?: { status?: number; field?: string } | null;
 }
+
+export type ConsentChannel = 'email' | 'sms';
+
+/** One checkbox's settings (GET/POST /consent-settings). */
+export interface ConsentCheckbox {
+	enabled: boolean;
+	/** The saved label; '' = the default. */
+	label: string;
+	defaultLabel: string;
+	/** What shoppers see. */
+	shownLabel: string;
+}
+
+export interface ConsentSettings {
+	email: ConsentCheckbox;
+	sms: ConsentCheckbox;
+	/** The SMS box is shown only when the checkout asks for a phone. */
+	checkoutAsksForPhone: boolean;
+}
+
+export type ConsentSettingsInput = Partial<
+	Record< ConsentChannel, { enabled?: boolean; label?: string } >
+>;
+
+/**
+ * GET /consent?email=… — the sidecar's GET /v1/stores/{storeId}/consent, proxied unchanged. Written by hand
+ * from the agreed shape until that route is in the sidecar's OpenAPI document.
+ */
+export interface KlaviyoChannelStatus {
+	/** Klaviyo's consent value, e.g. SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED. */
+	status: string | null;
+	at: string | null;
+}
+
+export interface ConsentRecordOutcome {
+	channel: string;
+	status: string;
+	label: string;
+	at: string;
+	source: string;
+	orderId?: number | null;
+	userId?: number | null;
+	/** What the sidecar did with it (e.g. subscribed, refused). */
+	outcome?: string | null;
+	detail?: string | null;
+}
+
+export interface ConsentStatus {
+	email: string;
+	klaviyo: {
+		email: KlaviyoChannelStatus;
+		sms: KlaviyoChannelStatus;
+	} | null;
+	klaviyoError: string | null;
+	unsubscribedInKlaviyoAt: string | null;
+	records: ConsentRecordOutcome[];
+}

@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$here/.." && pwd)
 command -v zip >/dev/null || { echo "build-zip: the zip command is missing (apt-get install zip)" >&2; exit 1; }
-if [ ! -f "$here/build/settings.js" ] || [ ! -f "$here/build/sync-log.js" ]; then
+if [ ! -f "$here/build/settings.js" ] || [ ! -f "$here/build/sync-log.js" ] || [ ! -f "$here/build/consent-status.js" ]; then
   echo "build-zip: plugin/build is incomplete; run npm run build -w admin-ui first" >&2
   exit 1
 fi

@@ -10,9 +10,12 @@ declare(strict_types=1);
 namespace WcKlaviyoSync;
 
 use WcKlaviyoSync\Admin\AdminPages;
+use WcKlaviyoSync\Admin\ConsentScreens;
 use WcKlaviyoSync\Admin\Notices;
+use WcKlaviyoSync\Consent\AccountConsent;
 use WcKlaviyoSync\Consent\CheckoutConsent;
 use WcKlaviyoSync\Consent\ConsentSettings;
+use WcKlaviyoSync\Rest\ConsentController;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
 use WcKlaviyoSync\Rest\Routes;
@@ -130,7 +133,9 @@ final class Plugin {
 		( new UrlSafety( $this->settings ) )->register();
 		$this->registrar->register();
 		( new CheckoutConsent( new ConsentSettings() ) )->register();
+		( new AccountConsent( new ConsentSettings() ) )->register();
 		( new AdminPages() )->register();
+		( new ConsentScreens() )->register();
 		$this->routes()->register();
 	}
 
@@ -144,7 +149,8 @@ final class Plugin {
 			new ListsController( $proxy ),
 			new StatusController( $proxy, $this->registrar ),
 			new DeliveriesController( $proxy ),
-			new WebhooksController( $this->registrar )
+			new WebhooksController( $this->registrar ),
+			new ConsentController( new ConsentSettings(), $proxy )
 		);
 	}
 

@@ -5,6 +5,7 @@ import { BusyButton } from '../shared/BusyButton';
 import { Loading, OutcomeNotice } from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
 import { ConnectionResult } from './ConnectionResult';
+import { ConsentPanel } from './ConsentPanel';
 import { ListField } from './ListField';
 import { SettingsFields } from './SettingsFields';
 import { canLoadLists, useSettingsForm } from './useSettingsForm';
@@ -100,6 +101,7 @@ export function SettingsPage() {
 			{ form.testResult && (
 				<ConnectionResult result={ form.testResult } />
 			) }
+			<ConsentPanel />
 			<WebhookPanel
 				webhooks={ saved.webhooks }
 				onChange={ form.setWebhooks }

@@ -2,6 +2,9 @@
 import apiFetch from '@wordpress/api-fetch';
 import { addQueryArgs } from '@wordpress/url';
 import type {
+	ConsentSettings,
+	ConsentSettingsInput,
+	ConsentStatus,
 	DeliveriesQuery,
 	DeliveriesResponse,
 	DeliveryDetail,
@@ -108,5 +111,27 @@ export function reenableWebhooks(): Promise< ReenableResponse > {
 	return apiFetch< ReenableResponse >( {
 		path: `${ NAMESPACE }/webhooks/reenable`,
 		method: 'POST',
+	} );
+}
+
+export function getConsentSettings(): Promise< ConsentSettings > {
+	return apiFetch< ConsentSettings >( {
+		path: `${ NAMESPACE }/consent-settings`,
+	} );
+}
+
+export function saveConsentSettings(
+	input: ConsentSettingsInput
+): Promise< ConsentSettings > {
+	return apiFetch< ConsentSettings >( {
+		path: `${ NAMESPACE }/consent-settings`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+export function getConsentStatus( email: string ): Promise< ConsentStatus > {
+	return apiFetch< ConsentStatus >( {
+		path: addQueryArgs( `${ NAMESPACE }/consent`, { email } ),
 	} );
 }

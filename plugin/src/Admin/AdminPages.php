@@ -92,14 +92,26 @@ final class AdminPages {
 		if ( ! is_string( $hook_suffix ) || ! isset( $this->pages[ $hook_suffix ] ) ) {
 			return;
 		}
-		$name = $this->pages[ $hook_suffix ][0];
+		self::enqueue_build( $this->pages[ $hook_suffix ][0] );
+	}
+
+	/**
+	 * Enqueues one script of the admin-ui build (footer), its bootstrap data, translations and styles. Also
+	 * called while a screen renders (the consent status box), which still lands in the footer.
+	 *
+	 * @param string $name settings|sync-log|consent-status.
+	 */
+	public static function enqueue_build( string $name ): void {
 		wp_enqueue_style( 'wp-components' );
 		if ( ! self::is_built( $name ) ) {
 			return;
 		}
-		$asset  = require self::build_path( $name . '.asset.php' );
-		$asset  = is_array( $asset ) ? $asset : array();
 		$handle = 'wc-klaviyo-sync-' . $name;
+		if ( wp_script_is( $handle, 'enqueued' ) ) {
+			return;
+		}
+		$asset = require self::build_path( $name . '.asset.php' );
+		$asset = is_array( $asset ) ? $asset : array();
 		wp_enqueue_script(
 			$handle,
 			plugins_url( 'build/' . $name . '.js', WC_KLAVIYO_SYNC_FILE ),

@@ -59,6 +59,13 @@ final class Routes {
 	private WebhooksController $webhooks;
 
 	/**
+	 * Consent settings and status.
+	 *
+	 * @var ConsentController
+	 */
+	private ConsentController $consent;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param SettingsController   $settings   Settings, save and connection test.
@@ -66,13 +73,15 @@ final class Routes {
 	 * @param StatusController     $status     Sidecar and webhook status.
 	 * @param DeliveriesController $deliveries Sync log and replay.
 	 * @param WebhooksController   $webhooks   Webhook re-enable.
+	 * @param ConsentController    $consent    Consent settings and status.
 	 */
-	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks ) {
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent ) {
 		$this->settings   = $settings;
 		$this->lists      = $lists;
 		$this->status     = $status;
 		$this->deliveries = $deliveries;
 		$this->webhooks   = $webhooks;
+		$this->consent    = $consent;
 	}
 
 	/**
@@ -173,6 +182,25 @@ final class Routes {
 				array(
 					'methods'  => WP_REST_Server::CREATABLE,
 					'callback' => array( $this->webhooks, 'reenable_webhooks' ),
+				),
+			),
+			'/consent-settings'              => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->consent, 'get_consent_settings' ),
+				),
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->consent, 'save_consent_settings' ),
+				),
+			),
+			'/consent'                       => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->consent, 'get_consent' ),
+					'args'     => array(
+						'email' => $text,
+					),
 				),
 			),
 		);

@@ -19,6 +19,8 @@ final class RouteTableTest extends WckTestCase {
 		'/deliveries/(?P<id>[A-Za-z0-9_-]{1,64})/replay' => array( 'POST' ),
 		'/replay'                                        => array( 'POST' ),
 		'/webhooks/reenable'                             => array( 'POST' ),
+		'/consent-settings'                              => array( 'GET', 'POST' ),
+		'/consent'                                       => array( 'GET' ),
 	);
 
 	/** Our routes as the REST server holds them: path (without the namespace) => endpoints. */
@@ -59,7 +61,7 @@ final class RouteTableTest extends WckTestCase {
 	}
 
 	public function test_every_endpoint_is_registered_with_the_manage_woocommerce_check(): void {
-		$this->assertCount( 10, $this->requests() );
+		$this->assertCount( 13, $this->requests() );
 		$manager = $this->make_user( 'shop_manager' );
 		$others  = array( 0, $this->make_user( 'subscriber' ), $this->make_user( 'customer' ) );
 		foreach ( $this->registered() as $route => $endpoints ) {
