@@ -162,7 +162,7 @@ test( 'the status box asks for that address and shows the Klaviyo status, the un
 	assert.ok( text.includes( 'Email: Unsubscribed' ), text );
 	assert.ok( text.includes( 'SMS: Never subscribed' ), text );
 	assert.ok( text.includes( 'Unsubscribed in Klaviyo on' ), text );
-	assert.ok( text.includes( 'subscribed: <img src=x onerror=alert(1)>' ) );
+	assert.ok( text.includes( 'Subscribed: <img src=x onerror=alert(1)>' ) );
 	assert.equal( page.container.querySelector( 'img' ), null, 'escaped' );
 } );
 

@@ -25,6 +25,34 @@ export function klaviyoStatusName( status: string | null ): string {
 	}
 }
 
+/**
+ * What the sidecar did with a record, in words (the sidecar's outcome values; another value is shown as is).
+ * @param outcome The record's outcome.
+ */
+export function outcomeName( outcome: string | null | undefined ): string {
+	switch ( outcome ) {
+		case 'queued':
+			return __( 'Waiting to be sent', 'wc-klaviyo-sync' );
+		case 'subscribed':
+			return __( 'Subscribed', 'wc-klaviyo-sync' );
+		case 'unsubscribed':
+			return __( 'Unsubscribed', 'wc-klaviyo-sync' );
+		case 'failed':
+			return __( 'Failed', 'wc-klaviyo-sync' );
+		case 'not_sent':
+			return __( 'Not sent', 'wc-klaviyo-sync' );
+		case 'refused':
+			return __( 'Refused', 'wc-klaviyo-sync' );
+		case 'superseded':
+			return __( 'Replaced by a newer record', 'wc-klaviyo-sync' );
+		case null:
+		case undefined:
+			return '—';
+		default:
+			return outcome;
+	}
+}
+
 function ChannelLine( {
 	name,
 	value,
@@ -106,7 +134,7 @@ export function ConsentStatusView( { status }: { status: ConsentStatus } ) {
 								<td>{ r.status }</td>
 								<td>{ absoluteTime( r.at ) }</td>
 								<td>
-									{ r.outcome ?? '—' }
+									{ outcomeName( r.outcome ) }
 									{ r.detail ? `: ${ r.detail }` : '' }
 								</td>
 							</tr>
