@@ -14,7 +14,7 @@ export function settingsPage(page: Page) {
     klaviyoKey: root.getByLabel(/Klaviyo private (API )?key/i),
     list: root.getByLabel('Klaviyo list', { exact: true }),
     testConnection: root.getByRole('button', { name: /Test connection/i }),
-    save: root.getByRole('button', { name: /^Save/i }),
+    save: root.getByRole('button', { name: /^(Save settings|Saving)/i }),
   };
 }
 
