@@ -76,7 +76,10 @@ final class ConsentScreensTest extends WckTestCase {
 			$this->markTestSkipped( 'needs the real WooCommerce (WC=real): the stand-in has no order screen' );
 		}
 		global $wp_meta_boxes;
-		require_once ABSPATH . 'wp-admin/includes/template.php'; // add_meta_box(), loaded on admin screens.
+		// add_meta_box() and the screen API, which WordPress loads on admin screens.
+		require_once ABSPATH . 'wp-admin/includes/template.php';
+		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+		require_once ABSPATH . 'wp-admin/includes/screen.php';
 		$screens = ConsentScreens::order_screens();
 		$this->assertContains( 'shop_order', $screens, 'legacy post screen' );
 		$this->assertContains( 'woocommerce_page_wc-orders', $screens, 'HPOS screen' );
