@@ -16,6 +16,8 @@ export const OPERATIONS = {
   '/api/profile-import': ['post'],
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
+  '/api/lists/{id}': ['get'],
+  '/api/profiles': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
   '/api/profile-subscription-bulk-delete-jobs': ['post'],
 };

@@ -12,6 +12,7 @@ import { RedisRateLimiter } from './klaviyo/redis-rate-limiter.js';
 import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './worker/pipeline.js';
 import { Retention } from './worker/retention.js';
+import { ConsentSync } from './worker/consent-sync.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
@@ -36,6 +37,7 @@ export interface SidecarApp {
   storage: Storage;
   pipeline: Pipeline;
   retention: Retention;
+  consentSync: ConsentSync;
   client: KlaviyoClient;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -95,20 +97,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
   });
 
   const retention = new Retention(storage, log, { days: config.retentionDays });
+  const consentSync = new ConsentSync(storage, client, log, { everyMs: config.consentSyncMs });
   if (deps.startPipeline !== false) {
     app.addHook('onReady', async () => {
       await pipeline.start();
       retention.start();
+      consentSync.start();
     });
   }
 
   return {
-    app, storage, pipeline, retention, client, adminToken, adminTokenGenerated: generated,
+    app, storage, pipeline, retention, consentSync, client, adminToken, adminTokenGenerated: generated,
     async shutdown() {
       closing = true;
       await app.close();
       await pipeline.stop();
       await retention.stop();
+      await consentSync.stop();
       await client.close();
       await storage.close();
     },

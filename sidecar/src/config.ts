@@ -26,6 +26,7 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()
     .describe('Bearer token for `GET /metrics` besides the admin token, for a Prometheus scraper that must not hold the admin token'),
   CONNECT_CODE_TTL_S: intFrom(900, 60, 604_800).describe('seconds a connection code (`wckc_…`, `POST /v1/stores/{storeId}/connect-codes`) can be redeemed'),
+  CONSENT_SYNC_SECONDS: intFrom(300, 0, 86400).describe('how often the unsubscribes and suppressions made in Klaviyo are read back per store (GET /api/profiles updated since the last run); the lag of "unsubscribed in Klaviyo" is up to this. 0 turns it off'),
   RETENTION_DAYS: intFrom(30, 1, 3650).describe('days a delivery\'s body and headers are kept; then only its sync-log line is (status, resource, email, note, error, its requests)'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
@@ -86,6 +87,8 @@ export interface Config {
   connectCodeTtlS: number;
   /** Days delivery bodies are kept. */
   retentionDays: number;
+  /** How often Klaviyo's unsubscribes are read back (ms); 0: never. */
+  consentSyncMs: number;
   klaviyoApiBase: string;
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl?: string;
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: c.METRICS_TOKEN,
     connectCodeTtlS: c.CONNECT_CODE_TTL_S,
     retentionDays: c.RETENTION_DAYS,
+    consentSyncMs: c.CONSENT_SYNC_SECONDS * 1000,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

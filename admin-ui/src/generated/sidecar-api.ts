@@ -336,6 +336,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile's consent records and Klaviyo status
+         * @description Reads Klaviyo live (GET /api/profiles filtered by email, with `subscriptions`), waiting at most 3 seconds; when Klaviyo cannot be asked, `klaviyo` is null and `klaviyoError` says why. The records are the ones the sidecar keeps.
+         */
+        get: operations["getConsent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -359,6 +379,43 @@ export interface components {
             credential: string;
             /** @description The sidecar's public address the code carried. */
             sidecarUrl: string;
+        };
+        /**
+         * @description `queued`: the subscription job waits to be sent; `subscribed`/`unsubscribed`: Klaviyo accepted it; `failed`: Klaviyo refused it (`detail` says why; replay it from the sync log); `not_sent`: no list is configured; `refused`: an SMS consent without a phone that can be made E.164; `superseded`: a newer record of the same channel decides.
+         * @enum {string}
+         */
+        ConsentOutcome: "queued" | "not_sent" | "refused" | "superseded" | "subscribed" | "unsubscribed" | "failed";
+        /** @description One consent record the sidecar keeps, and what became of it. */
+        ConsentRecord: {
+            /** @enum {string} */
+            channel: "email" | "sms";
+            /** @enum {string} */
+            status: "granted" | "withdrawn";
+            /** @description The exact text the shopper saw next to the checkbox. */
+            label: string;
+            /** @description When the shopper gave or withdrew it (UTC, as the plugin recorded it). */
+            at: string;
+            /** @enum {string} */
+            source: "block_checkout" | "classic_checkout" | "registration" | "account_page";
+            orderId: number | null;
+            userId: number | null;
+            outcome: components["schemas"]["ConsentOutcome"];
+            detail: string | null;
+        };
+        /** @description A profile's consent: what Klaviyo says now, and every record kept with its outcome. */
+        ConsentStatus: {
+            email: string;
+            /** @description Klaviyo's current marketing status of the profile, read live; null when Klaviyo could not be asked (see `klaviyoError`). */
+            klaviyo: {
+                email: components["schemas"]["KlaviyoChannelStatus"];
+                sms: components["schemas"]["KlaviyoChannelStatus"];
+            } | null;
+            /** @description Why Klaviyo could not be asked, in plain words. */
+            klaviyoError: string | null;
+            /** @description When the periodic sync last saw the profile unsubscribed or suppressed in Klaviyo (either channel), if it did. */
+            unsubscribedInKlaviyoAt: string | null;
+            /** @description Newest first. */
+            records: components["schemas"]["ConsentRecord"][];
         };
         /** @description A sync-log entry with what arrived and what was sent. */
         DeliveryDetail: {
@@ -466,8 +523,11 @@ export interface components {
         /** @description One Klaviyo request a delivery implies. */
         JobView: {
             id: string;
-            /** @enum {string} */
-            kind: "event" | "profile";
+            /**
+             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel).
+             * @enum {string}
+             */
+            kind: "event" | "profile" | "subscribe" | "unsubscribe";
             metric: string | null;
             /** @description Deterministic request key (an event's `unique_id`). */
             key: string;
@@ -498,6 +558,12 @@ export interface components {
          * @enum {string}
          */
         KeyStatus: "valid" | "invalid" | "unverified";
+        KlaviyoChannelStatus: {
+            /** @description As Klaviyo's `subscriptions` field says: `SUBSCRIBED`, `UNSUBSCRIBED`, `NEVER_SUBSCRIBED`, … (`SUPPRESSED`: email marketing suppressed, e.g. a hard bounce or a spam complaint). */
+            status: string;
+            /** @description When Klaviyo recorded it, if it says. */
+            at: string | null;
+        };
         /** @description One entry of a Klaviyo JSON:API `errors` array. */
         KlaviyoErrorItem: {
             id?: string;
@@ -1908,6 +1974,86 @@ export interface operations {
                 };
             };
             /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConsent: {
+        parameters: {
+            query: {
+                /** @description The profile's email (any case). */
+                email: string;
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile's consent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStatus"];
+                };
+            };
+            /** @description `invalid_request`: `email` is missing or not an email address. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -16,6 +16,7 @@ import { metricsRoutes } from './metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { statusRoutes } from './status.js';
+import { consentRoutes } from './consent.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -53,5 +54,6 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });
     await statusRoutes(scope, { storage, stores, client, pipeline });
     await accessRoutes(scope, { storage, stores, adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
+    await consentRoutes(scope, { storage, stores, client });
   });
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DELIVERY_STATUSES, JOB_STATUSES } from '../storage/types.js';
+import { CONSENT_OUTCOMES } from '../sync/index.js';
 
 const count = z.int().min(0);
 const isoTime = z.string().describe('ISO 8601 UTC');
@@ -140,7 +141,7 @@ export const KlaviyoErrorItem = z.looseObject({
 
 export const JobView = z.object({
   id: z.string(),
-  kind: z.enum(['event', 'profile']),
+  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel).'),
   metric: z.string().nullable(),
   key: z.string().describe('Deterministic request key (an event\'s `unique_id`).'),
   status: JobStatus,
@@ -213,6 +214,44 @@ export const StoreList = z.object({ stores: z.array(StoreSummary) }).meta({ id: 
 
 export const StoreRemoved = z.object({ storeId: z.string(), removed: z.literal(true) })
   .meta({ id: 'StoreRemoved', description: 'The store\'s configuration and credential were deleted and its connection codes revoked.' });
+export const ConsentQuery = z.object({
+  email: z.email().max(254).describe('The profile\'s email (any case).'),
+});
+
+export const KlaviyoChannelStatus = z.object({
+  status: z.string().describe('As Klaviyo\'s `subscriptions` field says: `SUBSCRIBED`, `UNSUBSCRIBED`, `NEVER_SUBSCRIBED`, … '
+    + '(`SUPPRESSED`: email marketing suppressed, e.g. a hard bounce or a spam complaint).'),
+  at: isoTime.nullable().describe('When Klaviyo recorded it, if it says.'),
+}).meta({ id: 'KlaviyoChannelStatus' });
+
+export const ConsentOutcome = z.enum(CONSENT_OUTCOMES).meta({
+  id: 'ConsentOutcome',
+  description: '`queued`: the subscription job waits to be sent; `subscribed`/`unsubscribed`: Klaviyo accepted it; `failed`: '
+    + 'Klaviyo refused it (`detail` says why; replay it from the sync log); `not_sent`: no list is configured; `refused`: an '
+    + 'SMS consent without a phone that can be made E.164; `superseded`: a newer record of the same channel decides.',
+});
+
+export const ConsentRecordView = z.object({
+  channel: z.enum(['email', 'sms']),
+  status: z.enum(['granted', 'withdrawn']),
+  label: z.string().describe('The exact text the shopper saw next to the checkbox.'),
+  at: isoTime.describe('When the shopper gave or withdrew it (UTC, as the plugin recorded it).'),
+  source: z.enum(['block_checkout', 'classic_checkout', 'registration', 'account_page']),
+  orderId: z.int().nullable(),
+  userId: z.int().nullable(),
+  outcome: ConsentOutcome,
+  detail: z.string().nullable(),
+}).meta({ id: 'ConsentRecord', description: 'One consent record the sidecar keeps, and what became of it.' });
+
+export const ConsentStatus = z.object({
+  email: z.string(),
+  klaviyo: z.object({ email: KlaviyoChannelStatus, sms: KlaviyoChannelStatus }).nullable()
+    .describe('Klaviyo\'s current marketing status of the profile, read live; null when Klaviyo could not be asked (see `klaviyoError`).'),
+  klaviyoError: z.string().nullable().describe('Why Klaviyo could not be asked, in plain words.'),
+  unsubscribedInKlaviyoAt: isoTime.nullable()
+    .describe('When the periodic sync last saw the profile unsubscribed or suppressed in Klaviyo (either channel), if it did.'),
+  records: z.array(ConsentRecordView).describe('Newest first.'),
+}).meta({ id: 'ConsentStatus', description: 'A profile\'s consent: what Klaviyo says now, and every record kept with its outcome.' });
 
 export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
 export const Ready = z.object({ ready: z.literal(true), backend: z.enum(['sqlite', 'redis']) }).meta({ id: 'Ready' });

@@ -8,7 +8,7 @@ import type { KlaviyoError } from './errors.js';
 import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoNetworkError } from './errors.js';
 import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
-import type { AccountsResponse, KlaviyoRequest, ListsResponse } from './types.js';
+import type { AccountsResponse, GetListResponse, KlaviyoRequest, ListsResponse, ProfilesResponse } from './types.js';
 
 export interface KlaviyoClientOptions {
   baseUrl: string;
@@ -55,11 +55,50 @@ export class KlaviyoClient {
     await this.pool.close();
   }
 
-  /** Sends one mapped request: an event (POST /api/events) or a profile upsert (POST /api/profile-import). */
+  /**
+   * Sends one mapped request: an event (POST /api/events), a profile upsert (POST /api/profile-import), or a
+   * subscription job (POST /api/profile-subscription-bulk-create-jobs / -delete-jobs, several profiles merged).
+   */
   send(apiKey: string, request: KlaviyoRequest, priority: Priority = 'live'): Promise<SendResult> {
-    return request.kind === 'event'
-      ? this.call(apiKey, 'POST', '/api/events', 'POST /api/events', request.body, priority)
-      : this.call(apiKey, 'POST', '/api/profile-import', 'POST /api/profile-import', request.body, priority);
+    switch (request.kind) {
+      case 'event':
+        return this.call(apiKey, 'POST', '/api/events', 'POST /api/events', request.body, priority);
+      case 'profile':
+        return this.call(apiKey, 'POST', '/api/profile-import', 'POST /api/profile-import', request.body, priority);
+      case 'subscribe':
+        return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-create-jobs', 'POST /api/profile-subscription-bulk-create-jobs', request.body, priority);
+      case 'unsubscribe':
+        return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-delete-jobs', 'POST /api/profile-subscription-bulk-delete-jobs', request.body, priority);
+    }
+  }
+
+  /** One list with its opt-in process: GET /api/lists/{id} (M tier). */
+  async getList(apiKey: string, listId: string): Promise<KlaviyoList> {
+    const res = await this.call(apiKey, 'GET', `/api/lists/${encodeURIComponent(listId)}`, 'GET /api/lists/{id}');
+    const l = (res.body as GetListResponse).data;
+    return { id: l.id, name: l.attributes.name ?? l.id, optInProcess: l.attributes.opt_in_process ?? null };
+  }
+
+  /**
+   * Profiles with their `subscriptions` field: GET /api/profiles?filter=…&additional-fields[profile]=subscriptions
+   * (L tier). `cursor`: a `links.next` of the page before. Returns the page and the next one's path, if any.
+   */
+  async getProfiles(apiKey: string, filter: string, opts: { cursor?: string | null; pageSize?: number; sort?: string; priority?: Priority } = {}): Promise<{ doc: ProfilesResponse; next: string | null }> {
+    let path: string;
+    if (opts.cursor) path = opts.cursor;
+    else {
+      const q = new URLSearchParams({ filter, 'additional-fields[profile]': 'subscriptions', 'page[size]': String(opts.pageSize ?? 100) });
+      if (opts.sort) q.set('sort', opts.sort);
+      path = `/api/profiles?${q.toString()}`;
+    }
+    const res = await this.call(apiKey, 'GET', path, 'GET /api/profiles', undefined, opts.priority ?? 'live');
+    const doc = res.body as ProfilesResponse;
+    let next: string | null = null;
+    if (doc.links?.next) {
+      const u = new URL(doc.links.next, this.origin);
+      next = `${u.pathname.slice(this.basePath.length) || u.pathname}${u.search}`;
+    }
+    return { doc, next };
   }
 
   /** Checks a key: GET /api/accounts (XS tier: 1/s, 15/m; call it on save, never per request). */

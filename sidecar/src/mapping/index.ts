@@ -20,14 +20,15 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 
 export function mapDelivery(input: MappingInput): MappingResult {
   const { storeId, topic, payload } = input;
+  const list = input.list ?? null;
   switch (topic) {
     case 'order.created':
     case 'order.updated':
     case 'order.restored':
-      return mapOrder(storeId, parse(OrderSchema, payload, 'order'));
+      return mapOrder(storeId, parse(OrderSchema, payload, 'order'), list, input.now);
     case 'customer.created':
     case 'customer.updated':
-      return mapCustomer(storeId, parse(CustomerSchema, payload, 'customer'));
+      return mapCustomer(storeId, parse(CustomerSchema, payload, 'customer'), list, input.now);
     case 'order.deleted': {
       const { id } = parse(DeletedSchema, payload, 'order.deleted');
       return { summary: { resource: 'order', resourceId: id, orderNumber: String(id) }, requests: [], note: 'Recorded only: a trashed order sends nothing to Klaviyo.' };

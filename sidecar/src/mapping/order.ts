@@ -10,6 +10,8 @@ import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviy
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
 import type { MappingResult } from './types.js';
+import { withConsent } from './with-consent.js';
+import type { ListInfo } from './consent.js';
 import type { WooAddress, WooLineItem, WooOrder } from '../woo/schemas.js';
 
 export const METRICS = {
@@ -80,7 +82,7 @@ function itemProps(item: WooLineItem, scale: number, orderId: number) {
   });
 }
 
-export function mapOrder(storeId: string, order: WooOrder): MappingResult {
+export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null = null, now?: number): MappingResult {
   const scale = currencyScale(order);
   const email = profileAttributes({ billing: order.billing }).email ?? undefined;
   const summary = {
@@ -95,7 +97,7 @@ export function mapOrder(storeId: string, order: WooOrder): MappingResult {
     properties: order.customer_id ? { WooCommerceCustomerId: order.customer_id } : undefined,
   });
   if (!profile.email && !profile.phone_number) {
-    return { summary, requests: [], note: 'The order has no email and no valid phone: Klaviyo needs a profile identifier.' };
+    return withConsent({ summary, requests: [], note: 'The order has no email and no valid phone: Klaviyo needs a profile identifier.' }, storeId, order, list, now);
   }
 
   const codes = (order.coupon_lines ?? []).map((c) => c.code).filter((c): c is string => !!c);
@@ -172,5 +174,5 @@ export function mapOrder(storeId: string, order: WooOrder): MappingResult {
     });
   }
   const note = requests.length ? undefined : `Nothing to send yet: the order is ${order.status} and not paid.`;
-  return { summary, requests, note };
+  return withConsent({ summary, requests, note }, storeId, order, list, now);
 }

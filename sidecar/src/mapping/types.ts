@@ -7,12 +7,19 @@
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { WooTopic } from '../woo/topics.js';
+import type { ConsentMapping, ListInfo } from './consent.js';
+
+export type { ConsentCandidate, ConsentMapping, ConsentRecord, ListInfo } from './consent.js';
 
 export interface MappingInput {
   storeId: string;
   topic: WooTopic;
   /** The parsed JSON body of the delivery. */
   payload: unknown;
+  /** The store's list for consent (null: none configured). */
+  list?: ListInfo | null;
+  /** When it is mapped (ms epoch): consent over a day old goes as a historical import. Absent: every record is old. */
+  now?: number;
 }
 
 export interface DeliverySummary {
@@ -28,4 +35,6 @@ export interface MappingResult {
   requests: KlaviyoRequest[];
   /** Why nothing is sent, when requests is empty on purpose (e.g. "order.deleted is recorded only"). */
   note?: string;
+  /** The consent records the payload carries (`_wck_consent`), for the sync core to plan subscriptions from. */
+  consent?: ConsentMapping;
 }

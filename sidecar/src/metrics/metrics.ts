@@ -12,7 +12,10 @@ import type { Storage } from '../storage/types.js';
 
 const CIRCUIT = { closed: 0, half_open: 1, open: 2 } as const;
 
-export const endpointOf = (r: KlaviyoRequest): string => (r.kind === 'event' ? '/api/events' : '/api/profile-import');
+export const endpointOf = (r: KlaviyoRequest): string => ({
+  event: '/api/events', profile: '/api/profile-import',
+  subscribe: '/api/profile-subscription-bulk-create-jobs', unsubscribe: '/api/profile-subscription-bulk-delete-jobs',
+})[r.kind];
 
 export class Metrics {
   readonly registry = new Registry();

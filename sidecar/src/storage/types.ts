@@ -8,12 +8,12 @@
  * Both pass the same conformance suite (test/conformance). Every method is async so either fits.
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import type { DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
+import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
 import type { WooTopic } from '../woo/topics.js';
 
 export {
   DELIVERY_STATUSES, JOB_STATUSES, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus, type JobView,
-  type DeliveryPlan, type MappingOutcome, type PlanningState, type SendOutcome, type StoreStats,
+  type DeliveryPlan, type MappingOutcome, type PlanningState, type SendOutcome, type StoreStats, type ConsentRecordView,
 } from '../sync/index.js';
 
 export type KeyStatus = 'valid' | 'invalid' | 'unverified';
@@ -87,12 +87,17 @@ export interface DeliveryIntake {
 export interface PlanningStore {
   /** Deliveries stored but not yet mapped (also after a crash), oldest first. */
   takeReceived(limit: number): Promise<ReceivedDelivery[]>;
-  /** What planning `deliveryId` depends on; `keys`: the request keys the mapping produced. */
-  planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState>;
+  /**
+   * What planning `deliveryId` depends on; `keys`: the request keys the mapping produced; `consentEmail`: the profile
+   * whose newest consent record per channel the plan compares with (`state.consent`).
+   */
+  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState>;
   /**
    * Applies a plan in one atomic step if what it was computed from still holds: the delivery still waits to be
    * mapped, none of the plan's request keys was planned meanwhile, the store is still paused or not as the plan
-   * assumed, and (unless the plan is a duplicate) no earlier delivery with the same content was mapped meanwhile. 'conflict': nothing changed, plan again; 'gone': the
+   * assumed, (unless the plan is a duplicate) no earlier delivery with the same content was mapped meanwhile, and the
+   * newest consent record per channel is still the one the plan's consent part assumed (its records are kept, the
+   * first kept of the same record wins, and the newest set as computed). 'conflict': nothing changed, plan again; 'gone': the
    * delivery is no longer waiting (mapped elsewhere), nothing to do.
    */
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'>;
@@ -165,7 +170,31 @@ export interface CredentialStore {
   listStoreIds(): Promise<string[]>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore {
+
+/** An unsubscribe or suppression Klaviyo reported for a profile, found by the periodic consent sync. */
+export interface KlaviyoUnsubscribe {
+  email: string;
+  channel: 'email' | 'sms';
+  /** When Klaviyo recorded it (ISO 8601 UTC). */
+  at: string;
+}
+
+/** Consent: the records kept per profile (written with a plan), and what the periodic sync learnt from Klaviyo. */
+export interface ConsentStore {
+  /** The store's consent records of a profile (any case of the email), each with its outcome, newest first. */
+  consentRecords(storeId: string, email: string): Promise<ConsentRecordView[]>;
+  /** The latest unsubscribe the periodic sync saw in Klaviyo for the profile, per channel (ISO 8601), if any. */
+  klaviyoUnsubscribes(storeId: string, email: string): Promise<Partial<Record<'email' | 'sms', string>>>;
+  /**
+   * Keeps what one page of the periodic sync found and the cursor to read from next, in one step; an entry for a
+   * profile and channel replaces an older one only if it is later.
+   */
+  recordKlaviyoUnsubscribes(storeId: string, found: KlaviyoUnsubscribe[], cursor: string): Promise<void>;
+  /** Where the periodic sync reads from next (an ISO 8601 time), or null before its first run. */
+  consentSyncCursor(storeId: string): Promise<string | null>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,3 +10,4 @@ export * from './settle.js';
 export * from './replay.js';
 export * from './views.js';
 export * from './retention.js';
+export * from './consent.js';

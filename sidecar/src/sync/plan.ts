@@ -7,6 +7,7 @@ import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { DeliveryStatus, JobPriority, MappingOutcome } from './records.js';
 import type { StoreChange } from './settle.js';
 import { deliveryStatus } from './status.js';
+import { consentKeys, NO_CONSENT, planConsent, type ConsentPlan, type ConsentState } from './consent.js';
 
 /** What storage knows that planning depends on, read together for one delivery. */
 export interface PlanningState {
@@ -17,6 +18,8 @@ export interface PlanningState {
   /** Of the keys asked about (planningKeys), those the store already planned. */
   planned: ReadonlySet<string>;
   paused: boolean;
+  /** The newest consent record recorded per channel for the mapping's consent email (absent: none asked). */
+  consent?: ConsentState;
 }
 
 export interface DeliveryPlan {
@@ -38,6 +41,11 @@ export interface DeliveryPlan {
    * same content was mapped meanwhile); otherwise it changes nothing and the worker plans again.
    */
   requests: KlaviyoRequest[];
+  /**
+   * The consent records to keep, applied with the plan only if the newest record per channel it assumed is still the
+   * newest (otherwise 'conflict').
+   */
+  consent?: ConsentPlan;
 }
 
 /** What a planned request becomes: a job due now, ahead of replays and backlog. */
@@ -50,7 +58,7 @@ export const duplicateNote = (originalId: string): string => `Same content as de
 
 /** The keys planning needs to know about: every request key the mapping produced. */
 export function planningKeys(outcome: MappingOutcome): string[] {
-  return outcome.ok ? [...new Set(outcome.result.requests.map((r) => r.key))] : [];
+  return outcome.ok ? [...new Set([...outcome.result.requests.map((r) => r.key), ...consentKeys(outcome.result.consent)])] : [];
 }
 
 export function planDelivery(deliveryId: string, outcome: MappingOutcome, state: PlanningState): DeliveryPlan {
@@ -69,7 +77,16 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
   if (!outcome.ok) {
     return { ...base, state: 'processed', status: 'dead', note: null, error: { class: 'mapping', message: outcome.error }, requests: [] };
   }
-  const { requests, note } = outcome.result;
+  const { result } = outcome;
+  let requests = result.requests;
+  let note = result.note;
+  let consent: ConsentPlan | undefined;
+  if (result.consent) {
+    const c = planConsent(deliveryId, result.consent, state.consent ?? NO_CONSENT);
+    consent = c.plan;
+    requests = [...requests, ...c.requests];
+    if (c.notes.length) note = [note, ...c.notes].filter(Boolean).join(' ');
+  }
   const seen = new Set<string>();
   const fresh = requests.filter((r) => {
     if (state.planned.has(r.key) || seen.has(r.key)) return false;
@@ -77,7 +94,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     return true;
   });
   if (fresh.length === 0) {
-    return { ...base, state: 'processed', status: 'skipped', note: note ?? (requests.length ? NOTE_NOTHING_NEW : null), error: null, requests: [] };
+    return { ...base, state: 'processed', status: 'skipped', note: note ?? (requests.length ? NOTE_NOTHING_NEW : null), error: null, requests: [], ...(consent ? { consent } : {}) };
   }
   return {
     ...base,
@@ -86,6 +103,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     note: note ?? null,
     error: null,
     requests: fresh,
+    ...(consent ? { consent } : {}),
   };
 }
 

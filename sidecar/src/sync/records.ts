@@ -4,6 +4,7 @@
  * atomically, and holds no rule of its own.
  */
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
+import type { RequestKind } from '../klaviyo/types.js';
 import type { DeliverySummary, MappingResult } from '../mapping/types.js';
 
 export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead'] as const;
@@ -42,7 +43,7 @@ export interface JobRecord {
   id: string;
   deliveryId: string;
   storeId: string;
-  kind: 'event' | 'profile';
+  kind: RequestKind;
   metric: string | null;
   /** The request's dedupe key (an event's unique_id). */
   key: string;

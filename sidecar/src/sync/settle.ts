@@ -4,6 +4,7 @@
  * outcome (retry policy), storage applies the changes in one atomic step.
  */
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
+import type { RequestKind } from '../klaviyo/types.js';
 import type { JobFailure, JobStatus } from './records.js';
 import { countJobs, deliveryStatus } from './status.js';
 import type { DeliveryStatus } from './records.js';
@@ -52,7 +53,7 @@ export function errorDetail(errors: KlaviyoErrorItem[] | undefined): string | nu
  * `job`: the job as claimed; `siblings`: the statuses of the delivery's other jobs; `paused`: whether the store is
  * paused once the outcome is recorded.
  */
-export function settle(job: { deliveryId: string; kind: 'event' | 'profile' }, outcome: SendOutcome, siblings: Iterable<JobStatus>, paused: boolean, now: number): Settlement {
+export function settle(job: { deliveryId: string; kind: RequestKind }, outcome: SendOutcome, siblings: Iterable<JobStatus>, paused: boolean, now: number): Settlement {
   let change: JobChange;
   const store: StoreChange = {};
   if (outcome.kind === 'done') {

@@ -4,12 +4,12 @@
  * store's stats.
  */
 import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
-import type { KlaviyoRequest } from '../klaviyo/types.js';
+import type { KlaviyoRequest, RequestKind } from '../klaviyo/types.js';
 import type { DeliveryRecord, DeliveryStatus, JobRecord, JobStatus } from './records.js';
 
 export interface JobView {
   id: string;
-  kind: 'event' | 'profile';
+  kind: RequestKind;
   metric: string | null;
   key: string;
   status: JobStatus;
@@ -50,11 +50,16 @@ export interface Job {
 /** Longest raw body shown for a delivery whose body is not JSON. */
 const RAW_BODY_SHOWN = 65536;
 
+/** What storage keeps in a job's `metric` column: the event's metric, a subscription's channel. */
+export function requestMetric(r: KlaviyoRequest): string | null {
+  return r.kind === 'event' ? r.metric : r.kind === 'profile' ? null : r.channel;
+}
+
 export function toJob(r: JobRecord): Job {
   const body = JSON.parse(r.body) as unknown;
   const request = (r.kind === 'event'
     ? { kind: 'event', key: r.key, metric: r.metric, body }
-    : { kind: 'profile', key: r.key, body }) as KlaviyoRequest;
+    : r.kind === 'profile' ? { kind: 'profile', key: r.key, body } : { kind: r.kind, key: r.key, channel: r.metric, body }) as KlaviyoRequest;
   return {
     id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,
     phoneDropped: r.phoneDropped, priority: r.priority === 0 ? 'live' : 'backlog',

@@ -8,6 +8,10 @@ import { KlaviyoError } from '../klaviyo/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Job, Storage } from '../storage/types.js';
+import { CONSENT_META_KEY, mergeSubscriptions } from '../mapping/consent.js';
+import type { KlaviyoRequest } from '../klaviyo/types.js';
+import type { ListInfo } from '../mapping/index.js';
+import { ListLookup } from './lists.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
 import { mapReceived, planAndApply } from './planning.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -19,6 +23,10 @@ import type { RetryOptions } from './retry-policy.js';
 const MAP_BATCH = 16;
 /** How long mapping waits before it counts the jobs waiting to be sent again, once there are maxReadyJobs. */
 const SATURATED_RECHECK_MS = 250;
+/** How long a claimed subscription job waits for others to share its Klaviyo job. */
+const SUBSCRIPTION_BATCH_MS = 200;
+
+const isSubscription = (j: Job) => j.request.kind === 'subscribe' || j.request.kind === 'unsubscribe';
 
 export interface PipelineOptions {
   concurrency: number;
@@ -46,6 +54,9 @@ export class Pipeline {
   /** Until when mapping is known to be held back by maxReadyJobs (ms epoch): kicks before then change nothing. */
   private saturatedUntil = 0;
   private readonly outcomes: OutcomeDeps;
+  private readonly lists: ListLookup;
+  private readonly heldSubscriptions: Job[] = [];
+  private subscriptionFlush: Promise<void> | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -55,6 +66,7 @@ export class Pipeline {
     private readonly opts: PipelineOptions,
   ) {
     this.outcomes = { storage, stores, log, retry: opts.retry };
+    this.lists = new ListLookup(client, stores);
   }
 
   async start(): Promise<void> {
@@ -98,9 +110,15 @@ export class Pipeline {
           }
           const batch = await this.storage.takeReceived(MAP_BATCH);
           if (batch.length === 0) break;
+          // The stores' lists first (consent needs them), so that mapping and planning below stay in id order.
+          const lists = new Map<string, ListInfo | null>();
+          // Only for deliveries carrying consent records: no other delivery asks Klaviyo about the list.
+          for (const storeId of new Set(batch.filter((d) => d.body.includes(CONSENT_META_KEY)).map((d) => d.storeId))) {
+            lists.set(storeId, await this.lists.get(storeId).catch(() => null));
+          }
           // In id order, each plan queued before the next one's: of equal deliveries the first is planned first.
           await Promise.all(batch.map((d) => {
-            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'));
+            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'), lists.get(d.storeId) ?? null);
             return planAndApply(this.storage, d.id, outcome);
           }));
           void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time
@@ -157,9 +175,11 @@ export class Pipeline {
           }
           return;
         }
-        for (const job of jobs) {
-          const p: Promise<void> = this.send(job)
-            .catch((err: unknown) => this.log.error({ err, jobId: job.id }, 'recording a send outcome failed'))
+        const subscriptions = jobs.filter(isSubscription);
+        if (subscriptions.length) this.holdSubscriptions(subscriptions);
+        for (const group of batches(jobs.filter((j) => !isSubscription(j)))) {
+          const p: Promise<void> = this.sendGroup(group)
+            .catch((err: unknown) => this.log.error({ err, jobIds: group.jobs.map((j) => j.id) }, 'recording a send outcome failed'))
             .finally(() => {
               this.inflight.delete(p);
               void this.pump();
@@ -172,34 +192,68 @@ export class Pipeline {
     }
   }
 
-  private async send(job: Job): Promise<void> {
+  /**
+   * Subscription jobs wait up to SUBSCRIPTION_BATCH_MS for others claimed meanwhile, then go as few Klaviyo jobs as
+   * Klaviyo's limits allow (a claim takes at most `concurrency` jobs, events and subscriptions mixed). The wait holds
+   * one of the concurrency slots, so shutdown waits for it too.
+   */
+  private holdSubscriptions(jobs: Job[]): void {
+    this.heldSubscriptions.push(...jobs);
+    if (this.subscriptionFlush) return;
+    const p: Promise<void> = new Promise((r) => setTimeout(r, SUBSCRIPTION_BATCH_MS))
+      .then(() => {
+        const held = this.heldSubscriptions.splice(0);
+        this.subscriptionFlush = null;
+        return Promise.all(batches(held).map((g) => this.sendGroup(g)));
+      })
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ err }, 'recording a subscription outcome failed'))
+      .finally(() => {
+        this.inflight.delete(p);
+        void this.pump();
+      });
+    this.subscriptionFlush = p;
+    this.inflight.add(p);
+  }
+
+  private sendGroup(group: Batch): Promise<void> {
+    if (group.jobs.length === 1 && group.request === group.jobs[0]!.request) return this.send(group.jobs[0]!);
+    return this.send(group.jobs[0]!, group);
+  }
+
+  /** Sends a job, or a batch of subscription jobs merged into one Klaviyo job (`group`), and records the outcome of each. */
+  private async send(job: Job, group?: Batch): Promise<void> {
+    const jobs = group?.jobs ?? [job];
+    const request = group?.request ?? job.request;
     let store;
     try {
       store = await this.stores.get(job.storeId);
     } catch (err) {
       // Give the job back rather than leave it in flight.
       const failure = { errorClass: 'internal', message: `Reading the store failed: ${(err as Error).message}`, responseStatus: null };
-      await this.storage.settleJob(job, { kind: 'retry', failure, delayMs: 1000, consumesAttempt: false }, Date.now());
+      for (const j of jobs) await this.storage.settleJob(j, { kind: 'retry', failure, delayMs: 1000, consumesAttempt: false }, Date.now());
       return;
     }
     if (!store) {
-      await this.storage.settleJob(job, { kind: 'dead', failure: { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null } }, Date.now());
+      for (const j of jobs) await this.storage.settleJob(j, { kind: 'dead', failure: { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null } }, Date.now());
       return;
     }
     let status: number;
     const metrics = this.opts.metrics;
     const started = performance.now();
     try {
-      status = (await this.client.send(store.privateKey, job.request, job.priority)).status;
+      status = (await this.client.send(store.privateKey, request, job.priority)).status;
     } catch (err) {
       const answered = err instanceof KlaviyoError ? (err.errorClass === 'circuit_open' ? 'circuit_open' : err.status ?? 'network') : 'network';
-      metrics?.sent(job.storeId, job.request, answered, (performance.now() - started) / 1000);
-      const became = await applyFailure(this.outcomes, job, err);
-      metrics?.failed(job.storeId, became);
+      metrics?.sent(job.storeId, request, answered, (performance.now() - started) / 1000);
+      for (const j of jobs) {
+        const became = await applyFailure(this.outcomes, j, err);
+        metrics?.failed(j.storeId, became);
+      }
       return;
     }
-    metrics?.sent(job.storeId, job.request, status, (performance.now() - started) / 1000);
-    await applySent(this.outcomes, job, status);
+    metrics?.sent(job.storeId, request, status, (performance.now() - started) / 1000);
+    for (const j of jobs) await applySent(this.outcomes, j, status);
   }
 
   /** Stops taking work and waits for the requests already sent. */
@@ -212,4 +266,32 @@ export class Pipeline {
       else await new Promise((r) => setTimeout(r, 5));
     }
   }
+}
+
+/** Jobs sent together: one job, or subscription jobs of one store merged into one Klaviyo job. */
+interface Batch {
+  jobs: Job[];
+  request: KlaviyoRequest;
+}
+
+/**
+ * The claimed jobs as sends: subscription jobs of the same store, kind, list and import mode waiting together go as one
+ * Klaviyo job (up to 1000 profiles to subscribe, 100 to unsubscribe); every other job alone.
+ */
+export function batches(jobs: Job[]): Batch[] {
+  const out: Batch[] = [];
+  const subs = new Map<string, Job[]>();
+  for (const j of jobs) {
+    if (j.request.kind === 'subscribe' || j.request.kind === 'unsubscribe') subs.set(`${j.storeId}|${j.priority}`, [...(subs.get(`${j.storeId}|${j.priority}`) ?? []), j]);
+    else out.push({ jobs: [j], request: j.request });
+  }
+  for (const group of subs.values()) {
+    const requests = group.map((j) => j.request as Extract<KlaviyoRequest, { kind: 'subscribe' | 'unsubscribe' }>);
+    for (const m of mergeSubscriptions(requests)) {
+      const members = m.indexes.map((i) => group[i]!);
+      if (members.length === 1) out.push({ jobs: members, request: members[0]!.request });
+      else out.push({ jobs: members, request: { kind: m.kind, key: members[0]!.request.key, channel: requests[m.indexes[0]!]!.channel, body: m.body } as KlaviyoRequest });
+    }
+  }
+  return out;
 }

@@ -6,16 +6,17 @@
 import { StorageError } from '../errors.js';
 import { mapDelivery, MappingError } from '../mapping/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../storage/types.js';
-import { planDelivery, planningKeys, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
+import { consentSubject, planDelivery, planningKeys, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
+import type { ListInfo } from '../mapping/index.js';
 
 /** More conflicts than this in a row for one delivery means something is wrong, not busy. */
 const MAX_PLANNING_ROUNDS = 20;
 
 /** Parses and maps a stored delivery; a payload that cannot be mapped becomes a failed outcome, never a throw. */
-export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void): MappingOutcome {
+export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void, list: ListInfo | null = null): MappingOutcome {
   try {
     const payload = JSON.parse(d.body) as unknown;
-    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload }) };
+    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload, list, now: Date.now() }) };
   } catch (err) {
     if (err instanceof MappingError || err instanceof SyntaxError) return { ok: false, error: err.message };
     onUnexpected?.(err);
@@ -26,8 +27,9 @@ export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) =
 /** Plans a mapped delivery and applies the plan. Null when the delivery was no longer waiting (planned elsewhere). */
 export async function planAndApply(storage: PlanningStore, deliveryId: string, outcome: MappingOutcome): Promise<DeliveryPlan | null> {
   const keys = planningKeys(outcome);
+  const consentEmail = outcome.ok ? consentSubject(outcome.result.consent) : null;
   for (let round = 0; round < MAX_PLANNING_ROUNDS; round++) {
-    const state = await storage.planningState(deliveryId, keys);
+    const state = await storage.planningState(deliveryId, keys, consentEmail);
     if (!state.received) return null;
     const plan = planDelivery(deliveryId, outcome, state);
     const applied = await storage.applyPlan(plan);

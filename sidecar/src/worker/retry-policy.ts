@@ -9,6 +9,7 @@
  */
 import { backoffMs, type BackoffOptions } from '../backoff.js';
 import { KlaviyoError } from '../klaviyo/errors.js';
+import type { RequestKind } from '../klaviyo/types.js';
 
 export interface RetryOptions extends BackoffOptions {
   maxAttempts: number;
@@ -21,7 +22,7 @@ export type Decision =
   | { action: 'retry_without_phone' };
 
 /** attempt = how many attempts have been made, including the one that just failed. */
-export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx: { kind: 'event' | 'profile'; phoneDropped?: boolean }): Decision {
+export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx: { kind: RequestKind; phoneDropped?: boolean }): Decision {
   const random = opts.random ?? Math.random;
   if (!(error instanceof KlaviyoError)) {
     return { action: 'dead', reason: error instanceof Error ? error.message : String(error) };

@@ -18,8 +18,25 @@ export interface AcceptedEvent {
   metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
   value?: number | null; valueCurrency?: string | null; time?: string | null; apiKey: string; receivedAt: string;
 }
+/** One channel's marketing consent as Klaviyo keeps it on a profile. */
+export interface ChannelConsent {
+  consent: 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NEVER_SUBSCRIBED';
+  /** `consented_at` of a historical import, else when Klaviyo recorded the change. */
+  consentTimestamp: string | null;
+  lastUpdated: string | null;
+  method: string | null;
+  methodDetail: string | null;
+  /** A double opt-in list this profile was asked to confirm (Klaviyo sent the confirmation; not yet subscribed). */
+  pendingConfirmation: string[];
+  /** Email only: a global suppression (hard bounce, spam complaint, unsubscribe), as Klaviyo reports it. */
+  suppression: { reason: string; timestamp: string }[];
+}
 export interface StoredProfile {
   id: string; email?: string; phone_number?: string; external_id?: string; attributes: Record<string, unknown>; apiKey: string;
+  created: string; updated: string;
+  subscriptions: { email: ChannelConsent; sms: ChannelConsent };
+  /** Ids of the lists the profile is a member of. */
+  lists: string[];
 }
 export type Fault =
   | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; probability?: number; retryAfter?: number | null; paths?: string[] }
@@ -59,6 +76,10 @@ export interface KlaviyoDouble {
   inject(fault: Fault): void;
   clearFaults(): void;
   setRateLimits(r: { enabled: boolean; scale?: number }): void;
+  /** The profile with this email (any key), if Klaviyo has one. */
+  profileByEmail(email: string): StoredProfile | undefined;
+  /** What a shopper does in Klaviyo: unsubscribes through an email footer (email) or replies STOP (sms). */
+  unsubscribeInKlaviyo(email: string, channel: 'email' | 'sms'): void;
 }
 
 type Json = Record<string, unknown>;
@@ -155,6 +176,13 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     return { remaining: Math.max(0, steady - s.n), reset: Math.ceil((s.start + 60_000 - now) / 1000), limit: steady };
   };
 
+  const nowIso = () => new Date(clock()).toISOString();
+  const neverSubscribed = (): ChannelConsent => ({ consent: 'NEVER_SUBSCRIBED', consentTimestamp: null, lastUpdated: null, method: null, methodDetail: null, pendingConfirmation: [], suppression: [] });
+  const newProfile = (apiKey: string): StoredProfile => {
+    const now = nowIso();
+    return { id: `01P${randomUUID().replace(/-/g, '').slice(0, 23).toUpperCase()}`, attributes: {}, apiKey, created: now, updated: now, subscriptions: { email: neverSubscribed(), sms: neverSubscribed() }, lists: [] };
+  };
+
   const profileIdentity = (attrs: Json) => (attrs.email ?? attrs.phone_number ?? attrs.external_id ?? attrs.anonymous_id ?? attrs.id ?? '') as string;
 
   const upsertProfile = (apiKey: string, attrs: Json): { status: number; body: unknown } => {
@@ -165,7 +193,8 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
       return { status: 409, body: { errors: [{ id: randomUUID(), status: 409, code: 'duplicate_profile', title: 'Conflict.', detail: 'A profile already exists with one of these identifiers.', source: { pointer: '/data/attributes' }, links: {}, meta: { duplicate_profile_id: byPhone.id } }] } };
     }
     const existing = byEmail ?? byPhone ?? byExt;
-    const p: StoredProfile = existing ?? { id: `01P${randomUUID().replace(/-/g, '').slice(0, 23).toUpperCase()}`, attributes: {}, apiKey };
+    const p: StoredProfile = existing ?? newProfile(apiKey);
+    p.updated = nowIso();
     for (const [k, v] of Object.entries(attrs)) {
       if (v === null) delete p.attributes[k];
       else p.attributes[k] = v;
@@ -181,7 +210,84 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     };
   };
 
-  const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[]): { status: number; body?: unknown } => {
+  /** A subscription job's profile: found by email, else by phone, else created (Klaviyo creates missing profiles). */
+  const jobProfile = (apiKey: string, attrs: Json): StoredProfile => {
+    const byEmail = attrs.email ? profiles.find((p) => p.apiKey === apiKey && p.email === attrs.email) : undefined;
+    const byPhone = attrs.phone_number ? profiles.find((p) => p.apiKey === apiKey && p.phone_number === attrs.phone_number) : undefined;
+    let p = byEmail ?? byPhone;
+    if (!p) {
+      p = newProfile(apiKey);
+      profiles.push(p);
+    }
+    for (const k of ['email', 'phone_number'] as const) {
+      if (typeof attrs[k] === 'string' && !p.attributes[k]) { p.attributes[k] = attrs[k]; p[k] = attrs[k] as string; }
+    }
+    return p;
+  };
+
+  const listOf = (id: string | undefined) => (id ? lists.find((l) => l.id === id) : undefined);
+
+  const subscriptionsView = (p: StoredProfile) => {
+    const e = p.subscriptions.email;
+    const m = p.subscriptions.sms;
+    return {
+      email: {
+        marketing: {
+          can_receive_email_marketing: e.consent === 'SUBSCRIBED' && e.suppression.length === 0,
+          consent: e.consent, consent_timestamp: e.consentTimestamp, last_updated: e.lastUpdated, method: e.method, method_detail: e.methodDetail ?? '',
+          custom_method_detail: null, double_optin: null, suppression: e.suppression, list_suppressions: [],
+        },
+      },
+      sms: {
+        marketing: { can_receive_sms_marketing: m.consent === 'SUBSCRIBED', consent: m.consent, consent_timestamp: m.consentTimestamp, method: m.method, method_detail: m.methodDetail ?? '', last_updated: m.lastUpdated },
+      },
+    };
+  };
+
+  const profileView = (p: StoredProfile, withSubscriptions: boolean) => ({
+    type: 'profile', id: p.id,
+    attributes: {
+      email: p.email ?? null, phone_number: p.phone_number ?? null, external_id: p.external_id ?? null,
+      first_name: (p.attributes.first_name as string | undefined) ?? null, last_name: (p.attributes.last_name as string | undefined) ?? null,
+      organization: null, locale: null, title: null, image: null, created: p.created, updated: p.updated, last_event_date: null,
+      location: null, properties: (p.attributes.properties as Json | undefined) ?? {},
+      ...(withSubscriptions ? { subscriptions: subscriptionsView(p) } : {}),
+    },
+    relationships: { lists: { links: { self: `${baseUrl}/api/profiles/${p.id}/relationships/lists/`, related: `${baseUrl}/api/profiles/${p.id}/lists/` } } },
+    links: { self: `${baseUrl}/api/profiles/${p.id}/` },
+  });
+
+  /** The filters GET /api/profiles takes that the double serves: equals on email, greater-than/less-than on updated. */
+  const profileFilter = (f: string | undefined): ((p: StoredProfile) => boolean) | string => {
+    if (!f) return () => true;
+    const parts = f.split(/,(?=(?:equals|greater-than|less-than)\()/);
+    const tests: ((p: StoredProfile) => boolean)[] = [];
+    for (const part of parts) {
+      const m = /^(equals|greater-than|less-than)\((email|phone_number|updated|created),\s*"?([^"]*)"?\)$/.exec(part.trim());
+      if (!m) return `Invalid filter provided: ${part}`;
+      const [, opName, fieldName, value] = m as unknown as [string, string, 'email' | 'phone_number' | 'updated' | 'created', string];
+      if (opName === 'equals') {
+        if (fieldName === 'updated' || fieldName === 'created') return `'${opName}' is not a valid operator for '${fieldName}'`;
+        tests.push((p) => p[fieldName] === value);
+      } else {
+        if (fieldName !== 'updated' && fieldName !== 'created') return `'${opName}' is not a valid operator for '${fieldName}'`;
+        const t = Date.parse(value);
+        if (Number.isNaN(t)) return `Invalid date-time value for ${fieldName}: ${value}`;
+        tests.push(opName === 'greater-than' ? (p) => Date.parse(p[fieldName]) > t : (p) => Date.parse(p[fieldName]) < t);
+      }
+    }
+    return (p) => tests.every((t) => t(p));
+  };
+
+  const setConsent = (c: ChannelConsent, consent: ChannelConsent['consent'], at: string, method: string, detail: string | null) => {
+    c.consent = consent;
+    c.consentTimestamp = at;
+    c.lastUpdated = nowIso();
+    c.method = method;
+    c.methodDetail = detail;
+  };
+
+  const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[], params: Record<string, string> = {}): { status: number; body?: unknown } => {
     const data = (body?.data ?? {}) as Json;
     const attrs = (data.attributes ?? {}) as Json;
     switch (op.operationId) {
@@ -255,15 +361,104 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
               if (c && typeof c === 'object' && c.consented_at && !hist) {
                 return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'consented_at may only be provided with historical_import.', '/data/attributes/profiles') };
               }
+              if (c && typeof c === 'object' && hist && !c.consented_at) {
+                return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'consented_at is required when historical_import is true.', '/data/attributes/profiles') };
+              }
+              if (c && typeof c === 'object' && typeof c.consented_at === 'string' && Date.parse(c.consented_at) > clock()) {
+                return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'consented_at must be in the past.', '/data/attributes/profiles') };
+              }
             }
           }
+        }
+        const listId = ((((data.relationships as Json)?.list as Json)?.data as Json)?.id as string | undefined);
+        const list = listOf(listId);
+        if (listId && !list) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A list with id ${listId} does not exist.`, '/data/relationships/list/data/id') };
+        for (const pr of profs) {
+          const a = (pr.attributes ?? {}) as Json;
+          if (a.phone_number !== undefined && a.phone_number !== null && !isValidPhone(a.phone_number)) {
+            return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid phone number format (Example of a valid format: +12345678901)', '/data/attributes/profiles/data/attributes/phone_number') };
+          }
+        }
+        const double = list?.optInProcess === 'double_opt_in' && !hist;
+        for (const pr of profs) {
+          const a = (pr.attributes ?? {}) as Json;
+          const p = jobProfile(apiKey, a);
+          const subs = (a.subscriptions ?? {}) as Record<string, { marketing?: { consented_at?: string } }>;
+          for (const ch of ['email', 'sms'] as const) {
+            const m = subs[ch]?.marketing;
+            if (!m) continue;
+            const c = p.subscriptions[ch];
+            if (double) {
+              // Klaviyo sends the confirmation; the profile is subscribed once it is confirmed (POST /__double/confirm).
+              if (listId && !c.pendingConfirmation.includes(listId)) c.pendingConfirmation.push(listId);
+            } else {
+              setConsent(c, 'SUBSCRIBED', m.consented_at ?? nowIso(), 'API', (attrs.custom_source as string | null | undefined) ?? null);
+              if (ch === 'email') c.suppression = [];
+            }
+          }
+          if (listId && !double && !p.lists.includes(listId)) p.lists.push(listId);
+          p.updated = nowIso();
         }
         return { status: 202 };
       }
       case 'bulk_unsubscribe_profiles': {
         const profs = (((attrs.profiles as Json)?.data as Json[]) ?? []);
         if (profs.length > 100) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'A job may unsubscribe at most 100 profiles.', '/data/attributes/profiles/data') };
+        const listId = ((((data.relationships as Json)?.list as Json)?.data as Json)?.id as string | undefined);
+        for (const pr of profs) {
+          const a = (pr.attributes ?? {}) as Json;
+          const p = jobProfile(apiKey, a);
+          const subs = (a.subscriptions ?? {}) as Record<string, { marketing?: unknown }>;
+          // Klaviyo: a profile not in the given list (or with no list given) is unsubscribed globally.
+          const inList = listId ? p.lists.includes(listId) : false;
+          if (inList) p.lists = p.lists.filter((l) => l !== listId);
+          for (const ch of ['email', 'sms'] as const) {
+            if (!subs[ch]?.marketing) continue;
+            if (!inList) setConsent(p.subscriptions[ch], 'UNSUBSCRIBED', nowIso(), 'API', null);
+            p.subscriptions[ch].pendingConfirmation = [];
+          }
+          p.updated = nowIso();
+        }
         return { status: 202 };
+      }
+      case 'get_list': {
+        const l = listOf(params.id);
+        if (!l) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A list with id ${params.id ?? ''} does not exist.`, '/id') };
+        return {
+          status: 200,
+          body: { data: { type: 'list', id: l.id, attributes: { name: l.name, created: '2026-01-01T00:00:00+00:00', updated: '2026-01-01T00:00:00+00:00', opt_in_process: l.optInProcess ?? 'single_opt_in' }, relationships: {}, links: { self: `${baseUrl}/api/lists/${l.id}/` } }, links: { self: `${baseUrl}/api/lists/${l.id}/` } },
+        };
+      }
+      case 'get_profiles': {
+        const size = query['page[size]'] === undefined ? 20 : Number(query['page[size]']);
+        if (!Number.isInteger(size) || size < 1 || size > 100) {
+          errors.push('page[size] must be between 1 and 100');
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'page[size] must be between 1 and 100', '/page[size]') };
+        }
+        const extra = (query['additional-fields[profile]'] ?? '').split(',').filter(Boolean);
+        if (extra.some((x) => x !== 'subscriptions' && x !== 'predictive_analytics')) {
+          errors.push(`additional-fields[profile] ${extra.join(',')}`);
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', `'${extra.join(',')}' is not a valid field for additional-fields[profile]`, '/additional-fields[profile]') };
+        }
+        const test = profileFilter(query.filter);
+        if (typeof test === 'string') {
+          errors.push(test);
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', test, '/filter') };
+        }
+        const sort = query.sort ?? 'id';
+        if (!/^-?(id|created|updated|email)$/.test(sort)) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', `'${sort}' is not a valid sort field`, '/sort') };
+        const desc = sort.startsWith('-');
+        const by = sort.replace(/^-/, '') as 'id' | 'created' | 'updated' | 'email';
+        const all = profiles.filter((p) => p.apiKey === apiKey && test(p))
+          .sort((a, b) => (String(a[by] ?? '') < String(b[by] ?? '') ? -1 : String(a[by] ?? '') > String(b[by] ?? '') ? 1 : 0) * (desc ? -1 : 1));
+        const start = query['page[cursor]'] ? Number(Buffer.from(query['page[cursor]'], 'base64url').toString()) : 0;
+        const page = all.slice(start, start + size);
+        let next: string | null = null;
+        if (start + size < all.length) {
+          const q = new URLSearchParams({ ...query, 'page[cursor]': Buffer.from(String(start + size)).toString('base64url') });
+          next = `${baseUrl}/api/profiles?${q.toString()}`;
+        }
+        return { status: 200, body: { data: page.map((p) => profileView(p, extra.includes('subscriptions'))), links: { self: `${baseUrl}/api/profiles`, ...(next ? { next } : {}) } } };
       }
     }
     return { status: 501, body: klaviyoError(501, 'not_implemented', 'Not implemented.', 'The test double does not serve this operation.') };
@@ -306,7 +501,8 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
             return send(fault.status, klaviyoError(fault.status, 'error', 'A server error occurred.', 'Something went wrong on our side.'));
           }
         }
-        const op = spec.operations.get(`${record.method} ${path}`);
+        const found = spec.find(record.method, path);
+        const op = found?.op;
         if (!op) {
           record.validationErrors.push(spec.allPaths.has(path) ? `${record.method} ${path} is not served by the double` : `${record.method} ${path} is not in the spec`);
           return send(404, klaviyoError(404, 'not_found', 'Not found.', `${record.method} ${path} does not exist.`));
@@ -343,7 +539,11 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
         if ('retryAfter' in t) {
           return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
         }
-        const out = handle(op, apiKey, query, body, record.validationErrors);
+        const out = handle(op, apiKey, query, body, record.validationErrors, found.params);
+        if (out.status === 200 && op.validateResponse && !op.validateResponse(out.body)) {
+          // The double's own answer must be what Klaviyo's spec says; a test reading invalidRequests() sees it.
+          for (const e of op.validateResponse.errors ?? []) record.validationErrors.push(`response ${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+        }
         if ((op.operationId === 'bulk_subscribe_profiles' || op.operationId === 'bulk_unsubscribe_profiles') && out.status === 202) subscriptions.push(record);
         return send(out.status, out.body, { 'ratelimit-limit': String(t.limit), 'ratelimit-remaining': String(t.remaining), 'ratelimit-reset': String(t.reset) });
       })().catch((err: unknown) => {
@@ -366,6 +566,14 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     inject(f) { faults.push(f.count !== undefined ? { ...f, left: f.count } : { ...f }); },
     clearFaults() { faults = []; },
     setRateLimits(r) { rateLimits = r; windows.clear(); },
+    profileByEmail: (email) => profiles.find((p) => p.email?.toLowerCase() === email.toLowerCase()),
+    unsubscribeInKlaviyo(email, channel) {
+      const p = double.profileByEmail(email);
+      if (!p) return;
+      setConsent(p.subscriptions[channel], 'UNSUBSCRIBED', nowIso(), channel === 'email' ? 'EMAIL_UNSUBSCRIBE' : 'TEXT', channel === 'sms' ? 'STOP' : null);
+      if (channel === 'email') p.subscriptions.email.suppression = [{ reason: 'UNSUBSCRIBE', timestamp: nowIso() }];
+      p.updated = nowIso();
+    },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
@@ -383,6 +591,21 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }
     if (path === '/__double/keys/revoke' && method === 'POST') { double.revokeKey(String(body.key)); return reply(200, { ok: true }); }
     if (path === '/__double/keys/restore' && method === 'POST') { double.restoreKey(String(body.key)); return reply(200, { ok: true }); }
+    if (path === '/__double/unsubscribe' && method === 'POST') { double.unsubscribeInKlaviyo(String(body.email), body.channel === 'sms' ? 'sms' : 'email'); return reply(200, { ok: true }); }
+    if (path === '/__double/confirm' && method === 'POST') {
+      // The shopper clicks the double opt-in confirmation: subscribed to the lists it was pending for.
+      const p = double.profileByEmail(String(body.email));
+      if (!p) return reply(404, { error: 'no such profile' });
+      for (const ch of ['email', 'sms'] as const) {
+        const c = p.subscriptions[ch];
+        if (!c.pendingConfirmation.length) continue;
+        for (const l of c.pendingConfirmation) if (!p.lists.includes(l)) p.lists.push(l);
+        c.pendingConfirmation = [];
+        setConsent(c, 'SUBSCRIBED', nowIso(), 'DOUBLE_OPT_IN', null);
+      }
+      p.updated = nowIso();
+      return reply(200, { ok: true });
+    }
     if (path === '/__double/rate-limits' && method === 'POST') { double.setRateLimits(body as { enabled: boolean; scale?: number }); return reply(200, { ok: true }); }
     return reply(404, { error: 'unknown control route' });
   }

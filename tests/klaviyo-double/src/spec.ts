@@ -13,6 +13,8 @@ export const SERVED: Record<string, string[]> = {
   '/api/profile-import': ['post'],
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
+  '/api/lists/{id}': ['get'],
+  '/api/profiles': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
   '/api/profile-subscription-bulk-delete-jobs': ['post'],
 };
@@ -53,10 +55,17 @@ export interface Operation {
   method: string;
   operationId: string;
   validateBody?: ValidateFunction;
+  /** The 200 answer's schema: the double checks its own answers against it. */
+  validateResponse?: ValidateFunction;
+  /** For a templated path (`/api/lists/{id}`): matches a concrete path and returns its parameters. */
+  match?: (path: string) => Record<string, string> | null;
   ratelimit: { burst: string; steady: string };
 }
 
-export function loadSpec(specPath = defaultSpecPath()): { version: string; operations: Map<string, Operation>; allPaths: Set<string> } {
+export function loadSpec(specPath = defaultSpecPath()): {
+  version: string; operations: Map<string, Operation>; allPaths: Set<string>;
+  find(method: string, path: string): { op: Operation; params: Record<string, string> } | null;
+} {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { info: { version: string }; paths: Record<string, Record<string, Json>>; components: Record<string, Record<string, unknown>> };
   const wanted = new Set<string>();
   const visit = (node: unknown): void => {
@@ -88,12 +97,34 @@ export function loadSpec(specPath = defaultSpecPath()): { version: string; opera
       const op = spec.paths[path]![m]!;
       const content = (op.requestBody as { content?: Record<string, { schema: { $ref: string } }> } | undefined)?.content;
       const schema = content?.['application/vnd.api+json']?.schema;
+      const ok = (op.responses as Record<string, { content?: Record<string, { schema: { $ref: string } }> }> | undefined)?.['200']?.content?.['application/vnd.api+json']?.schema;
+      const names: string[] = [];
+      const pattern = path.includes('{')
+        ? new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, n: string) => { names.push(n); return '([^/]+)'; })}$`)
+        : null;
       operations.set(`${m.toUpperCase()} ${path}`, {
         path, method: m.toUpperCase(), operationId: op.operationId as string,
         validateBody: schema ? ajv.compile({ $ref: `klaviyo${schema.$ref}` }) : undefined,
+        validateResponse: ok ? ajv.compile({ $ref: `klaviyo${ok.$ref}` }) : undefined,
+        match: pattern ? (p: string) => {
+          const hit = pattern.exec(p);
+          return hit ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(hit[i + 1]!)])) : null;
+        } : undefined,
         ratelimit: op['x-klaviyo-ratelimit'] as { burst: string; steady: string },
       });
     }
   }
-  return { version: spec.info.version, operations, allPaths: new Set(Object.keys(spec.paths)) };
+  const templated = [...operations.values()].filter((o) => o.match);
+  /** The operation serving `METHOD path`, with the path's parameters. */
+  const find = (method: string, path: string): { op: Operation; params: Record<string, string> } | null => {
+    const exact = operations.get(`${method} ${path}`);
+    if (exact) return { op: exact, params: {} };
+    for (const o of templated) {
+      if (o.method !== method) continue;
+      const params = o.match!(path);
+      if (params) return { op: o, params };
+    }
+    return null;
+  };
+  return { version: spec.info.version, operations, allPaths: new Set(Object.keys(spec.paths)), find };
 }

@@ -143,4 +143,68 @@ describe('Klaviyo double', () => {
     assert.equal((await post('/api/profile-subscription-bulk-delete-jobs', job('profile-subscription-bulk-delete-job', 1, 'SUBSCRIBED'))).status, 400, 'the spec allows only UNSUBSCRIBED');
     assert.equal(d.subscriptions.length, 1);
   });
+
+  const get = async (path: string) => {
+    const r = await fetch(d.url + path, { headers: H });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+  const subscribe = (list: string, profiles: Record<string, unknown>[], historical = true) => post('/api/profile-subscription-bulk-create-jobs', {
+    data: { type: 'profile-subscription-bulk-create-job', attributes: { custom_source: 'Test', ...(historical ? { historical_import: true } : {}), profiles: { data: profiles.map((attributes) => ({ type: 'profile', attributes })) } }, relationships: { list: { data: { type: 'list', id: list } } } },
+  });
+
+  it('keeps per-profile subscription state: email and SMS consent, consented_at, list membership, unsubscribes', async () => {
+    const at = '2026-11-01T10:00:00.000Z';
+    assert.equal((await subscribe('L00001', [{ email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED', consented_at: at } } } }])).status, 202);
+    assert.equal((await subscribe('L00001', [{ email: 'ann@example.com', phone_number: '+447911123456', subscriptions: { sms: { marketing: { consent: 'SUBSCRIBED', consented_at: at } } } }])).status, 202);
+    const p = d.profileByEmail('ann@example.com')!;
+    assert.equal(p.subscriptions.email.consent, 'SUBSCRIBED');
+    assert.equal(p.subscriptions.email.consentTimestamp, at);
+    assert.equal(p.subscriptions.sms.consent, 'SUBSCRIBED');
+    assert.equal(p.phone_number, '+447911123456');
+    assert.deepEqual(p.lists, ['L00001']);
+    const noTime = await subscribe('L00001', [{ email: 'b@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } }]);
+    assert.equal(noTime.status, 400, 'historical_import needs consented_at');
+    assert.equal((await subscribe('NOPE1', [{ email: 'b@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } }], false)).status, 404);
+    // Without a list the profile is unsubscribed globally.
+    assert.equal((await post('/api/profile-subscription-bulk-delete-jobs', { data: { type: 'profile-subscription-bulk-delete-job', attributes: { profiles: { data: [{ type: 'profile', attributes: { email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } } }] } } } })).status, 202);
+    assert.equal(p.subscriptions.email.consent, 'UNSUBSCRIBED');
+    assert.equal(p.subscriptions.sms.consent, 'SUBSCRIBED', 'only the channel named');
+    assert.deepEqual(d.invalidRequests().filter((r) => r.status !== 400 && r.status !== 404), []);
+  });
+
+  it('a double opt-in list without historical_import waits for the confirmation', async () => {
+    assert.equal((await subscribe('L00002', [{ email: 'doi@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } }], false)).status, 202);
+    const p = d.profileByEmail('doi@example.com')!;
+    assert.equal(p.subscriptions.email.consent, 'NEVER_SUBSCRIBED');
+    assert.deepEqual(p.subscriptions.email.pendingConfirmation, ['L00002']);
+    await fetch(`${d.url}/__double/confirm`, { method: 'POST', body: JSON.stringify({ email: 'doi@example.com' }) });
+    assert.equal(p.subscriptions.email.consent, 'SUBSCRIBED');
+    assert.deepEqual(p.lists, ['L00002']);
+  });
+
+  it('serves GET /api/lists/{id} and GET /api/profiles with subscriptions, filters and paging; its answers satisfy the spec', async () => {
+    const l = await get('/api/lists/L00002');
+    assert.equal(l.status, 200);
+    assert.equal(l.body.data.attributes.opt_in_process, 'double_opt_in');
+    assert.equal((await get('/api/lists/NOPE')).status, 404);
+    for (let i = 0; i < 3; i++) await subscribe('L00001', [{ email: `p${i}@example.com`, subscriptions: { email: { marketing: { consent: 'SUBSCRIBED', consented_at: '2026-11-01T10:00:00Z' } } } }]);
+    d.unsubscribeInKlaviyo('p1@example.com', 'email');
+    const one = await get(`/api/profiles?filter=${encodeURIComponent('equals(email,"p1@example.com")')}&additional-fields%5Bprofile%5D=subscriptions`);
+    assert.equal(one.status, 200);
+    assert.equal(one.body.data.length, 1);
+    assert.equal(one.body.data[0].attributes.subscriptions.email.marketing.consent, 'UNSUBSCRIBED');
+    assert.equal(one.body.data[0].attributes.subscriptions.email.marketing.suppression[0].reason, 'UNSUBSCRIBE');
+    const plain = await get(`/api/profiles?filter=${encodeURIComponent('equals(email,"p1@example.com")')}`);
+    assert.equal(plain.body.data[0].attributes.subscriptions, undefined, 'subscriptions only when asked for');
+    const since = await get(`/api/profiles?filter=${encodeURIComponent('greater-than(updated,2020-01-01T00:00:00Z)')}&sort=updated&page%5Bsize%5D=2&additional-fields%5Bprofile%5D=subscriptions`);
+    assert.equal(since.body.data.length, 2);
+    assert.ok(since.body.links.next);
+    const rest = await get(new URL(since.body.links.next as string).pathname + new URL(since.body.links.next as string).search);
+    assert.equal(rest.body.data.length, 1);
+    assert.equal(rest.body.data[0].attributes.email, 'p1@example.com', 'sorted by updated: the unsubscribed one changed last');
+    assert.equal((await get(`/api/profiles?filter=${encodeURIComponent('equals(updated,2020-01-01)')}`)).status, 400);
+    assert.equal((await get('/api/profiles?page%5Bsize%5D=101')).status, 400);
+    assert.deepEqual(d.invalidRequests().filter((r) => r.status === 200), [], 'every 200 answer matched the spec');
+  });
 });

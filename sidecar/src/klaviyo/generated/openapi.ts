@@ -126,6 +126,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get List
+         * @description Get a list with the given list ID.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`<br><br>Rate limits when using the `additional-fields[list]=profile_count` parameter in your API request:<br>Burst: `1/s`<br>Steady: `15/m`<br><br>To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits, status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling) guide.
+         *
+         *     **Scopes:**
+         *     `lists:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_list.json)
+         */
+        get: operations["get_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Profiles
+         * @description Get all profiles in an account.
+         *
+         *     Profiles can be sorted by the following fields in ascending and descending order: `id`, `created`, `updated`, `email`, `subscriptions.email.marketing.suppression.timestamp`, `subscriptions.email.marketing.list_suppressions.timestamp`
+         *
+         *     Use the `additional-fields` parameter to include subscriptions and predictive analytics data in your response.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`<br><br>Rate limits when using the `additional-fields[profile]=predictive_analytics` parameter in your API request:<br>Burst: `10/s`<br>Steady: `150/m`<br><br>To learn more about how the `additional-fields` parameter impacts rate limits, check out our [Rate limits, status codes, and errors](https://developers.klaviyo.com/en/v2026-07-15/docs/rate_limits_and_error_handling) guide.
+         *
+         *     **Scopes:**
+         *     `profiles:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_profiles.json)
+         */
+        get: operations["get_profiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/profile-subscription-bulk-create-jobs": {
         parameters: {
             query?: never;
@@ -277,6 +331,94 @@ export interface components {
             organization_name: string;
             /** @description Street address for your organization. */
             street_address: components["schemas"]["StreetAddress"];
+        };
+        /** @enum {string} */
+        ConversationEnum: "conversation";
+        ConversationResponseObjectResource: {
+            type: components["schemas"]["ConversationEnum"];
+            id: string;
+            attributes: {
+                /**
+                 * @description The messaging channel of the conversation.
+                 * @enum {string}
+                 */
+                channel: "instagram" | "sms" | "whatsapp";
+            };
+            relationships?: {
+                profile?: {
+                    data?: {
+                        type: components["schemas"]["ProfileEnum"];
+                        id: string;
+                    };
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
+        DeviceMetadata: {
+            /**
+             * @description Relatively stable ID for the device. Will update on app uninstall and reinstall
+             * @example 1234567890
+             */
+            device_id?: string | null;
+            /**
+             * @description The name of the SDK used to create the push token.
+             * @example swift
+             * @enum {string|null}
+             */
+            klaviyo_sdk?: "android" | "flutter" | "flutter_community" | "react_native" | "swift" | null;
+            /**
+             * @description The version of the SDK used to create the push token
+             * @example 1.0.0
+             */
+            sdk_version?: string | null;
+            /**
+             * @description The model of the device
+             * @example iPhone12,1
+             */
+            device_model?: string | null;
+            /**
+             * @description The name of the operating system on the device.
+             * @example ios
+             * @enum {string|null}
+             */
+            os_name?: "android" | "ios" | "ipados" | "macos" | "tvos" | null;
+            /**
+             * @description The version of the operating system on the device
+             * @example 14.0
+             */
+            os_version?: string | null;
+            /**
+             * @description The manufacturer of the device
+             * @example Apple
+             */
+            manufacturer?: string | null;
+            /**
+             * @description The name of the app that created the push token
+             * @example Klaviyo
+             */
+            app_name?: string | null;
+            /**
+             * @description The version of the app that created the push token
+             * @example 1.0.0
+             */
+            app_version?: string | null;
+            /**
+             * @description The build of the app that created the push token
+             * @example 1
+             */
+            app_build?: string | null;
+            /**
+             * @description The ID of the app that created the push token
+             * @example com.klaviyo.app
+             */
+            app_id?: string | null;
+            /**
+             * @description The environment in which the push token was created
+             * @example release
+             * @enum {string|null}
+             */
+            environment?: "debug" | "release" | null;
         };
         EmailChannel: {
             /** @description The email marketing subscription. */
@@ -560,9 +702,89 @@ export interface components {
             meta?: components["schemas"]["ResponseMeta"];
             included?: (components["schemas"]["TagResponseObjectResource"] | components["schemas"]["FlowResponseObjectResource"])[];
         };
+        GetListRetrieveResponseCompoundDocument: {
+            data: {
+                type?: components["schemas"]["ListEnum"];
+                attributes?: {
+                    profile_count?: number | null;
+                };
+            } & components["schemas"]["ListRetrieveResponseObjectResource"];
+            included?: (components["schemas"]["TagResponseObjectResource"] | components["schemas"]["FlowResponseObjectResource"])[];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetProfileResponsePluralConversationsCollectionCompoundDocument: {
+            data: ({
+                type?: components["schemas"]["ProfileEnum"];
+                attributes?: {
+                    subscriptions?: components["schemas"]["Subscriptions"];
+                    predictive_analytics?: components["schemas"]["PredictiveAnalytics"];
+                };
+            } & components["schemas"]["ProfileResponsePluralConversationsObjectResource"])[];
+            links?: components["schemas"]["CollectionLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+            included?: (components["schemas"]["ConversationResponseObjectResource"] | components["schemas"]["PushTokenResponseObjectResource"])[];
+        };
         /** @enum {string} */
         ListEnum: "list";
         ListListResponseObjectResource: {
+            type: components["schemas"]["ListEnum"];
+            /**
+             * @description Primary key that uniquely identifies this list. Generated by Klaviyo.
+             * @example Y6nRLr
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description A helpful name to label the list
+                 * @example Newsletter
+                 */
+                name?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the list was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the list was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+                /**
+                 * @description The opt-in process for this list. Valid values: 'double_opt_in', 'single_opt_in'.
+                 * @example double_opt_in
+                 * @enum {string|null}
+                 */
+                opt_in_process?: "double_opt_in" | "single_opt_in" | null;
+            };
+            relationships?: {
+                profiles?: {
+                    data?: {
+                        type: components["schemas"]["ProfileEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                tags?: {
+                    data?: {
+                        type: components["schemas"]["TagEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                "flow-triggers"?: {
+                    data?: {
+                        type: components["schemas"]["FlowEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
+        ListRetrieveResponseObjectResource: {
             type: components["schemas"]["ListEnum"];
             /**
              * @description Primary key that uniquely identifies this list. Generated by Klaviyo.
@@ -978,6 +1200,115 @@ export interface components {
              */
             unset?: (string | string[]) | null;
         };
+        ProfileResponsePluralConversationsObjectResource: {
+            type: components["schemas"]["ProfileEnum"];
+            /**
+             * @description Primary key that uniquely identifies this profile. Generated by Klaviyo.
+             * @example 01GDDKASAP8TKDDA2GRZDSVP4H
+             */
+            id?: string | null;
+            attributes: {
+                /**
+                 * @description Individual's email address
+                 * @example sarah.mason@klaviyo-demo.com
+                 */
+                email?: string | null;
+                /**
+                 * @description Individual's phone number in E.164 format
+                 * @example +15005550006
+                 */
+                phone_number?: string | null;
+                /** @description A unique identifier used by customers to associate Klaviyo profiles with profiles in an external system, such as a point-of-sale system. Format varies based on the external system. */
+                external_id?: string | null;
+                /**
+                 * @description Individual's first name
+                 * @example Sarah
+                 */
+                first_name?: string | null;
+                /**
+                 * @description Individual's last name
+                 * @example Mason
+                 */
+                last_name?: string | null;
+                /**
+                 * @description Name of the company or organization within the company for whom the individual works
+                 * @example Example Corporation
+                 */
+                organization?: string | null;
+                /**
+                 * @description The locale of the profile, in the IETF BCP 47 language tag format like (ISO 639-1/2)-(ISO 3166 alpha-2)
+                 * @example en-US
+                 */
+                locale?: string | null;
+                /**
+                 * @description Individual's job title
+                 * @example Regional Manager
+                 */
+                title?: string | null;
+                /**
+                 * @description URL pointing to the location of a profile image
+                 * @example https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg
+                 */
+                image?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the profile was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the profile was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time of the most recent event the triggered an update to the profile, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                last_event_date?: string | null;
+                location?: components["schemas"]["ProfileLocation"];
+                /**
+                 * @description An object containing key/value pairs for any custom properties assigned to this profile
+                 * @example {
+                 *       "pseudonym": "Dr. Octopus"
+                 *     }
+                 */
+                properties?: Record<string, unknown> | null;
+            };
+            relationships?: {
+                lists?: {
+                    data?: {
+                        type: components["schemas"]["ListEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                segments?: {
+                    data?: {
+                        type: components["schemas"]["SegmentEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                "push-tokens"?: {
+                    data?: {
+                        type: components["schemas"]["PushTokenEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                conversations?: {
+                    data?: {
+                        type: components["schemas"]["ConversationEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         /** @enum {string} */
         ProfileSubscriptionBulkCreateJobEnum: "profile-subscription-bulk-create-job";
         /** @enum {string} */
@@ -1220,6 +1551,50 @@ export interface components {
         };
         /** @enum {string} */
         PushTokenEnum: "push-token";
+        PushTokenResponseObjectResource: {
+            type: components["schemas"]["PushTokenEnum"];
+            /** @description ID of push token */
+            id: string;
+            attributes: {
+                /**
+                 * Format: date-time
+                 * @description The time at which the token was created
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created: string;
+                /** @description The push token */
+                token: string;
+                /**
+                 * @description The enablement status of the push token
+                 * @enum {string}
+                 */
+                enablement_status: "AUTHORIZED" | "DENIED" | "NOT_DETERMINED" | "PROVISIONAL" | "UNAUTHORIZED";
+                /**
+                 * @description The platform of the push token('ios', 'android')
+                 * @enum {string}
+                 */
+                platform: "android" | "ios";
+                /** @description The vendor of the push token('APNs', 'FCM') */
+                vendor: string;
+                /** @description The background state of the push token */
+                background: string;
+                /** @description The date the push token was recorded */
+                recorded_date: string;
+                /** @description Metadata of device */
+                metadata?: components["schemas"]["DeviceMetadata"];
+            };
+            relationships?: {
+                profile?: {
+                    data?: {
+                        type: components["schemas"]["ProfileEnum"];
+                        /** @description The profile associated with the push token */
+                        id: string;
+                    };
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         PushUnsubscriptionParameters: {
             /** @description The parameters to unsubscribe from marketing on the "Push" channel. */
             marketing: components["schemas"]["UnsubscriptionParameters"];
@@ -1823,6 +2198,89 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.api+json": components["schemas"]["GetListListResponseCollectionCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_list: {
+        parameters: {
+            query?: {
+                /** @description Request additional fields not included by default in the response. Supported values: 'profile_count' */
+                "additional-fields[list]"?: "profile_count"[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[flow]"?: ("archived" | "created" | "id" | "name" | "status" | "trigger_type" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[list]"?: ("created" | "id" | "name" | "opt_in_process" | "profile_count" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[tag]"?: ("id" | "name")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: ("flow-triggers" | "tags")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description Primary key that uniquely identifies this list. Generated by Klaviyo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetListRetrieveResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_profiles: {
+        parameters: {
+            query?: {
+                /** @description Request additional fields not included by default in the response. Supported values: 'subscriptions', 'predictive_analytics' */
+                "additional-fields[profile]"?: ("subscriptions" | "predictive_analytics")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[conversation]"?: ("channel" | "id")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[profile]"?: ("created" | "email" | "external_id" | "first_name" | "id" | "image" | "last_event_date" | "last_name" | "locale" | "location" | "location.address1" | "location.address2" | "location.city" | "location.country" | "location.ip" | "location.latitude" | "location.longitude" | "location.region" | "location.timezone" | "location.zip" | "organization" | "phone_number" | "predictive_analytics" | "predictive_analytics.average_days_between_orders" | "predictive_analytics.average_order_value" | "predictive_analytics.churn_probability" | "predictive_analytics.expected_date_of_next_order" | "predictive_analytics.historic_clv" | "predictive_analytics.historic_number_of_orders" | "predictive_analytics.predicted_clv" | "predictive_analytics.predicted_number_of_orders" | "predictive_analytics.ranked_channel_affinity" | "predictive_analytics.total_clv" | "properties" | "subscriptions" | "subscriptions.email" | "subscriptions.email.marketing" | "subscriptions.email.marketing.can_receive_email_marketing" | "subscriptions.email.marketing.consent" | "subscriptions.email.marketing.consent_timestamp" | "subscriptions.email.marketing.custom_method_detail" | "subscriptions.email.marketing.double_optin" | "subscriptions.email.marketing.last_updated" | "subscriptions.email.marketing.list_suppressions" | "subscriptions.email.marketing.method" | "subscriptions.email.marketing.method_detail" | "subscriptions.email.marketing.suppression" | "subscriptions.email.open_tracking" | "subscriptions.email.open_tracking.can_receive" | "subscriptions.email.open_tracking.consent" | "subscriptions.email.open_tracking.consent_timestamp" | "subscriptions.email.open_tracking.created_timestamp" | "subscriptions.email.open_tracking.last_updated" | "subscriptions.email.open_tracking.metadata" | "subscriptions.email.open_tracking.valid_until" | "subscriptions.mobile_push" | "subscriptions.mobile_push.marketing" | "subscriptions.mobile_push.marketing.can_receive_push_marketing" | "subscriptions.mobile_push.marketing.consent" | "subscriptions.mobile_push.marketing.consent_timestamp" | "subscriptions.sms" | "subscriptions.sms.marketing" | "subscriptions.sms.marketing.can_receive_sms_marketing" | "subscriptions.sms.marketing.consent" | "subscriptions.sms.marketing.consent_timestamp" | "subscriptions.sms.marketing.last_updated" | "subscriptions.sms.marketing.method" | "subscriptions.sms.marketing.method_detail" | "subscriptions.sms.transactional" | "subscriptions.sms.transactional.can_receive_sms_transactional" | "subscriptions.sms.transactional.consent" | "subscriptions.sms.transactional.consent_timestamp" | "subscriptions.sms.transactional.last_updated" | "subscriptions.sms.transactional.method" | "subscriptions.sms.transactional.method_detail" | "subscriptions.whatsapp" | "subscriptions.whatsapp.conversational" | "subscriptions.whatsapp.conversational.can_receive" | "subscriptions.whatsapp.conversational.consent" | "subscriptions.whatsapp.conversational.consent_timestamp" | "subscriptions.whatsapp.conversational.created_timestamp" | "subscriptions.whatsapp.conversational.last_updated" | "subscriptions.whatsapp.conversational.metadata" | "subscriptions.whatsapp.conversational.phone_number" | "subscriptions.whatsapp.conversational.valid_until" | "subscriptions.whatsapp.marketing" | "subscriptions.whatsapp.marketing.can_receive" | "subscriptions.whatsapp.marketing.consent" | "subscriptions.whatsapp.marketing.consent_timestamp" | "subscriptions.whatsapp.marketing.created_timestamp" | "subscriptions.whatsapp.marketing.last_updated" | "subscriptions.whatsapp.marketing.metadata" | "subscriptions.whatsapp.marketing.phone_number" | "subscriptions.whatsapp.marketing.valid_until" | "subscriptions.whatsapp.transactional" | "subscriptions.whatsapp.transactional.can_receive" | "subscriptions.whatsapp.transactional.consent" | "subscriptions.whatsapp.transactional.consent_timestamp" | "subscriptions.whatsapp.transactional.created_timestamp" | "subscriptions.whatsapp.transactional.last_updated" | "subscriptions.whatsapp.transactional.metadata" | "subscriptions.whatsapp.transactional.phone_number" | "subscriptions.whatsapp.transactional.valid_until" | "title" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[push-token]"?: ("background" | "created" | "enablement_status" | "id" | "metadata" | "metadata.app_build" | "metadata.app_id" | "metadata.app_name" | "metadata.app_version" | "metadata.device_id" | "metadata.device_model" | "metadata.environment" | "metadata.klaviyo_sdk" | "metadata.manufacturer" | "metadata.os_name" | "metadata.os_version" | "metadata.sdk_version" | "platform" | "recorded_date" | "token" | "vendor")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering<br>Allowed field(s)/operator(s):<br>`id`: `any`, `equals`<br>`email`: `any`, `equals`<br>`phone_number`: `any`, `equals`<br>`external_id`: `any`, `equals`<br>`_kx`: `equals`<br>`created`: `greater-than`, `less-than`<br>`updated`: `greater-than`, `less-than`<br>`subscriptions.email.marketing.list_suppressions.reason`: `equals`<br>`subscriptions.email.marketing.list_suppressions.timestamp`: `greater-or-equal`, `greater-than`, `less-or-equal`, `less-than`<br>`subscriptions.email.marketing.list_suppressions.list_id`: `equals`<br>`subscriptions.email.marketing.suppression.reason`: `equals`<br>`subscriptions.email.marketing.suppression.timestamp`: `greater-or-equal`, `greater-than`, `less-or-equal`, `less-than` */
+                filter?: string;
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: ("conversations" | "push-tokens")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination */
+                "page[cursor]"?: string;
+                /** @description Default: 20. Min: 1. Max: 100. */
+                "page[size]"?: number;
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting */
+                sort?: "created" | "-created" | "email" | "-email" | "id" | "-id" | "subscriptions.email.marketing.list_suppressions.timestamp" | "-subscriptions.email.marketing.list_suppressions.timestamp" | "subscriptions.email.marketing.suppression.timestamp" | "-subscriptions.email.marketing.suppression.timestamp" | "updated" | "-updated";
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetProfileResponsePluralConversationsCollectionCompoundDocument"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

@@ -22,6 +22,16 @@ export const RATE_LIMITS = {
     "burst": "75/s",
     "steady": "750/m"
   },
+  "GET /api/lists/{id}": {
+    "operationId": "get_list",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/profiles": {
+    "operationId": "get_profiles",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
   "POST /api/profile-subscription-bulk-create-jobs": {
     "operationId": "bulk_subscribe_profiles",
     "burst": "75/s",

@@ -7,7 +7,9 @@
  * A delivery's store, topic and content hash never change, so what takeReceived read of them is kept (for a while)
  * and planningState needs one round trip instead of two.
  */
-import { newJob, planStoreChange, type DeliveryPlan, type PlanningState } from '../../sync/index.js';
+import {
+  CONSENT_CHANNELS, newJob, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+} from '../../sync/index.js';
 import type { WooTopic } from '../../woo/topics.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
 import { field, type RedisConnection } from './connection.js';
@@ -40,7 +42,7 @@ export class RedisPlanning implements PlanningStore {
     return out;
   }
 
-  async planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState> {
+  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
     const gone: PlanningState = { received: false, duplicateOf: null, planned: new Set(), paused: false };
     const p = this.c.p;
     const who = this.identities.get(deliveryId) ?? await this.identity(deliveryId);
@@ -49,8 +51,9 @@ export class RedisPlanning implements PlanningStore {
       .hget(`${p}d:${deliveryId}`, 'state')
       .sismember(`${p}paused`, who.storeId)
       .hget(`${p}content:${who.storeId}`, `${who.topic}|${who.contentHash ?? ''}`);
+    pipe.hmget(`${p}consent:${who.storeId}:${consentEmail ?? ''}`, ...CONSENT_CHANNELS.map((ch) => `n:${ch}`));
     if (keys.length) pipe.hmget(`${p}planned:${who.storeId}`, ...keys);
-    const [state, paused, holder, planned] = await this.c.exec(pipe) as [string | null, number, string | null, (string | null)[] | undefined];
+    const [state, paused, holder, newest, planned] = await this.c.exec(pipe) as [string | null, number, string | null, (string | null)[], (string | null)[] | undefined];
     if (state !== 'received') {
       this.identities.delete(deliveryId);
       return gone;
@@ -64,6 +67,7 @@ export class RedisPlanning implements PlanningStore {
       duplicateOf,
       planned: new Set(keys.filter((_, i) => planned?.[i] != null)),
       paused: paused === 1,
+      ...(consentEmail ? { consent: consentState(newest) } : {}),
     };
   }
 
@@ -86,7 +90,7 @@ export class RedisPlanning implements PlanningStore {
         key: r.key,
         status: job.status,
         fields: {
-          kind: r.kind, metric: r.kind === 'event' ? r.metric : null, key: r.key, body: JSON.stringify(r.body), attempts: String(job.attempts),
+          kind: r.kind, metric: requestMetric(r), key: r.key, body: JSON.stringify(r.body), attempts: String(job.attempts),
           next_at: String(job.nextAt), priority: String(job.priority), phone_dropped: '0',
         },
       })),
@@ -95,6 +99,14 @@ export class RedisPlanning implements PlanningStore {
         last_error_delivery: store.lastError.deliveryId,
       } : {},
       countError: store.countError ?? null,
+      ...(plan.consent ? {
+        consent: {
+          email: plan.consent.email,
+          assumed: Object.fromEntries(CONSENT_CHANNELS.map((ch) => [ch, newestField(plan.consent!.assumed[ch])])),
+          newest: Object.fromEntries(CONSENT_CHANNELS.map((ch) => [ch, newestField(plan.consent!.newest[ch])])),
+          rows: plan.consent.rows.map((r) => ({ field: `r:${r.channel}|${r.status}|${r.at}`, value: JSON.stringify(r) })),
+        },
+      } : {}),
     };
     const [res, queued] = await this.c.run('wckApplyPlan', plan.deliveryId, plan.paused ? '1' : '0', plan.state === 'duplicate' ? '1' : '0',
       JSON.stringify(payload)) as ['applied' | 'conflict' | 'gone', string[]?];
@@ -102,4 +114,17 @@ export class RedisPlanning implements PlanningStore {
     if (queued?.length) await this.outbox.flush(queued);
     return res;
   }
+}
+
+const newestField = (n: ConsentNewest | null): string => (n ? `${n.at}|${n.status}` : '');
+
+function consentState(fields: (string | null)[]): ConsentState {
+  const state: ConsentState = { email: null, sms: null };
+  CONSENT_CHANNELS.forEach((ch, i) => {
+    const v = fields[i];
+    if (!v) return;
+    const cut = v.lastIndexOf('|');
+    state[ch] = { at: v.slice(0, cut), status: v.slice(cut + 1) as ConsentNewest['status'] };
+  });
+  return state;
 }

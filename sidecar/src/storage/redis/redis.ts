@@ -14,11 +14,12 @@ import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
+  ConnectCodeRecord, ConsentRecordView, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
   StoreRecord, StoreStats,
 } from '../types.js';
 import { BullTransport } from './bullmq.js';
 import { redactUrl, RedisConnection } from './connection.js';
+import { RedisConsent } from './consent.js';
 import { DeliveryPatcher } from './deliveries.js';
 import { RedisIntake } from './intake.js';
 import { RedisJobs } from './jobs.js';
@@ -43,6 +44,7 @@ export class RedisStorage implements Storage {
   private readonly planning: RedisPlanning;
   private readonly jobs: RedisJobs;
   private readonly log: RedisSyncLog;
+  private readonly consent: RedisConsent;
   private closed = false;
 
   private constructor(private readonly c: RedisConnection, box: SecretBox, opts: RedisStorageOptions) {
@@ -54,6 +56,7 @@ export class RedisStorage implements Storage {
     this.planning = new RedisPlanning(c, this.outbox);
     this.jobs = new RedisJobs(c, this.bull, this.outbox, deliveries, opts.leaseMs, () => this.closed);
     this.log = new RedisSyncLog(c, deliveries);
+    this.consent = new RedisConsent(c);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
@@ -96,7 +99,9 @@ export class RedisStorage implements Storage {
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }
 
   takeReceived(limit: number): Promise<ReceivedDelivery[]> { return this.planning.takeReceived(limit); }
-  planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState> { return this.planning.planningState(deliveryId, keys); }
+  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
+    return this.planning.planningState(deliveryId, keys, consentEmail);
+  }
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> { return this.planning.applyPlan(plan); }
 
   claimJobs(limit: number, now: number): Promise<Job[]> { return this.jobs.claimJobs(limit, now); }
@@ -114,6 +119,11 @@ export class RedisStorage implements Storage {
   replayByStatus(storeId: string, status: 'dead'): Promise<number> { return this.log.replayByStatus(storeId, status); }
   stats(storeId: string, now: number): Promise<StoreStats> { return this.log.stats(storeId, now); }
   pruneBodies(cutoff: number, limit: number): Promise<number> { return this.log.pruneBodies(cutoff, limit); }
+
+  consentRecords(storeId: string, email: string): Promise<ConsentRecordView[]> { return this.consent.consentRecords(storeId, email); }
+  klaviyoUnsubscribes(storeId: string, email: string): Promise<Partial<Record<'email' | 'sms', string>>> { return this.consent.klaviyoUnsubscribes(storeId, email); }
+  recordKlaviyoUnsubscribes(storeId: string, found: KlaviyoUnsubscribe[], cursor: string): Promise<void> { return this.consent.recordKlaviyoUnsubscribes(storeId, found, cursor); }
+  consentSyncCursor(storeId: string): Promise<string | null> { return this.consent.consentSyncCursor(storeId); }
 
   async ping(): Promise<void> {
     await this.c.redis.ping();

@@ -41,6 +41,9 @@
  *   cred                          hash store id -> SHA-256 (hex) of the store's credential
  *   cc:<hash>                     a connection code by its SHA-256: store_id, expires_at, used_at, revoked_at
  *                                 (expires a day after the code does); ccs:<store> set of its codes' hashes
+ *   consent:<store>:<email>       consent of a profile: n:<channel> = "<at>|<status>" (the newest record, as the sync
+ *                                 core computed it), r:<channel>|<status>|<at> = the record kept (JSON; first wins)
+ *   kunsub:<store>:<email>        <channel> -> when the periodic sync saw Klaviyo unsubscribe it; csync hash store -> cursor
  */
 
 const PRELUDE = `
@@ -129,9 +132,10 @@ return id
 /**
  * A plan, if what it was computed from still holds. ARGV: prefix, delivery id, paused flag assumed (0|1), the plan
  * is a duplicate (1|0), the plan as JSON: { delivery: fields, status, jobs: [{ key, status, fields }],
- * store: fields, countError }. Compares: the delivery still waits to be planned ('gone' if not), the store's paused
- * flag, none of the new keys planned, and for a plan that is not a duplicate no earlier mapped delivery holding
- * its content. Returns {'applied', outbox entries} | {'conflict'} | {'gone'}.
+ * store: fields, countError, consent?: { email, assumed, newest: channel -> "<at>|<status>" or '', rows: [{ field,
+ * value }] } }. Compares: the delivery still waits to be planned ('gone' if not), the store's paused flag, none of the
+ * new keys planned, the newest consent record per channel is the one assumed, and for a plan that is not a duplicate
+ * no earlier mapped delivery holding its content. Returns {'applied', outbox entries} | {'conflict'} | {'gone'}.
  */
 const applyPlan = `
 local did = ARGV[2]
@@ -143,6 +147,14 @@ local plan = cjson.decode(ARGV[5])
 local pk = P .. 'planned:' .. store
 for _, j in ipairs(plan.jobs) do
   if redis.call('HEXISTS', pk, j.key) == 1 then return {'conflict'} end
+end
+local consent = plan.consent
+local csk
+if type(consent) == 'table' then
+  csk = P .. 'consent:' .. store .. ':' .. consent.email
+  for ch, assumed in pairs(consent.assumed) do
+    if (redis.call('HGET', csk, 'n:' .. ch) or '') ~= assumed then return {'conflict'} end
+  end
 end
 if ARGV[4] ~= '1' and hash then
   local ck, cf = P .. 'content:' .. store, topic .. '|' .. hash
@@ -164,6 +176,12 @@ for _, j in ipairs(plan.jobs) do
 end
 setFields(P .. 'store:' .. store, plan.store)
 if given(plan.countError) then redis.call('HINCRBY', P .. 'errc:' .. store, plan.countError, 1) end
+if csk then
+  for _, r in ipairs(consent.rows) do redis.call('HSETNX', csk, r.field, r.value) end
+  for ch, n in pairs(consent.newest) do
+    if n ~= '' then redis.call('HSET', csk, 'n:' .. ch, n) end
+  end
+end
 bump(did)
 return {'applied', queued}
 `;

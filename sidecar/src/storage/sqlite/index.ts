@@ -6,11 +6,12 @@
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, DeliveryFilter, DeliveryPlan, DeliveryView, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
+  ConnectCodeRecord, ConsentRecordView, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
   Storage, StoreRecord, StoreStats,
 } from '../types.js';
 import type { WalCheckpointer } from './checkpointer.js';
 import { SqliteDb, type SqliteOptions } from './db.js';
+import { SqliteConsent } from './consent.js';
 import { SqliteIntake } from './intake.js';
 import { SqliteJobs } from './jobs.js';
 import { SqlitePlanning } from './planning.js';
@@ -27,6 +28,7 @@ export class SqliteStorage implements Storage {
   private readonly planning: SqlitePlanning;
   private readonly jobs: SqliteJobs;
   private readonly log: SqliteSyncLog;
+  private readonly consent: SqliteConsent;
 
   constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
     this.db = new SqliteDb(dataDir, opts);
@@ -35,6 +37,7 @@ export class SqliteStorage implements Storage {
     this.planning = new SqlitePlanning(this.db);
     this.jobs = new SqliteJobs(this.db);
     this.log = new SqliteSyncLog(this.db, opts.search);
+    this.consent = new SqliteConsent(this.db);
   }
 
   /** Exposed for tests. */
@@ -59,7 +62,9 @@ export class SqliteStorage implements Storage {
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }
 
   takeReceived(limit: number): Promise<ReceivedDelivery[]> { return this.planning.takeReceived(limit); }
-  planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState> { return this.planning.planningState(deliveryId, keys); }
+  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
+    return this.planning.planningState(deliveryId, keys, consentEmail);
+  }
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> { return this.planning.applyPlan(plan); }
 
   claimJobs(limit: number, now: number): Promise<Job[]> { return this.jobs.claimJobs(limit, now); }
@@ -75,6 +80,11 @@ export class SqliteStorage implements Storage {
   replayByStatus(storeId: string, status: 'dead'): Promise<number> { return this.log.replayByStatus(storeId, status); }
   stats(storeId: string, now: number): Promise<StoreStats> { return this.log.stats(storeId, now); }
   pruneBodies(cutoff: number, limit: number): Promise<number> { return this.log.pruneBodies(cutoff, limit); }
+
+  consentRecords(storeId: string, email: string): Promise<ConsentRecordView[]> { return this.consent.consentRecords(storeId, email); }
+  klaviyoUnsubscribes(storeId: string, email: string): Promise<Partial<Record<'email' | 'sms', string>>> { return this.consent.klaviyoUnsubscribes(storeId, email); }
+  recordKlaviyoUnsubscribes(storeId: string, found: KlaviyoUnsubscribe[], cursor: string): Promise<void> { return this.consent.recordKlaviyoUnsubscribes(storeId, found, cursor); }
+  consentSyncCursor(storeId: string): Promise<string | null> { return this.consent.consentSyncCursor(storeId); }
 
   async ping(): Promise<void> {
     this.db.sql('SELECT 1').get();

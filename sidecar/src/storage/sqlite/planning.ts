@@ -4,7 +4,9 @@
  * plan is queued before the next one's, so of several equal deliveries the first is mapped by the time a repeat is
  * checked; a repeat planned from older state conflicts and is planned again as a duplicate.
  */
-import { newJob, planStoreChange, type DeliveryPlan, type PlanningState } from '../../sync/index.js';
+import {
+  CONSENT_CHANNELS, newJob, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+} from '../../sync/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
 import type { WooTopic } from '../../woo/topics.js';
 import type { SqliteDb } from './db.js';
@@ -20,7 +22,7 @@ export class SqlitePlanning implements PlanningStore {
     }));
   }
 
-  async planningState(deliveryId: string, keys: readonly string[]): Promise<PlanningState> {
+  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
     const row = this.received(deliveryId);
     if (!row) return { received: false, duplicateOf: null, planned: new Set(), paused: false };
     const storeId = row.store_id as string;
@@ -30,7 +32,16 @@ export class SqlitePlanning implements PlanningStore {
       duplicateOf: this.mappedContent(row, deliveryId),
       planned: new Set(keys.filter((k) => planned.get(storeId, k) !== undefined)),
       paused: storePaused(this.db, storeId),
+      ...(consentEmail ? { consent: this.consentState(storeId, consentEmail) } : {}),
     };
+  }
+
+  /** The newest consent record per channel kept for the profile. */
+  private consentState(storeId: string, email: string): ConsentState {
+    const rows = this.db.sql(`SELECT channel, at, status FROM consent_newest WHERE store_id = ? AND email = ?`).all(storeId, email) as Row[];
+    const state: ConsentState = { email: null, sms: null };
+    for (const r of rows) state[r.channel as 'email' | 'sms'] = { at: r.at as string, status: r.status as ConsentNewest['status'] };
+    return state;
   }
 
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> {
@@ -43,13 +54,19 @@ export class SqlitePlanning implements PlanningStore {
       if (plan.state !== 'duplicate' && this.mappedContent(row, plan.deliveryId) !== null) return 'conflict';
       const planned = this.db.sql(`SELECT 1 FROM planned_keys WHERE store_id = ? AND key = ?`);
       if (plan.requests.some((r) => planned.get(storeId, r.key) !== undefined)) return 'conflict';
+      const consent = plan.consent;
+      if (consent) {
+        const now = this.consentState(storeId, consent.email);
+        const differs = (a: ConsentNewest | null, b: ConsentNewest | null) => (a?.at ?? '') !== (b?.at ?? '') || (a?.status ?? '') !== (b?.status ?? '');
+        if (CONSENT_CHANNELS.some((ch) => differs(now[ch], consent.assumed[ch]))) return 'conflict';
+      }
 
       const job = newJob(now);
       const insertJob = this.db.sql(`INSERT INTO jobs (delivery_id, store_id, kind, metric, key, body, status, attempts, next_at, priority)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const planKey = this.db.sql(`INSERT INTO planned_keys (store_id, key, job_id) VALUES (?, ?, ?)`);
       for (const r of plan.requests) {
-        const j = insertJob.run(plan.deliveryId, storeId, r.kind, r.kind === 'event' ? r.metric : null, r.key, JSON.stringify(r.body),
+        const j = insertJob.run(plan.deliveryId, storeId, r.kind, requestMetric(r), r.key, JSON.stringify(r.body),
           job.status, job.attempts, job.nextAt, job.priority);
         planKey.run(storeId, r.key, j.lastInsertRowid);
       }
@@ -57,6 +74,19 @@ export class SqlitePlanning implements PlanningStore {
         error_class = ?, error_message = ? WHERE id = ?`).run(plan.state, plan.status, plan.resource, plan.resourceId, plan.orderNumber,
         plan.email, plan.note, plan.error?.class ?? null, plan.error?.message ?? null, plan.deliveryId);
       applyStoreChange(this.db, storeId, planStoreChange(plan, now));
+      if (consent) {
+        const keep = this.db.sql(`INSERT OR IGNORE INTO consent_records (store_id, email, channel, status, at, label, source, order_id, user_id,
+          outcome, detail, key, delivery_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        for (const r of consent.rows) {
+          keep.run(storeId, r.email, r.channel, r.status, r.at, r.label, r.source, r.orderId, r.userId, r.outcome, r.detail, r.key, r.deliveryId);
+        }
+        const setNewest = this.db.sql(`INSERT INTO consent_newest (store_id, email, channel, at, status) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (store_id, email, channel) DO UPDATE SET at = excluded.at, status = excluded.status`);
+        for (const ch of CONSENT_CHANNELS) {
+          const n = consent.newest[ch];
+          if (n) setNewest.run(storeId, consent.email, ch, n.at, n.status);
+        }
+      }
       return 'applied';
     });
   }

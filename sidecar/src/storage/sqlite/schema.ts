@@ -36,6 +36,19 @@ CREATE TABLE IF NOT EXISTS credentials (store_id TEXT PRIMARY KEY, hash TEXT NOT
 CREATE TABLE IF NOT EXISTS connect_codes (
   hash TEXT PRIMARY KEY, store_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER, revoked_at INTEGER) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS connect_codes_store ON connect_codes(store_id);
+-- Consent records as kept per profile (email in lower case): each record once, the first kept wins; consent_newest is the
+-- newest record per profile and channel as the sync core computed it (what planning compares a new record with).
+CREATE TABLE IF NOT EXISTS consent_records (
+  store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, label TEXT NOT NULL,
+  source TEXT NOT NULL, order_id INTEGER, user_id INTEGER, outcome TEXT NOT NULL, detail TEXT, key TEXT, delivery_id INTEGER NOT NULL,
+  PRIMARY KEY (store_id, email, channel, status, at)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS consent_newest (
+  store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL,
+  PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
+-- What the periodic consent sync read from Klaviyo: the latest unsubscribe per profile and channel, and its cursor.
+CREATE TABLE IF NOT EXISTS klaviyo_unsubscribes (store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS consent_sync (store_id TEXT PRIMARY KEY, cursor TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS error_counts (store_id TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (store_id, class)) WITHOUT ROWID;
 `;
 
@@ -55,7 +68,7 @@ export function deliveryRecord(r: Row): DeliveryRecord {
 
 export function jobRecord(r: Row): JobRecord {
   return {
-    id: String(r.id), deliveryId: String(r.delivery_id), storeId: r.store_id as string, kind: r.kind as 'event' | 'profile',
+    id: String(r.id), deliveryId: String(r.delivery_id), storeId: r.store_id as string, kind: r.kind as JobRecord['kind'],
     metric: text(r.metric), key: r.key as string, body: r.body as string, status: r.status as JobStatus, attempts: r.attempts as number,
     nextAt: r.next_at as number, priority: r.priority as JobPriority, phoneDropped: r.phone_dropped === 1,
     responseStatus: int(r.response_status), errorClass: text(r.error_class), errorMessage: text(r.error_message),
