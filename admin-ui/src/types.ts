@@ -142,35 +142,10 @@ export type ConsentSettingsInput = Partial<
 >;
 
 /**
- * GET /consent?email=… — the sidecar's GET /v1/stores/{storeId}/consent, proxied unchanged. Written by hand
- * from the agreed shape until that route is in the sidecar's OpenAPI document.
+ * GET /consent?email=… — the sidecar's GET /v1/stores/{storeId}/consent, proxied unchanged by the plugin: types
+ * from the generated contract.
  */
-export interface KlaviyoChannelStatus {
-	/** Klaviyo's consent value, e.g. SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED. */
-	status: string | null;
-	at: string | null;
-}
-
-export interface ConsentRecordOutcome {
-	channel: string;
-	status: string;
-	label: string;
-	at: string;
-	source: string;
-	orderId?: number | null;
-	userId?: number | null;
-	/** What the sidecar did with it (e.g. subscribed, refused). */
-	outcome?: string | null;
-	detail?: string | null;
-}
-
-export interface ConsentStatus {
-	email: string;
-	klaviyo: {
-		email: KlaviyoChannelStatus;
-		sms: KlaviyoChannelStatus;
-	} | null;
-	klaviyoError: string | null;
-	unsubscribedInKlaviyoAt: string | null;
-	records: ConsentRecordOutcome[];
-}
+export type KlaviyoChannelStatus = SidecarSchemas[ 'KlaviyoChannelStatus' ];
+export type ConsentRecordOutcome = SidecarSchemas[ 'ConsentRecord' ];
+export type ConsentOutcome = SidecarSchemas[ 'ConsentOutcome' ];
+export type ConsentStatus = SidecarSchemas[ 'ConsentStatus' ];

@@ -18,6 +18,11 @@ export function klaviyoStatusName( status: string | null ): string {
 			return __( 'Unsubscribed', 'wc-klaviyo-sync' );
 		case 'NEVER_SUBSCRIBED':
 			return __( 'Never subscribed', 'wc-klaviyo-sync' );
+		case 'SUPPRESSED':
+			return __(
+				'Suppressed (e.g. a hard bounce or a spam complaint)',
+				'wc-klaviyo-sync'
+			);
 		case null:
 			return __( 'Unknown', 'wc-klaviyo-sync' );
 		default:
