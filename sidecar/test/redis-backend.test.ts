@@ -252,4 +252,40 @@ describe('Redis backend across replicas', { skip }, () => {
       c2.disconnect();
     }
   });
+
+  it('what one replica learns about the real allowance of the account paces every replica', async () => {
+    const c1 = new Redis(REDIS_TEST_URL);
+    const c2 = new Redis(REDIS_TEST_URL);
+    try {
+      const l1 = new RedisRateLimiter(c1, prefix);
+      const waits: number[] = [];
+      const l2 = new RedisRateLimiter(c2, prefix, { sleep: async (ms) => { waits.push(ms); await new Promise((r) => setTimeout(r, ms)); } });
+      // Published XL: ~105 go at once. The account answers RateLimit-Limit 350 (a tenth): a bucket of 10.
+      l1.observe('acct-low', 'POST /api/events', { 'ratelimit-limit': '350', 'ratelimit-remaining': '349', 'ratelimit-reset': '59' });
+      /** What a replica has learned, once the other's asynchronous write has landed (within 2 s). */
+      const settled = async (l: RedisRateLimiter, account: string, op: 'POST /api/events' | 'POST /api/profile-import', ok: (a: { burst: number; steady: number }) => boolean) => {
+        let a = await l.allowance(account, op);
+        for (let i = 0; i < 40 && !ok(a); i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          a = await l.allowance(account, op);
+        }
+        return a;
+      };
+      assert.deepEqual(await settled(l2, 'acct-low', 'POST /api/events', (a) => a.steady === 350), { burst: 35, steady: 350 });
+      // The learned steady bucket holds ten and refills ~5.5/s: 20 requests wait ~1.8 s in all (published: none).
+      for (let i = 0; i < 20; i++) await l2.acquire('acct-low', 'POST /api/events', 'live');
+      const waited = waits.reduce((x, y) => x + y, 0);
+      assert.ok(waited >= 1200, `paced by the learned steady rate (${waited} ms waited)`);
+      // A burst 429 on the other replica after it sent 20 in the second: both now take a burst of 18.
+      for (let i = 0; i < 20; i++) await l1.acquire('acct-burst', 'POST /api/profile-import', 'live');
+      l1.throttled('acct-burst', 'POST /api/profile-import', 1000);
+      assert.equal((await settled(l2, 'acct-burst', 'POST /api/profile-import', (a) => a.burst < 75)).burst, 18);
+      assert.equal((await l1.allowance('acct-burst', 'POST /api/profile-import')).burst, 18);
+      // The acquire script takes the learned sizes: after the 1 s block, the bucket is the learned one.
+      assert.match(String(await c1.get(`${prefix}:rl:${'acct-burst'}:75/s:750/m:POST /api/profile-import:pace`)), /^1 /);
+    } finally {
+      c1.disconnect();
+      c2.disconnect();
+    }
+  });
 });

@@ -175,7 +175,7 @@ export class KlaviyoClient {
     else this.breaker.success(account);
     if (error.errorClass === 'rate_limited') {
       const wait = (error as { retryAfterMs?: number | null }).retryAfterMs;
-      this.opts.limiter?.blockFor(account, operation, wait ?? 1000);
+      this.opts.limiter?.throttled(account, operation, wait ?? null);
     }
     throw error;
   }

@@ -1,10 +1,12 @@
 /**
  * Paces requests per Klaviyo account and rate-limit tier, just under both the burst (per second) and the
- * steady (per minute) limits in the spec's x-klaviyo-ratelimit, and honours Retry-After from 429s.
+ * steady (per minute) limits in the spec's x-klaviyo-ratelimit, and honours Retry-After from 429s. What the
+ * account really allows is learned from its answers and 429s (allowance.ts) and resizes the buckets.
  * Live work goes before backlog work. This in-memory limiter serves one process; the interface lets a
  * shared (Redis) limiter serve several replicas.
  */
 import { createHash } from 'node:crypto';
+import { answerObservation, initialAllowance, observe, type Allowance, type AllowanceState } from './allowance.js';
 import { RATE_LIMITS } from './generated/ratelimits.js';
 
 export type Operation = keyof typeof RATE_LIMITS;
@@ -15,6 +17,8 @@ export interface RateLimiter {
   /** A 429 told us to wait: nobody on that account and operation sends until then. */
   blockFor(accountId: string, operation: Operation, ms: number): void;
   observe(accountId: string, operation: Operation, headers: Record<string, string | string[] | undefined>): void;
+  /** A 429 came back: wait Retry-After (a second without one) and learn the account's real allowance from it. */
+  throttled(accountId: string, operation: Operation, retryAfterMs: number | null): void;
 }
 
 export function accountIdForKey(apiKey: string): string {
@@ -46,13 +50,32 @@ function refill(b: Bucket, now: number): void {
  * that starts when the bucket is full: after any idle spell. Here r is headroom × limit and C the rest, less a
  * margin of 2% of the limit for network jitter moving a request across a window edge: C + r ≤ 0.98 × limit.
  */
-export function pacing(operation: Operation, headroom = 0.95): { burst: { capacity: number; perSecond: number }; steady: { capacity: number; perSecond: number } } {
-  const limits = RATE_LIMITS[operation];
+export function pacing(operation: Operation, headroom = 0.95): Pacing {
+  return pacingFor(publishedAllowance(operation), headroom);
+}
+
+export interface Pacing { burst: { capacity: number; perSecond: number }; steady: { capacity: number; perSecond: number } }
+
+/** The same bucket settings for an allowance learned from the account's answers (allowance.ts). */
+export function pacingFor(allowance: Allowance, headroom = 0.95): Pacing {
   const window = (limit: number, seconds: number) => {
     const rate = limit * headroom;
     return { capacity: Math.max(1, Math.floor(limit * 0.98 - rate)), perSecond: rate / seconds };
   };
-  return { burst: window(perSecond(limits.burst), 1), steady: window(perSecond(limits.steady) * 60, 60) };
+  return { burst: window(allowance.burst, 1), steady: window(allowance.steady, 60) };
+}
+
+/** The published tier of an operation (x-klaviyo-ratelimit), per 1-second and per 1-minute window. */
+export function publishedAllowance(operation: Operation): Allowance {
+  const limits = RATE_LIMITS[operation];
+  return { burst: perSecond(limits.burst), steady: perSecond(limits.steady) * 60 };
+}
+
+/** How many of the ascending times fall in (at - ms, at]. */
+export function countSince(times: number[], at: number, ms: number): number {
+  let n = 0;
+  for (let i = times.length - 1; i >= 0 && times[i]! > at - ms; i--) if (times[i]! <= at) n++;
+  return n;
 }
 
 function waitFor(b: Bucket): number {
@@ -66,8 +89,18 @@ export interface LimiterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+interface Entry {
+  burst: Bucket;
+  steady: Bucket;
+  blockedUntil: number;
+  liveWaiting: number;
+  learned: AllowanceState;
+  /** Grant times of the last minute, ascending: what we sent, for the estimator. */
+  grants: number[];
+}
+
 export class InMemoryRateLimiter implements RateLimiter {
-  private readonly state = new Map<string, { burst: Bucket; steady: Bucket; blockedUntil: number; liveWaiting: number }>();
+  private readonly state = new Map<string, Entry>();
   private readonly headroom: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -89,6 +122,8 @@ export class InMemoryRateLimiter implements RateLimiter {
         steady: bucket(steady.capacity, steady.perSecond, now),
         blockedUntil: 0,
         liveWaiting: 0,
+        learned: initialAllowance(publishedAllowance(operation)),
+        grants: [],
       };
       this.state.set(key, e);
     }
@@ -108,6 +143,8 @@ export class InMemoryRateLimiter implements RateLimiter {
         if (wait <= 0) {
           e.burst.tokens -= 1;
           e.steady.tokens -= 1;
+          e.grants.push(now);
+          if (e.grants.length > 64 && e.grants[0]! <= now - 60_000) e.grants = e.grants.filter((t) => t > now - 60_000);
           return;
         }
         await this.sleep(Math.min(wait, 1000));
@@ -122,14 +159,41 @@ export class InMemoryRateLimiter implements RateLimiter {
     e.blockedUntil = Math.max(e.blockedUntil, this.now() + ms);
   }
 
+  /** The allowance learned so far for an account and operation (published tier until something is learned). */
+  allowance(accountId: string, operation: Operation): Allowance {
+    return { ...this.entry(accountId, operation).learned.allowance };
+  }
+
+  private learn(e: Entry, next: AllowanceState): void {
+    const before = e.learned.allowance;
+    e.learned = next;
+    if (next.allowance.burst === before.burst && next.allowance.steady === before.steady) return;
+    const p = pacingFor(next.allowance, this.headroom);
+    const now = this.now();
+    refill(e.burst, now);
+    refill(e.steady, now);
+    e.burst = { capacity: p.burst.capacity, tokens: Math.min(e.burst.tokens, p.burst.capacity), refillPerMs: p.burst.perSecond / 1000, updated: now };
+    e.steady = { capacity: p.steady.capacity, tokens: Math.min(e.steady.tokens, p.steady.capacity), refillPerMs: p.steady.perSecond / 1000, updated: now };
+  }
+
   observe(accountId: string, operation: Operation, headers: Record<string, string | string[] | undefined>): void {
-    const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-    const remaining = Number(first(headers['ratelimit-remaining']));
-    const reset = Number(first(headers['ratelimit-reset']));
-    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
     const e = this.entry(accountId, operation);
+    const now = this.now();
+    const obs = answerObservation(now, headers);
+    this.learn(e, observe(e.learned, obs));
+    if (obs.kind !== 'answer' || obs.remaining === undefined || obs.resetSeconds === undefined) return;
     // Klaviyo's headers describe the steady window, shared with every other tool on the account.
-    if (remaining <= 0) e.blockedUntil = Math.max(e.blockedUntil, this.now() + reset * 1000);
-    else e.steady.tokens = Math.min(e.steady.tokens, remaining);
+    if (obs.remaining <= 0) e.blockedUntil = Math.max(e.blockedUntil, now + obs.resetSeconds * 1000);
+    else e.steady.tokens = Math.min(e.steady.tokens, obs.remaining);
+  }
+
+  throttled(accountId: string, operation: Operation, retryAfterMs: number | null): void {
+    const e = this.entry(accountId, operation);
+    const now = this.now();
+    this.learn(e, observe(e.learned, {
+      kind: 'throttled', at: now, retryAfterMs,
+      sentLastSecond: countSince(e.grants, now, 1000), sentLastMinute: countSince(e.grants, now, 60_000),
+    }));
+    this.blockFor(accountId, operation, retryAfterMs ?? 1000);
   }
 }

@@ -43,13 +43,28 @@ export type Fault =
   | { kind: 'reset'; count?: number; probability?: number; paths?: string[] }
   | { kind: 'hang'; ms: number; count?: number; probability?: number; paths?: string[] };
 
+/** Klaviyo's published tiers, named by the spec's x-klaviyo-ratelimit burst. */
+export type Tier = 'XS' | 'S' | 'M' | 'L' | 'XL';
+const TIER_BY_BURST: Record<string, Tier> = { '1/s': 'XS', '3/s': 'S', '10/s': 'M', '75/s': 'L', '350/s': 'XL' };
+
+/**
+ * How the double throttles. scale multiplies every published tier (an account at a tenth of the published
+ * limits: 0.1); tiers sets a tier's burst (per second) and steady (per minute) limits outright, e.g. an account
+ * whose burst alone is lower. Neither is visible to a client except through 429s and the RateLimit-* headers.
+ */
+export interface RateLimitSettings {
+  enabled: boolean;
+  scale?: number;
+  tiers?: Partial<Record<Tier, { burst: number; steady: number }>>;
+}
+
 export interface DoubleOptions {
   port?: number;
   host?: string;
   specPath?: string;
   validKeys?: string[];
   lists?: { id: string; name: string; optInProcess?: 'single_opt_in' | 'double_opt_in' }[];
-  rateLimits?: { enabled: boolean; scale?: number };
+  rateLimits?: RateLimitSettings;
   /**
    * Klaviyo's real limits, per API key and operation, taken from the spec's x-klaviyo-ratelimit (XL 350/s·3500/m,
    * L 75/s·750/m, M 10/s·150/m, S 3/s·60/m, XS 1/s·15/m) in fixed 1-second and 1-minute windows, as Klaviyo's docs
@@ -75,7 +90,7 @@ export interface KlaviyoDouble {
   restoreKey(key: string): void;
   inject(fault: Fault): void;
   clearFaults(): void;
-  setRateLimits(r: { enabled: boolean; scale?: number }): void;
+  setRateLimits(r: RateLimitSettings): void;
   /** The profile with this email (any key), if Klaviyo has one. */
   profileByEmail(email: string): StoredProfile | undefined;
   /** What a shopper does in Klaviyo: unsubscribes through an email footer (email) or replies STOP (sms). */
@@ -122,7 +137,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const seenEvents = new Set<string>();
   const revoked = new Set<string>();
   let faults: (Fault & { left?: number })[] = [];
-  let rateLimits = opts.realLimits ? { enabled: true, scale: 1 } : opts.rateLimits ?? { enabled: false };
+  let rateLimits: RateLimitSettings = opts.realLimits ? { enabled: true, scale: 1 } : opts.rateLimits ?? { enabled: false };
   const clock = opts.now ?? Date.now;
   const windows = new Map<string, { start: number; n: number }>();
   const random = mulberry32(opts.seed ?? 42);
@@ -156,8 +171,9 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   /** Fixed windows per key and operation: burst over 1 s, steady over 60 s. */
   const throttle = (apiKey: string, op: Operation, now: number): { retryAfter: number } | { remaining: number; reset: number; limit: number } => {
     const scale = rateLimits.scale ?? 1;
-    const burst = Math.max(1, Math.floor(perWindow(op.ratelimit.burst) * scale));
-    const steady = Math.max(1, Math.floor(perWindow(op.ratelimit.steady) * scale));
+    const tier = rateLimits.tiers?.[TIER_BY_BURST[op.ratelimit.burst] ?? 'XL'];
+    const burst = tier?.burst ?? Math.max(1, Math.floor(perWindow(op.ratelimit.burst) * scale));
+    const steady = tier?.steady ?? Math.max(1, Math.floor(perWindow(op.ratelimit.steady) * scale));
     const w = (name: string, ms: number) => {
       const key = `${apiKey}|${op.operationId}|${name}`;
       const start = Math.floor(now / ms) * ms;
@@ -606,7 +622,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
       p.updated = nowIso();
       return reply(200, { ok: true });
     }
-    if (path === '/__double/rate-limits' && method === 'POST') { double.setRateLimits(body as { enabled: boolean; scale?: number }); return reply(200, { ok: true }); }
+    if (path === '/__double/rate-limits' && method === 'POST') { double.setRateLimits(body as unknown as RateLimitSettings); return reply(200, { ok: true }); }
     return reply(404, { error: 'unknown control route' });
   }
 

@@ -111,6 +111,23 @@ describe('Klaviyo double with realLimits', () => {
     assert.deepEqual(statuses.slice(30), [429, 429], 'the 16th second is over 15 per minute');
   });
 
+  it('limits an account below the published tiers (scale, or a tier set outright), telling only through 429s and headers', async () => {
+    d.setRateLimits({ enabled: true, scale: 0.1 });
+    const first = await call('POST', '/api/events', event(1));
+    assert.equal(first.limit, '350', 'a tenth of XL steady');
+    assert.deepEqual(await burst(35, (i) => call('POST', '/api/events', event(10 + i))), { 202: 34, 429: 1 }, 'a tenth of the XL burst: 35 in the second');
+    assert.equal((await call('POST', '/api/profile-import', profile(1))).limit, '75', 'a tenth of L steady');
+    clock += 1000;
+    d.setRateLimits({ enabled: true, tiers: { XL: { burst: 3, steady: 40 } } });
+    assert.deepEqual(await burst(4, (i) => call('POST', '/api/events', event(100 + i))), { 202: 3, 429: 1 });
+    clock += 1000;
+    const next = await call('POST', '/api/events', event(200));
+    assert.equal(next.limit, '40');
+    assert.equal(next.remaining, '36');
+    assert.equal((await call('POST', '/api/profile-import', profile(2))).limit, '750', 'other tiers keep the published limits');
+    d.setRateLimits({ enabled: true, scale: 1 });
+  });
+
   it('is off by default', async () => {
     const plain = await startKlaviyoDouble({ now: () => clock });
     try {
