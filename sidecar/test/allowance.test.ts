@@ -26,23 +26,27 @@ describe('allowance estimator', () => {
     assert.deepEqual(observe(initialAllowance({ burst: 10, steady: 15 }), answer(T0, 5)).allowance, { burst: 4, steady: 5 });
   });
 
-  it('cuts the burst to 90% of what was sent in the last second on a burst 429, once per second', () => {
+  it('cuts the burst to 90% of what was sent in the last second on a confirmed burst 429, once per second', () => {
     const s0 = observe(initialAllowance(XL), answer(T0, 3500));
-    const s1 = observe(s0, throttled(T0 + 10, 1000, 40));
-    assert.deepEqual(s1.allowance, { burst: 36, steady: 3500 });
-    const s2 = observe(s1, throttled(T0 + 20, 1000, 41));
-    assert.equal(s2, s1, 'the other in-flight requests of the same overflow teach nothing new');
-    const s3 = observe(s2, throttled(T0 + 1500, 1000, 30));
-    assert.equal(s3.allowance.burst, 27);
+    const lone = observe(s0, throttled(T0 + 10, 1000, 40));
+    assert.equal(lone.allowance.burst, 350, 'a lone 429 only waits its Retry-After');
+    assert.equal(observe(lone, throttled(T0 + 20, 1000, 41)), lone, 'the other in-flight requests of the same overflow teach nothing new');
+    const s1 = observe(lone, throttled(T0 + 1100, 1000, 40));
+    assert.deepEqual(s1.allowance, { burst: 36, steady: 3500 }, 'confirmed a second later');
+    assert.equal(observe(s1, throttled(T0 + 1200, 1000, 39)), s1, 'one cut per second');
+    const s2 = observe(observe(s1, throttled(T0 + 2500, 1000, 30)), throttled(T0 + 3600, 1000, 30));
+    assert.equal(s2.allowance.burst, 27);
+    const late = observe(observe(s0, throttled(T0, 1000, 40)), throttled(T0 + 11_000, 1000, 40));
+    assert.equal(late.allowance.burst, 350, 'more than ten seconds apart: two lone ones');
   });
 
   it('takes a 429 without Retry-After for a burst one', () => {
-    assert.equal(observe(initialAllowance(XL), throttled(T0, null, 20)).allowance.burst, 18);
+    assert.equal(run(initialAllowance(XL), [throttled(T0, null, 20), throttled(T0 + 1000, null, 20)]).allowance.burst, 18);
   });
 
   it('raises the burst 5% per clean minute, up to the prior, but not back to where the 429 came for ten minutes', () => {
     let s = observe(initialAllowance(XL), answer(T0, 3500));
-    s = observe(s, throttled(T0 + 1, 1000, 100)); // 90
+    s = run(s, [throttled(T0 - 1000, 1000, 100), throttled(T0 + 1, 1000, 100)]); // 90
     s = observe(s, answer(T0 + 30_000, 3500));
     assert.equal(s.allowance.burst, 90, 'not within the minute');
     s = observe(s, answer(T0 + 61_000, 3500));
@@ -58,7 +62,7 @@ describe('allowance estimator', () => {
   });
 
   it('does not raise on a 429 (it carries no RateLimit-Limit)', () => {
-    let s = observe(initialAllowance(XL), throttled(T0, 1000, 100));
+    let s = run(initialAllowance(XL), [throttled(T0 - 1000, 1000, 100), throttled(T0, 1000, 100)]);
     s = observe(s, answerObservation(T0 + 120_000, { 'retry-after': '1' }));
     assert.equal(s.allowance.burst, 90);
   });
@@ -85,7 +89,7 @@ describe('allowance estimator', () => {
   it('never changes its input', () => {
     const s = initialAllowance(XL);
     const copy = structuredClone(s);
-    run(s, [answer(T0, 350), throttled(T0 + 5, 1000, 9), answer(T0 + 100_000, 350)]);
+    run(s, [answer(T0, 350), throttled(T0 + 5, 1000, 9), throttled(T0 + 1005, 1000, 9), answer(T0 + 100_000, 350)]);
     assert.deepEqual(s, copy);
   });
 });

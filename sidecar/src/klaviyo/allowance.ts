@@ -10,9 +10,11 @@
  * - Steady: RateLimit-Limit is the account's steady limit, so it is taken as is.
  * - Burst: never told. The prior is the published burst scaled like the steady limit (an account at a tenth of
  *   the published steady limit is most likely at a tenth of the burst too). A burst 429 (Retry-After of at most a
- *   second while the steady window still had room) cuts it to 90% of what we sent in the last second, once per
- *   second however many in-flight requests come back throttled; a clean minute raises it by 5% again, up to the
- *   prior (additive increase, multiplicative decrease), but for ten minutes not up to where the 429 came.
+ *   second while the steady window still had room) confirmed by another in a later second within ten seconds cuts
+ *   it to 90% of what we sent in the last second (a lone one, say another integration's burst, only waits its
+ *   Retry-After), once per second however many in-flight requests come back throttled; a clean minute raises it
+ *   by 5% again, up to the prior (additive increase, multiplicative decrease), but for ten minutes not up to where
+ *   the 429 came.
  * - A steady 429 without a known RateLimit-Limit cuts the steady estimate the same way from the last minute's count.
  */
 
@@ -34,6 +36,8 @@ export interface AllowanceState {
   lastRaiseAt: number;
   /** The burst estimate a burst 429 came at: not tried again for ten minutes. */
   burstFailedAt: number | null;
+  /** When a burst 429 came that cut nothing yet: a lone one (another integration's burst, a blip) teaches nothing. */
+  burstSuspectAt: number | null;
   /** The steady window as the last answer described it. */
   remaining: number | null;
   resetAt: number | null;
@@ -55,6 +59,7 @@ const CUT = 0.9;
 const RAISE = 0.05;
 const RAISE_AFTER_MS = 60_000;
 const RETRY_FAILED_AFTER_MS = 600_000;
+const CONFIRM_WITHIN_MS = 10_000;
 
 export function initialAllowance(published: Allowance): AllowanceState {
   return {
@@ -66,6 +71,7 @@ export function initialAllowance(published: Allowance): AllowanceState {
     lastCutAt: Number.MIN_SAFE_INTEGER,
     lastRaiseAt: Number.MIN_SAFE_INTEGER,
     burstFailedAt: null,
+    burstSuspectAt: null,
     remaining: null,
     resetAt: null,
   };
@@ -117,9 +123,13 @@ export function observe(state: AllowanceState, obs: Observation): AllowanceState
     const steady = Math.max(1, Math.floor(Math.min(a.steady, obs.sentLastMinute) * CUT));
     return { ...state, allowance: { steady, burst: Math.min(a.burst, steady) }, burstCeiling: Math.min(state.burstCeiling, scaledBurst(state.published, steady)), lastCutAt: obs.at };
   }
+  // A burst 429 cuts only when another one, in a later second, confirms it within ten seconds.
+  const suspect = state.burstSuspectAt;
+  if (suspect !== null && obs.at - suspect < 1000) return state;
+  if (suspect === null || obs.at - suspect > CONFIRM_WITHIN_MS) return { ...state, burstSuspectAt: obs.at };
   const from = Math.min(a.burst, Math.max(1, obs.sentLastSecond));
   const burst = Math.max(1, Math.floor(from * CUT));
-  return { ...state, allowance: { ...a, burst }, lastCutAt: obs.at, burstFailedAt: from };
+  return { ...state, allowance: { ...a, burst }, lastCutAt: obs.at, burstFailedAt: from, burstSuspectAt: null };
 }
 
 /** Reads the RateLimit-* headers of an answer into an observation. */

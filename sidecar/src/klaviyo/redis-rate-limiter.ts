@@ -173,7 +173,8 @@ export class RedisRateLimiter implements RateLimiter {
     this.shared.set(base, s);
     const a = cur.state;
     const changed = next.allowance.burst !== a.allowance.burst || next.allowance.steady !== a.allowance.steady
-      || next.steadyHeader !== a.steadyHeader || next.lastCutAt !== a.lastCutAt || next.lastRaiseAt !== a.lastRaiseAt;
+      || next.steadyHeader !== a.steadyHeader || next.lastCutAt !== a.lastCutAt || next.lastRaiseAt !== a.lastRaiseAt
+      || next.burstSuspectAt !== a.burstSuspectAt;
     if (changed) {
       const { remaining: _r, resetAt: _t, ...lasting } = next;
       const l = s.limits;
