@@ -58,12 +58,13 @@ while (n < TOTAL) {
 }
 db.pragma('wal_checkpoint(TRUNCATE)');
 const withRetention = size();
-process.stdout.write(`db, wal: ${files().join(", ")}\n`);
+process.stdout.write(`db, wal: ${files().join(", ")}; freelist pages ${String(db.pragma("freelist_count", { simple: true }))} of ${String(db.pragma("page_count", { simple: true }))}\n`);
 const kept = db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE body != ''`).get() as { n: number };
 const bodyBytes = TOTAL * (orderBody.length + headers.length + 2 * jobBody.length);
 process.stdout.write(`${TOTAL} deliveries over ${day} days (${PER_DAY}/day), retention ${DAYS} days: SQLite file ${(withRetention / 1e6).toFixed(0)} MB `
   + `(${kept.n} deliveries with bodies), ${((Date.now() - t0) / 1000).toFixed(0)} s. Without retention the bodies alone would be `
   + `${(bodyBytes / 1e6).toFixed(0)} MB (body ${orderBody.length} B, headers ${headers.length} B, two requests of ${jobBody.length} B each).\n`);
+for (const r of db.prepare(`SELECT name, COUNT(*) AS pages, SUM(pgsize) AS bytes, SUM(unused) AS unused FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 4`).all()) process.stdout.write(JSON.stringify(r) + "\n");
 db.close();
 await storage.close();
 rmSync(dir, { recursive: true, force: true });

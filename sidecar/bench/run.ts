@@ -1,6 +1,6 @@
 /**
  * npm run bench: builds the sidecar, runs every benchmark in one run on this machine and writes
- * docs/benchmarks.md. BENCH_ONLY=ingress,drain,latency,rss runs a subset (and then writes
+ * docs/benchmarks.md. BENCH_ONLY=ingress,drain,latency,rss,limits runs a subset (and then writes
  * docs/benchmarks.partial.md unless BENCH_WRITE_DOCS=1). Durations: BENCH_SECONDS (ingress, per measurement),
  * BENCH_DRAIN_SECONDS, BENCH_LATENCY_SECONDS, BENCH_RSS_SECONDS.
  */
@@ -13,10 +13,11 @@ import { f, REPO, textKnob } from './common.js';
 import { EVENTS_ALLOWED_PER_MINUTE, EVENTS_ALLOWED_PER_SECOND, runDrain, type DrainResult } from './drain.js';
 import { median, runIngress, type IngressResult } from './ingress.js';
 import { runLatency, type LatencyResult } from './latency.js';
+import { runLimits, type LimitsResult } from './limits.js';
 import { redisBackend, sqliteBackend, type BackendFactory, type OnBackend } from './redis-backend.js';
 import { runRss, type RssResult } from './rss.js';
 
-const ALL = ['ingress', 'drain', 'latency', 'rss'] as const;
+const ALL = ['ingress', 'drain', 'latency', 'rss', 'limits'] as const;
 const only = (textKnob('BENCH_ONLY') ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const o of only) if (!(ALL as readonly string[]).includes(o)) throw new Error(`BENCH_ONLY: unknown benchmark ${o} (known: ${ALL.join(', ')})`);
 const full = ALL.every((a) => only.includes(a));
@@ -32,6 +33,7 @@ let ingress: IngressResult | undefined;
 let drain: OnBackend<DrainResult>[] | undefined;
 let latency: OnBackend<LatencyResult>[] | undefined;
 let rss: OnBackend<RssResult>[] | undefined;
+let limits: LimitsResult | undefined;
 /** Drain, latency and RSS run on each backend in turn, each time on a fresh one (on Redis: its own key prefix). */
 const backends: BackendFactory[] = [sqliteBackend, redisBackend];
 /** The machine's 1-minute load average before and after each benchmark: how busy the 2 cores were. */
@@ -49,6 +51,7 @@ try {
   }
   if (only.includes('latency')) latency = await phase('latency', () => runLatency(double, backends));
   if (only.includes('rss')) rss = await phase('rss', () => runRss(double, backends));
+  if (only.includes('limits')) limits = await phase('limits', () => runLimits());
 } finally {
   await double.close();
 }
@@ -213,6 +216,31 @@ ${sideBySide(rss, [
   ['generator lateness, max', (r) => `${f(r.maxLagMs)} ms`],
 ])}
 ${measuredOf(rss).map((r) => `RSS every 10 s on ${r.name} (MB): ${r.samples.filter((_, i) => i % 10 === 0).map((x) => f(x, 0)).join(', ')}`).join('\n\n')}
+`);
+}
+
+if (limits) {
+  const pct = (x: number) => `${f(x * 100, 2)}%`;
+  for (const r of limits.rows) {
+    summary.push(`| adaptive rate limits, ${r.name} (${r.limits}, unknown to the sidecar): requests throttled | ${r.result.throttled} of ${r.result.accepted + r.result.throttled} (${pct(r.result.throttledShare)}) | < 1% | ${met(r.result.throttledShare < 0.01)} |`);
+    summary.push(`| adaptive rate limits, ${r.name} (${r.limits}): share of the allowance used | ${r.result.accepted} of ${r.result.allowed} (${pct(r.result.usedShare)}) | ≥ 90% | ${met(r.result.usedShare >= 0.9)} |`);
+  }
+  sections.push(`## 5. Adaptive rate limits: an account allowed less than the published tiers
+
+Method: \`bench/limits.ts\`. The sidecar's Klaviyo client with the in-process limiter sends \`POST /api/events\`
+(tier XL) from ${limits.senders} concurrent senders (SEND_CONCURRENCY's default) for ${limits.minutes} minutes against the
+double, whose limits the sidecar is not told: the published tiers, a tenth of them (the double's \`scale: 0.1\`),
+and the burst alone lowered, to a tenth (\`tiers: { XL: { burst: 35, steady: 3500 } }\`) and to 3/s. The sidecar learns from \`RateLimit-Limit\`
+and from 429s (docs/architecture.md, "Adaptive rate limits"). The clock is simulated: a round trip to the double
+takes no simulated time, waiting in the limiter advances it, so the counts do not depend on how busy the machine
+is, and all three run in the same sitting. Counted from the double's record: the allowance is, per fixed minute, the
+lower of the steady limit and 60 × the burst limit. The Redis limiter (shared by replicas) takes Redis's clock and
+cannot run on a simulated one; what it learns is shared by the same estimator (sidecar/test/redis-backend.test.ts).
+During this benchmark: ${loads.limits}.
+
+| account's limits (unknown to the sidecar) | accepted | throttled (429) | allowed | throttled share | used share | learned burst / steady |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${limits.rows.map((r) => `| ${r.name}: ${r.limits} | ${r.result.accepted} | ${r.result.throttled} | ${r.result.allowed} | ${pct(r.result.throttledShare)} | ${pct(r.result.usedShare)} | ${r.result.learned.burst} / ${r.result.learned.steady} |`).join('\n')}
 `);
 }
 

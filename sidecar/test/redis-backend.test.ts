@@ -291,4 +291,25 @@ describe('Redis backend across replicas', { skip }, () => {
       c2.disconnect();
     }
   });
+
+  it('pruned bodies free Redis memory (MEMORY USAGE of the delivery hashes)', async () => {
+    const a = await connect();
+    const body = JSON.stringify({ note: 'x'.repeat(20_000) });
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const d = await a.recordDelivery({ storeId: 'mem-store', topic: 'order.created', contentHash: `mem${i}`, headers: { 'x-wc-webhook-topic': 'order.created' }, body });
+      await planAndApply(a, d.id, eventOutcome([`mem-k${i}`]));
+      ids.push(d.id);
+    }
+    const usage = async () => {
+      let n = 0;
+      for (const id of ids) n += Number(await a.redis.call('MEMORY', 'USAGE', `${prefix}:d:${id}`, 'SAMPLES', '0'));
+      return n;
+    };
+    const before = await usage();
+    assert.ok(before >= 50 * 20_000, `the bodies are held (${before} bytes)`);
+    while ((await a.pruneBodies(Date.now() + 1000, 1000)) > 0) { /* until nothing is left */ }
+    const after = await usage();
+    assert.ok(after < before / 10, `pruning freed the bodies' memory (${before} → ${after} bytes)`);
+  });
 });

@@ -46,6 +46,29 @@ export interface SqliteOptions {
   search?: { chunk: number; limit: number };
 }
 
+/**
+ * Bounded disk: the file is auto_vacuum=INCREMENTAL, so the pages retention frees can be given back to the file
+ * system (`PRAGMA incremental_vacuum` after each pruning pass). A new file takes the setting before its first table;
+ * a file made before it (auto_vacuum NONE) is rewritten once by VACUUM, which also drops the space clearing in
+ * place left behind. VACUUM copies only the live rows, so it takes as long as the data kept, and needs that much free
+ * disk for the copy. Another process holding the file makes it fail: then the file stays as it was until the next
+ * start, which tries again.
+ */
+export function migrateAutoVacuum(conn: Database.Database, log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): void {
+  if (conn.pragma('auto_vacuum', { simple: true }) === 2) return;
+  const fresh = conn.pragma('page_count', { simple: true }) === 0
+    || (conn.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema`).get() as { n: number }).n === 0;
+  conn.pragma('auto_vacuum = INCREMENTAL');
+  const t0 = Date.now();
+  try {
+    // Even an empty file needs it once journal_mode has written its first page (instant then).
+    conn.exec('VACUUM');
+    if (!fresh) log(`sqlite: rewrote the database once with auto_vacuum=INCREMENTAL (${Date.now() - t0} ms), so retention can shrink it`);
+  } catch (err) {
+    log(`sqlite: could not rewrite the database with auto_vacuum=INCREMENTAL (${(err as Error).message}); it stays as it is until the next start`);
+  }
+}
+
 /** The connection, its group commit and its WAL fsyncs. Reads run on `conn` directly; writes go through `write`. */
 export class SqliteDb {
   readonly conn: Database.Database;
@@ -68,6 +91,7 @@ export class SqliteDb {
     // NORMAL: the commit does not fsync; WalSync does, off the event loop, before any write is answered.
     this.conn.pragma('synchronous = NORMAL');
     this.conn.pragma('busy_timeout = 5000');
+    migrateAutoVacuum(this.conn);
     this.conn.exec(SCHEMA);
     // From here on, a write lock held elsewhere is waited for on a timer (flush), never by sleeping in SQLite.
     this.conn.pragma('busy_timeout = 0');

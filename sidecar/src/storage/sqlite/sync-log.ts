@@ -18,22 +18,57 @@ import { refreshDeliveryStatuses } from './shared.js';
 type Page = { items: DeliveryView[]; nextCursor: string | null };
 
 export class SqliteSyncLog implements SyncLogStore {
+  /**
+   * Clears the bodies the sync core's pruneVerdict says to, in arrival order from a cursor. Each cleared row is
+   * deleted and written again, smaller, with its id: an UPDATE that shrinks a row leaves its B-tree page as full as
+   * before (SQLite rebalances pages only when a row is deleted or a page overflows), so clearing in place never
+   * frees a page. Deleting lets the emptied pages go to the freelist, where new deliveries reuse them, and
+   * `incremental_vacuum` (the file is auto_vacuum=INCREMENTAL, db.ts) gives a large surplus back to the file system.
+   */
   pruneBodies(cutoff: number, limit: number): Promise<number> {
     return this.db.write(() => {
       const cursor = Number((this.db.sql(`SELECT value FROM meta WHERE key = 'prune_cursor'`).get() as Row | undefined)?.value ?? 0);
       const rows = this.db.sql(`SELECT id, state, received_at FROM deliveries WHERE id > ? ORDER BY id LIMIT ?`).all(cursor, limit) as Row[];
       let last = cursor;
-      let n = 0;
+      const ids: number[] = [];
       for (const r of rows) {
         if (pruneVerdict(r.state as DeliveryState, r.received_at as number, cutoff) !== 'prune') break;
-        n += this.db.sql(`UPDATE deliveries SET body = '', headers = '{}' WHERE id = ? AND body != ''`).run(r.id).changes;
-        // Done jobs' request bodies go too; a dead job keeps its own, for its replay.
-        this.db.sql(`UPDATE jobs SET body = '{}' WHERE delivery_id = ? AND status = 'done'`).run(r.id);
+        ids.push(r.id as number);
         last = r.id as number;
+      }
+      let n = 0;
+      if (ids.length > 0) {
+        const list = JSON.stringify(ids);
+        const inList = `IN (SELECT value FROM json_each(?))`;
+        this.db.conn.exec(`CREATE TEMP TABLE IF NOT EXISTS prune_deliveries AS SELECT * FROM main.deliveries WHERE 0;
+          CREATE TEMP TABLE IF NOT EXISTS prune_jobs AS SELECT * FROM main.jobs WHERE 0;`);
+        n = this.db.sql(`INSERT INTO temp.prune_deliveries SELECT * FROM main.deliveries WHERE id ${inList} AND body != ''`).run(list).changes;
+        this.db.sql(`DELETE FROM main.deliveries WHERE id IN (SELECT id FROM temp.prune_deliveries)`).run();
+        this.db.sql(`UPDATE temp.prune_deliveries SET body = '', headers = '{}'`).run();
+        this.db.sql(`INSERT INTO main.deliveries SELECT * FROM temp.prune_deliveries`).run();
+        // Done jobs' request bodies go too; a dead job keeps its own, for its replay.
+        this.db.sql(`INSERT INTO temp.prune_jobs SELECT * FROM main.jobs WHERE delivery_id ${inList} AND status = 'done' AND body != '{}'`).run(list);
+        this.db.sql(`DELETE FROM main.jobs WHERE id IN (SELECT id FROM temp.prune_jobs)`).run();
+        this.db.sql(`UPDATE temp.prune_jobs SET body = '{}'`).run();
+        this.db.sql(`INSERT INTO main.jobs SELECT * FROM temp.prune_jobs`).run();
+        this.db.sql(`DELETE FROM temp.prune_deliveries`).run();
+        this.db.sql(`DELETE FROM temp.prune_jobs`).run();
+        if (n > 0) this.giveBackFreePages();
       }
       if (last !== cursor) this.db.sql(`INSERT INTO meta (key, value) VALUES ('prune_cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(last));
       return n;
     });
+  }
+
+  /**
+   * New rows reuse freed pages, so in a steady state (as much pruned as received) nothing needs giving back; after a
+   * large drop (the first pass over an old backlog, a shorter RETENTION_DAYS) the file would keep the space. So once
+   * more than a quarter of the file is free, it is given back down to a tenth (moving pages costs writes).
+   */
+  private giveBackFreePages(): void {
+    const pages = this.db.conn.pragma('page_count', { simple: true }) as number;
+    const free = this.db.conn.pragma('freelist_count', { simple: true }) as number;
+    if (free > pages / 4) this.db.conn.pragma(`incremental_vacuum(${Math.ceil(free - pages / 10)})`);
   }
 
   private readonly search: { chunk: number; limit: number };
