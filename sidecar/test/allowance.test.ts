@@ -8,7 +8,9 @@ import { answerObservation, initialAllowance, observe, type AllowanceState, type
 const XL = { burst: 350, steady: 3500 };
 const T0 = 1_800_000_000_000;
 const answer = (at: number, limit: number, remaining = limit - 1, resetSeconds = 30): Observation => ({ kind: 'answer', at, limit, remaining, resetSeconds });
-const throttled = (at: number, retryAfterMs: number | null, sentLastSecond: number, sentLastMinute = sentLastSecond): Observation => ({ kind: 'throttled', at, retryAfterMs, sentLastSecond, sentLastMinute });
+const throttled = (at: number, retryAfterMs: number | null, sentLastSecond: number, sentLastMinute = sentLastSecond, acceptedBestSecond = 0): Observation => ({
+  kind: 'throttled', at, retryAfterMs, sentLastSecond, sentLastMinute, acceptedBestSecond,
+});
 const run = (s: AllowanceState, obs: Observation[]) => obs.reduce(observe, s);
 
 describe('allowance estimator', () => {
@@ -38,6 +40,12 @@ describe('allowance estimator', () => {
     assert.equal(s2.allowance.burst, 27);
     const late = observe(observe(s0, throttled(T0, 1000, 40)), throttled(T0 + 11_000, 1000, 40));
     assert.equal(late.allowance.burst, 350, 'more than ten seconds apart: two lone ones');
+  });
+
+  it('never cuts below half the most answers seen in one second: 429s our pace does not explain cannot starve us', () => {
+    const s0 = observe(initialAllowance(XL), answer(T0, 3500));
+    const s1 = run(s0, [throttled(T0, 1000, 3, 3, 40), throttled(T0 + 1100, 1000, 3, 3, 40)]);
+    assert.equal(s1.allowance.burst, 20);
   });
 
   it('takes a 429 without Retry-After for a burst one', () => {

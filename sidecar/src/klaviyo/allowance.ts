@@ -53,6 +53,12 @@ export type Observation =
       /** How many requests we sent in the second before, and in the minute before. */
       sentLastSecond: number;
       sentLastMinute: number;
+      /**
+       * The most answers (not 429) in one second of the last minute, seconds aligned to our clock. Klaviyo's windows
+       * are aligned to its own, so the burst limit is at least half of it: a cut never goes below that (429s that
+       * our pace does not explain, say injected or another integration's, cannot starve us).
+       */
+      acceptedBestSecond?: number;
     };
 
 const CUT = 0.9;
@@ -128,7 +134,8 @@ export function observe(state: AllowanceState, obs: Observation): AllowanceState
   if (suspect !== null && obs.at - suspect < 1000) return state;
   if (suspect === null || obs.at - suspect > CONFIRM_WITHIN_MS) return { ...state, burstSuspectAt: obs.at };
   const from = Math.min(a.burst, Math.max(1, obs.sentLastSecond));
-  const burst = Math.max(1, Math.floor(from * CUT));
+  const floor = Math.min(a.burst, Math.ceil((obs.acceptedBestSecond ?? 0) / 2));
+  const burst = Math.max(1, floor, Math.floor(from * CUT));
   return { ...state, allowance: { ...a, burst }, lastCutAt: obs.at, burstFailedAt: from, burstSuspectAt: null };
 }
 

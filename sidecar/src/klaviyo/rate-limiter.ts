@@ -97,6 +97,25 @@ interface Entry {
   learned: AllowanceState;
   /** Grant times of the last minute, ascending: what we sent, for the estimator. */
   grants: number[];
+  /** Answers (not 429) per second of our clock over the last minute: [second, count], ascending. */
+  accepted: [number, number][];
+}
+
+/** Counts one answer in its second, keeping the last minute. */
+export function countAnswer(accepted: [number, number][], now: number): void {
+  const sec = Math.floor(now / 1000);
+  const last = accepted[accepted.length - 1];
+  if (last && last[0] === sec) last[1]++;
+  else accepted.push([sec, 1]);
+  while (accepted.length > 0 && accepted[0]![0] <= sec - 60) accepted.shift();
+}
+
+/** The most answers in one second of the last minute. */
+export function bestSecond(accepted: [number, number][], now: number): number {
+  const sec = Math.floor(now / 1000);
+  let best = 0;
+  for (const [s, n] of accepted) if (s > sec - 60) best = Math.max(best, n);
+  return best;
 }
 
 export class InMemoryRateLimiter implements RateLimiter {
@@ -124,6 +143,7 @@ export class InMemoryRateLimiter implements RateLimiter {
         liveWaiting: 0,
         learned: initialAllowance(publishedAllowance(operation)),
         grants: [],
+        accepted: [],
       };
       this.state.set(key, e);
     }
@@ -180,6 +200,7 @@ export class InMemoryRateLimiter implements RateLimiter {
     const e = this.entry(accountId, operation);
     const now = this.now();
     const obs = answerObservation(now, headers);
+    if (obs.kind === 'answer' && obs.limit !== undefined) countAnswer(e.accepted, now);
     this.learn(e, observe(e.learned, obs));
     if (obs.kind !== 'answer' || obs.remaining === undefined || obs.resetSeconds === undefined) return;
     // Klaviyo's headers describe the steady window, shared with every other tool on the account.
@@ -193,6 +214,7 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.learn(e, observe(e.learned, {
       kind: 'throttled', at: now, retryAfterMs,
       sentLastSecond: countSince(e.grants, now, 1000), sentLastMinute: countSince(e.grants, now, 60_000),
+      acceptedBestSecond: bestSecond(e.accepted, now),
     }));
     this.blockFor(accountId, operation, retryAfterMs ?? 1000);
   }

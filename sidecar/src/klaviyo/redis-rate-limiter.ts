@@ -11,7 +11,7 @@
 import type { Redis } from 'ioredis';
 import { RATE_LIMITS } from './generated/ratelimits.js';
 import { answerObservation, initialAllowance, observe, type AllowanceState } from './allowance.js';
-import { pacingFor, publishedAllowance, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
+import { bestSecond, countAnswer, pacingFor, publishedAllowance, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
 
 const CLOCK = `
 local t = redis.call('TIME')
@@ -102,6 +102,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly limits = new Map<Operation, Limits>();
   private readonly shared = new Map<string, Shared>();
   private readonly refreshing = new Map<string, Promise<Shared>>();
+  /** This replica's answers per second (a lower bound on the account's burst limit is all it is used for). */
+  private readonly accepted = new Map<string, [number, number][]>();
 
   constructor(private readonly redis: Redis, private readonly prefix: string, opts: RedisLimiterOptions = {}) {
     this.headroom = opts.headroom ?? 0.95;
@@ -214,6 +216,11 @@ export class RedisRateLimiter implements RateLimiter {
     const base = this.base(accountId, operation);
     const now = Date.now();
     const obs = answerObservation(now, headers);
+    if (obs.kind === 'answer' && obs.limit !== undefined) {
+      let a = this.accepted.get(base);
+      if (!a) this.accepted.set(base, (a = []));
+      countAnswer(a, now);
+    }
     void (async () => {
       const s = await this.learn(base, operation, (st) => observe(st, obs));
       if (obs.kind !== 'answer' || obs.remaining === undefined || obs.resetSeconds === undefined) return;
@@ -234,7 +241,8 @@ export class RedisRateLimiter implements RateLimiter {
       const sentLastSecond = Math.round(sec + prevSec * (1 - (now % 1000) / 1000));
       const sentLastMinute = Math.round(min + prevMin * (1 - (now % 60_000) / 60_000));
       const at = Date.now();
-      await this.learn(base, operation, (st) => observe(st, { kind: 'throttled', at, retryAfterMs, sentLastSecond, sentLastMinute }));
+      const acceptedBestSecond = bestSecond(this.accepted.get(base) ?? [], at);
+      await this.learn(base, operation, (st) => observe(st, { kind: 'throttled', at, retryAfterMs, sentLastSecond, sentLastMinute, acceptedBestSecond }));
     })().catch(this.onError);
   }
 }
