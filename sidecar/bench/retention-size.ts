@@ -3,7 +3,8 @@
  * A store receiving RETENTION_SIZE_PER_DAY (10,000) mapped orders a day, each with two done jobs, for
  * RETENTION_SIZE_TOTAL / per-day days; retention (30 days) runs after each day through the storage contract. Rows are
  * written straight into the schema (mapping a million deliveries through the pipeline would measure the pipeline).
- * Prints the file size (database + WAL) with retention and, for the same rows, what the bodies alone would add.
+ * Prints the file size (database + WAL) with retention and, for the same rows, what the bodies alone would add,
+ * then the free pages left and the four largest tables and indexes (pages, bytes, unused bytes inside them).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
