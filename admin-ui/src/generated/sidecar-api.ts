@@ -672,6 +672,10 @@ export interface components {
                 since: string;
                 consecutiveFailures?: number;
             };
+            /** @description Since when work has waited with nothing sent: the later of the oldest waiting delivery's arrival and the last success; null when nothing waits. */
+            stalledSince: string | null;
+            /** @description Nothing could be sent for 15 minutes while work waits (false while the store is paused: `paused` says why). */
+            stalled: boolean;
         };
         /** @description A new credential of the store; the one before it no longer opens anything. */
         StoreCredential: {

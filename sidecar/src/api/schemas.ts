@@ -128,6 +128,8 @@ export const SidecarStatus = z.object({
   errorCounts: z.object(Object.fromEntries(ERROR_CLASSES.map((c) => [c, count])) as Record<(typeof ERROR_CLASSES)[number], typeof count>)
     .catchall(count).describe('Failures by class since the store was created.'),
   circuit: z.object({ state: CircuitState, since: isoTime, consecutiveFailures: count.optional() }),
+  stalledSince: isoTime.nullable().describe('Since when work has waited with nothing sent: the later of the oldest waiting delivery\'s arrival and the last success; null when nothing waits.'),
+  stalled: z.boolean().describe('Nothing could be sent for 15 minutes while work waits (false while the store is paused: `paused` says why).'),
 }).meta({ id: 'SidecarStatus', description: 'The store\'s health: key, queue, deliveries, errors, circuit.' });
 
 export const KlaviyoErrorItem = z.looseObject({

@@ -56,6 +56,8 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
       lastError: s.lastError,
       errorCounts: { rate_limited: 0, server: 0, network: 0, bad_request: 0, auth: 0, conflict: 0, circuit_open: 0, mapping: 0, ingress: 0, ...s.errorCounts },
       circuit: client.breaker.state(accountIdForKey(store.privateKey)),
+      stalledSince: s.stalledSince,
+      stalled: s.stalled,
     };
   });
 

@@ -129,6 +129,10 @@ export interface StoreStats {
   lastSuccessAt: string | null;
   lastError: { at: string; class: string; message: string; deliveryId: string | null } | null;
   errorCounts: Record<string, number>;
+  /** Since when work has waited without anything being sent (null when nothing waits); see stalledSince. */
+  stalledSince: string | null;
+  /** Whether nothing could be sent for STALL_MS while work waits and the store is not paused. */
+  stalled: boolean;
 }
 
 /** The store's counters as storage keeps them. */
@@ -140,10 +144,28 @@ export interface StoreCounters {
   lastSuccessAt: number | null;
   lastError: { at: number; class: string; message: string; deliveryId: string | null } | null;
   errorCounts: Record<string, number>;
+  /** When the oldest delivery still waiting (pending, retrying, paused) was received; null when none waits. */
+  oldestWaitingAt: number | null;
+}
+
+/** Deliveries whose jobs still wait to be sent. */
+export const WAITING_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'paused'];
+
+/** Nothing sent for this long while work waits is a stall the merchant is told about. */
+export const STALL_MS = 15 * 60_000;
+
+/**
+ * Since when work waits with nothing sent: the later of the oldest waiting delivery's arrival and the last success
+ * (work that arrived after the last success has waited only since it arrived). Null when nothing waits.
+ */
+export function stalledSince(oldestWaitingAt: number | null, lastSuccessAt: number | null): number | null {
+  if (oldestWaitingAt === null) return null;
+  return Math.max(oldestWaitingAt, lastSuccessAt ?? 0);
 }
 
 /** While a store is paused, its waiting jobs count as paused. */
-export function storeStats(c: StoreCounters): StoreStats {
+export function storeStats(c: StoreCounters, now: number = Date.now()): StoreStats {
+  const since = stalledSince(c.oldestWaitingAt, c.lastSuccessAt);
   const queue: StoreStats['queue'] = { pending: 0, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0, ...c.jobs };
   if (c.paused) {
     queue.paused = queue.pending + queue.retrying;
@@ -163,6 +185,8 @@ export function storeStats(c: StoreCounters): StoreStats {
     lastSuccessAt: c.lastSuccessAt ? new Date(c.lastSuccessAt).toISOString() : null,
     lastError: c.lastError ? { ...c.lastError, at: new Date(c.lastError.at).toISOString() } : null,
     errorCounts: c.errorCounts,
+    stalledSince: since === null ? null : new Date(since).toISOString(),
+    stalled: !c.paused && since !== null && now - since >= STALL_MS,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { SEARCH_SCAN_LIMIT } from '../../src/sync/index.js';
+import { SEARCH_SCAN_LIMIT, STALL_MS } from '../../src/sync/index.js';
 import type { DeliveryFilter, Storage } from '../../src/storage/types.js';
 import { planAndApply } from '../../src/worker/planning.js';
 import { claimUntil, delivery, events, openBackend, receiveAndPlan, store, TEST_BACKEND, type Backend } from './backend.js';
@@ -72,6 +72,25 @@ describe(`conformance (${TEST_BACKEND}): sync log and replay`, () => {
     assert.deepEqual((await s.takeReceived(10)).map((d) => d.id), [m], 'the mapping failure is mapped again');
     assert.equal((await s.stats('s', Date.now())).deliveries.byStatus.dead, undefined);
     assert.equal(await s.replayByStatus('s', 'dead'), 0);
+  });
+
+  it('says since when work waits with nothing sent (stalledSince, stalled after 15 minutes), and nothing once it is sent', async () => {
+    const s = b.storage;
+    const before = Date.now();
+    await deadDelivery(s, 'stall-dead');
+    assert.equal((await s.stats('s', Date.now())).stalledSince, null, 'a dead delivery does not wait');
+    const id = await receiveAndPlan(s, 's', events(['stall-a']));
+    const received = Date.parse((await s.getDelivery('s', id))!.receivedAt);
+    assert.ok(received >= before);
+    const now = Date.now();
+    const waiting = await s.stats('s', now);
+    assert.equal(waiting.stalledSince, new Date(received).toISOString());
+    assert.equal(waiting.stalled, false);
+    assert.equal((await s.stats('s', received + STALL_MS)).stalled, true);
+    const [job] = await claimUntil(s, 1);
+    await s.settleJob(job!, { kind: 'done', responseStatus: 202 }, Date.now());
+    const sent = await s.stats('s', received + STALL_MS);
+    assert.deepEqual([sent.stalledSince, sent.stalled], [null, false]);
   });
 
   it('maps a delivery that died in mapping again when it is replayed', async () => {

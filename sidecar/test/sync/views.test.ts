@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  decodeCursor, deliveryView, encodeCursor, matchesSearch, searchQuery, storeStats, toJob, type DeliveryRecord, type JobRecord,
+  decodeCursor, deliveryView, encodeCursor, matchesSearch, searchQuery, STALL_MS, stalledSince, storeStats, toJob, type DeliveryRecord, type JobRecord,
 } from '../../src/sync/index.js';
 
 const delivery: DeliveryRecord = {
@@ -73,7 +73,7 @@ describe('sync core: views', () => {
     const counters = {
       paused: true, jobs: { pending: 2, retrying: 1, in_flight: 1, done: 4 }, deliveries: { paused: 2, succeeded: 3, dead: 0 },
       eventsLast5Min: 3, lastSuccessAt: Date.UTC(2026, 0, 1), lastError: { at: Date.UTC(2026, 0, 1), class: 'auth', message: 'no', deliveryId: '9' },
-      errorCounts: { auth: 1 },
+      errorCounts: { auth: 1 }, oldestWaitingAt: null,
     };
     const s = storeStats(counters);
     assert.deepEqual(s.queue, { pending: 0, in_flight: 1, retrying: 0, paused: 3, done: 4, dead: 0 });
@@ -82,5 +82,21 @@ describe('sync core: views', () => {
     assert.deepEqual(s.lastError, { at: '2026-01-01T00:00:00.000Z', class: 'auth', message: 'no', deliveryId: '9' });
     assert.deepEqual(storeStats({ ...counters, paused: false }).queue, { pending: 2, in_flight: 1, retrying: 1, paused: 0, done: 4, dead: 0 });
     assert.equal(storeStats({ ...counters, lastSuccessAt: null, lastError: null }).lastError, null);
+  });
+
+  it('says since when work waits with nothing sent, and a stall after 15 minutes unless the store is paused', () => {
+    const t0 = Date.UTC(2026, 0, 1, 12);
+    assert.equal(stalledSince(null, t0), null);
+    assert.equal(stalledSince(t0, null), t0);
+    assert.equal(stalledSince(t0, t0 + 60_000), t0 + 60_000, 'work older than the last success waits since that success');
+    assert.equal(stalledSince(t0 + 60_000, t0), t0 + 60_000, 'work newer than the last success waits since it arrived');
+    const counters = {
+      paused: false, jobs: { pending: 1 }, deliveries: { pending: 1 }, eventsLast5Min: 0, lastSuccessAt: t0, lastError: null,
+      errorCounts: {}, oldestWaitingAt: t0 - 3_600_000,
+    };
+    assert.deepEqual([storeStats(counters, t0 + STALL_MS - 1).stalled, storeStats(counters, t0 + STALL_MS).stalled], [false, true]);
+    assert.equal(storeStats(counters, t0).stalledSince, '2026-01-01T12:00:00.000Z');
+    assert.equal(storeStats({ ...counters, paused: true }, t0 + STALL_MS).stalled, false);
+    assert.deepEqual(storeStats({ ...counters, oldestWaitingAt: null }, t0 + STALL_MS), { ...storeStats({ ...counters, oldestWaitingAt: null }, t0), stalled: false, stalledSince: null });
   });
 });

@@ -7,7 +7,7 @@
  */
 import {
   decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, JOB_STATUSES, matchesSearch, pruneVerdict, REMAPPED, replayDelivery, replayedJob,
-  searchQuery, SEARCH_SCAN_LIMIT, storeStats, DELIVERY_STATUSES, type DeliveryState, type DeliveryView, type JobRecord, type StoreCounters, type StoreStats,
+  searchQuery, SEARCH_SCAN_LIMIT, storeStats, WAITING_DELIVERY_STATUSES, DELIVERY_STATUSES, type DeliveryState, type DeliveryView, type JobRecord, type StoreCounters, type StoreStats,
 } from '../../sync/index.js';
 import type { DeliveryFilter, SyncLogStore } from '../types.js';
 import { deliveryRecord, jobRecord, type Hash, type RedisConnection } from './connection.js';
@@ -100,7 +100,11 @@ export class RedisSyncLog implements SyncLogStore {
       .hgetall(`${p}errc:${storeId}`);
     for (const s of counted) pipe.scard(`${p}sj:${storeId}:${s}`);
     for (const s of DELIVERY_STATUSES) pipe.zcard(`${p}log:${storeId}:${s}`);
+    for (const s of WAITING_DELIVERY_STATUSES) pipe.zrange(`${p}log:${storeId}:${s}`, '0', '0');
     const res = await this.c.exec(pipe);
+    const firstWaiting = WAITING_DELIVERY_STATUSES.map((_, i) => (res[4 + counted.length + DELIVERY_STATUSES.length + i] as string[])[0])
+      .filter((id): id is string => id !== undefined).map(Number);
+    const oldest = firstWaiting.length ? await this.c.redis.hget(`${p}d:${Math.min(...firstWaiting)}`, 'received_at') : null;
     const store = res[0] as Hash;
     const jobs: StoreCounters['jobs'] = { done: Number(res[1] ?? 0) };
     counted.forEach((s, i) => { jobs[s] = Number(res[4 + i]); });
@@ -110,6 +114,7 @@ export class RedisSyncLog implements SyncLogStore {
     for (const [k, v] of Object.entries(res[3] as Hash)) errorCounts[k] = Number(v);
     return storeStats({
       paused: store.paused === '1',
+      oldestWaitingAt: oldest ? Number(oldest) : null,
       jobs,
       deliveries,
       eventsLast5Min: Number(res[2]),
@@ -118,7 +123,7 @@ export class RedisSyncLog implements SyncLogStore {
         ? { at: Number(store.last_error_at), class: store.last_error_class ?? '', message: store.last_error_message ?? '', deliveryId: store.last_error_delivery ?? null }
         : null,
       errorCounts,
-    });
+    }, now);
   }
 
   private async page(storeId: string, ids: string[], next: string | null): Promise<Page> {

@@ -8,11 +8,11 @@
  */
 import {
   decodeCursor, deliveryView, encodeCursor, EVENTS_WINDOW_MS, matchesSearch, pruneVerdict, REMAPPED, replayDelivery, replayedJob, searchQuery,
-  SEARCH_SCAN_LIMIT, storeStats, type DeliveryState, type DeliveryStatus, type DeliveryView, type JobStatus, type StoreCounters, type StoreStats,
+  SEARCH_SCAN_LIMIT, storeStats, WAITING_DELIVERY_STATUSES, type DeliveryState, type DeliveryStatus, type DeliveryView, type JobStatus, type StoreCounters, type StoreStats,
 } from '../../sync/index.js';
 import type { DeliveryFilter, SyncLogStore } from '../types.js';
 import type { SqliteDb } from './db.js';
-import { deliveryRecord, jobRecord, type Row } from './schema.js';
+import { deliveryRecord, jobRecord, sqlList, type Row } from './schema.js';
 import { refreshDeliveryStatuses } from './shared.js';
 
 type Page = { items: DeliveryView[]; nextCursor: string | null };
@@ -145,8 +145,11 @@ export class SqliteSyncLog implements SyncLogStore {
     for (const r of this.db.sql(`SELECT class, count FROM error_counts WHERE store_id = ?`).all(storeId) as Row[]) errorCounts[r.class as string] = r.count as number;
     const events = this.db.sql(`SELECT count(*) AS n FROM jobs WHERE store_id = ? AND status = 'done' AND kind = 'event' AND done_at > ?`)
       .get(storeId, now - EVENTS_WINDOW_MS) as Row;
+    const waiting = this.db.sql(`SELECT min(received_at) AS at FROM deliveries WHERE store_id = ? AND status IN ${sqlList(WAITING_DELIVERY_STATUSES)}`)
+      .get(storeId) as Row;
     return storeStats({
       paused: store?.paused === 1,
+      oldestWaitingAt: (waiting.at as number | null) ?? null,
       jobs,
       deliveries,
       eventsLast5Min: events.n as number,
@@ -155,7 +158,7 @@ export class SqliteSyncLog implements SyncLogStore {
         ? { at: store.last_error_at as number, class: store.last_error_class as string, message: store.last_error_message as string, deliveryId: (store.last_error_delivery as string | null) ?? null }
         : null,
       errorCounts,
-    });
+    }, now);
   }
 
   private page(rows: Row[], next: unknown): Page {
