@@ -10,7 +10,8 @@ import type { components } from './generated/sidecar-api';
 
 type SidecarSchemas = components[ 'schemas' ];
 
-export type WebhookStatus = 'active' | 'paused' | 'disabled' | 'missing';
+export type WebhookStatus =
+	'active' | 'paused' | 'disabled' | 'missing' | 'not_set_up';
 
 export interface Webhook {
 	topic: string;
@@ -109,6 +110,27 @@ export type SidecarError = SidecarSchemas[ 'Error' ];
 
 export interface ReenableResponse {
 	webhooks: Webhook[];
+}
+
+/** One alert as the plugin's GET /alerts gives it (texts already translated). */
+export interface Alert {
+	id:
+		| 'sidecar_unreachable'
+		| 'key_refused'
+		| 'webhook_disabled'
+		| 'dead_letters'
+		| 'stalled';
+	since: string;
+	what: string;
+	means: string;
+	action: string;
+	url: string;
+}
+
+export interface AlertsResponse {
+	alerts: Alert[];
+	checkedAt: string | null;
+	emailAlerts: boolean;
 }
 
 /** A WP_Error as api-fetch rejects with it. */

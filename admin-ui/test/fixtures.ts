@@ -80,6 +80,8 @@ export function sidecarStatus(
 			ingress: 0,
 		},
 		circuit: { state: 'closed', since: '2026-01-10T10:00:00Z' },
+		stalledSince: null,
+		stalled: false,
 		...over,
 	};
 }

@@ -48,10 +48,22 @@ afterEach( async () => {
 	cleanup = null;
 } );
 
+const alertsOff = { alerts: [], checkedAt: null, emailAlerts: false };
+
 async function open( routes: Parameters< typeof fakeApi >[ 0 ] ) {
-	const calls = fakeApi( routes );
+	const all = fakeApi( { 'GET /alerts': () => alertsOff, ...routes } );
 	const page = await mountPage( <SettingsPage /> );
 	cleanup = page.unmount;
+	/** The calls of the form (the alert email setting loads on its own); `all` has every call. */
+	const calls = new Proxy( all, {
+		get: ( target, prop ) =>
+			prop === 'all'
+				? target
+				: Reflect.get(
+						target.filter( ( c ) => c.path !== '/alerts' ),
+						prop
+					),
+	} ) as typeof all & { all: typeof all };
 	return { calls, ...page };
 }
 
@@ -462,4 +474,54 @@ test( 'a failed connection test or re-enable says why in a notice that can be di
 		)
 	);
 	assert.ok( text().includes( 'WooCommerce disabled 1 webhook' ) );
+} );
+
+test( 'the alert email setting shows the saved value and saves a change', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /alerts': ( req ) => ( {
+			...alertsOff,
+			emailAlerts: ( req.data as { emailAlerts: boolean } ).emailAlerts,
+		} ),
+	} );
+	assert.ok( text().includes( 'At most once a day per problem.' ) );
+	const toggle = byLabel< HTMLInputElement >(
+		container,
+		'Email the store’s admin address when something is wrong'
+	);
+	assert.equal( toggle.checked, false );
+	await click( toggle );
+	assert.deepEqual(
+		calls.all
+			.filter( ( c ) => c.method === 'POST' )
+			.map( ( c ) => [ c.path, c.data ] ),
+		[ [ '/alerts', { emailAlerts: true } ] ]
+	);
+	assert.equal(
+		byLabel< HTMLInputElement >(
+			container,
+			'Email the store’s admin address when something is wrong'
+		).checked,
+		true
+	);
+} );
+
+test( 'a fresh install says the webhooks are not set up yet, not that they were deleted', async () => {
+	const { text } = await open( {
+		'GET /settings': () => ( {
+			...unconfigured,
+			webhooks: [ webhook( { id: null, status: 'not_set_up' } ) ],
+		} ),
+	} );
+	assert.ok(
+		text().includes(
+			'Not set up yet: the webhooks are created when the settings are saved.'
+		)
+	);
+	assert.equal(
+		text().includes( 'Save the settings again to recreate' ),
+		false
+	);
+	assert.equal( text().includes( 'Missing' ), false );
 } );

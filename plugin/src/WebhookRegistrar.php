@@ -233,14 +233,16 @@ final class WebhookRegistrar {
 	 */
 	public function describe(): array {
 		$disabled = $this->disabled_records();
+		$created  = $this->ours->ids();
 		$out      = array();
 		foreach ( WebhookOwnership::TOPICS as $topic ) {
 			$webhook = $this->ours->find( $topic );
 			if ( null === $webhook ) {
+				// Never created (a fresh install): not set up yet; created once and gone since: missing.
 				$out[] = array(
 					'topic'        => $topic,
 					'id'           => null,
-					'status'       => 'missing',
+					'status'       => isset( $created[ $topic ] ) ? 'missing' : 'not_set_up',
 					'failureCount' => 0,
 					'deliveryUrl'  => null,
 					'disabledAt'   => null,

@@ -4,6 +4,7 @@ import { __ } from '@wordpress/i18n';
 import { BusyButton } from '../shared/BusyButton';
 import { Loading, OutcomeNotice } from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
+import { AlertEmails } from './AlertEmails';
 import { ConnectionResult } from './ConnectionResult';
 import { ConsentPanel } from './ConsentPanel';
 import { ListField } from './ListField';
@@ -106,6 +107,7 @@ export function SettingsPage() {
 				webhooks={ saved.webhooks }
 				onChange={ form.setWebhooks }
 			/>
+			<AlertEmails />
 		</div>
 	);
 }

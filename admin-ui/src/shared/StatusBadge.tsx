@@ -43,6 +43,8 @@ export function webhookStatusLabel( status: WebhookStatus ): string {
 			return __( 'Disabled', 'wc-klaviyo-sync' );
 		case 'missing':
 			return __( 'Missing', 'wc-klaviyo-sync' );
+		case 'not_set_up':
+			return __( 'Not set up yet', 'wc-klaviyo-sync' );
 	}
 	return status;
 }
@@ -65,6 +67,9 @@ function deliveryTone( status: DeliveryStatus ): Tone {
 function webhookTone( status: WebhookStatus ): Tone {
 	if ( status === 'active' ) {
 		return 'good';
+	}
+	if ( status === 'not_set_up' ) {
+		return 'neutral';
 	}
 	return status === 'paused' ? 'warn' : 'bad';
 }

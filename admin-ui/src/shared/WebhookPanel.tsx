@@ -14,11 +14,14 @@ export function disabledCount( webhooks: Webhook[] ): number {
 }
 
 export function WebhookTable( { webhooks }: { webhooks: Webhook[] } ) {
-	if ( webhooks.length === 0 ) {
+	if (
+		webhooks.length === 0 ||
+		webhooks.every( ( w ) => w.status === 'not_set_up' )
+	) {
 		return (
 			<p>
 				{ __(
-					'No webhooks are registered yet. They are created when the settings are saved.',
+					'Not set up yet: the webhooks are created when the settings are saved.',
 					'wc-klaviyo-sync'
 				) }
 			</p>

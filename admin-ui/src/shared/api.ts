@@ -2,6 +2,7 @@
 import apiFetch from '@wordpress/api-fetch';
 import { addQueryArgs } from '@wordpress/url';
 import type {
+	AlertsResponse,
 	ConsentSettings,
 	ConsentSettingsInput,
 	ConsentStatus,
@@ -133,5 +134,19 @@ export function saveConsentSettings(
 export function getConsentStatus( email: string ): Promise< ConsentStatus > {
 	return apiFetch< ConsentStatus >( {
 		path: addQueryArgs( `${ NAMESPACE }/consent`, { email } ),
+	} );
+}
+
+export function getAlerts(): Promise< AlertsResponse > {
+	return apiFetch< AlertsResponse >( { path: `${ NAMESPACE }/alerts` } );
+}
+
+export function saveAlertEmails(
+	emailAlerts: boolean
+): Promise< AlertsResponse > {
+	return apiFetch< AlertsResponse >( {
+		path: `${ NAMESPACE }/alerts`,
+		method: 'POST',
+		data: { emailAlerts },
 	} );
 }

@@ -96,7 +96,9 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 					{ sidecarErrorText(
 						log.status.sidecarError,
 						log.status.webhooks.some(
-							( w ) => w.status !== 'missing'
+							( w ) =>
+								w.status !== 'missing' &&
+								w.status !== 'not_set_up'
 						)
 					) }
 					{ settingsUrl() && (
