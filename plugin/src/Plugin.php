@@ -12,12 +12,17 @@ namespace WcKlaviyoSync;
 use WcKlaviyoSync\Admin\AdminPages;
 use WcKlaviyoSync\Admin\ConsentScreens;
 use WcKlaviyoSync\Admin\Notices;
+use WcKlaviyoSync\Admin\OrderBox;
+use WcKlaviyoSync\Alerts\AlertMonitor;
+use WcKlaviyoSync\Alerts\AlertNotices;
 use WcKlaviyoSync\Consent\AccountConsent;
 use WcKlaviyoSync\Consent\CheckoutConsent;
 use WcKlaviyoSync\Consent\ConsentSettings;
+use WcKlaviyoSync\Rest\AlertsController;
 use WcKlaviyoSync\Rest\ConsentController;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
+use WcKlaviyoSync\Rest\OrdersController;
 use WcKlaviyoSync\Rest\Routes;
 use WcKlaviyoSync\Rest\SettingsController;
 use WcKlaviyoSync\Rest\StatusController;
@@ -68,6 +73,20 @@ final class Plugin {
 	private Connector $connector;
 
 	/**
+	 * Proxy to the sidecar for the saved store.
+	 *
+	 * @var StoreProxy
+	 */
+	private StoreProxy $proxy;
+
+	/**
+	 * Polls the sidecar's status into alerts.
+	 *
+	 * @var AlertMonitor
+	 */
+	private AlertMonitor $alerts;
+
+	/**
 	 * Private constructor: use instance().
 	 */
 	private function __construct() {
@@ -75,6 +94,8 @@ final class Plugin {
 		$this->sidecar   = new SidecarClient( $this->settings );
 		$this->registrar = new WebhookRegistrar( new WebhookOwnership() );
 		$this->connector = new Connector( $this->settings, $this->sidecar, $this->registrar );
+		$this->proxy     = new StoreProxy( $this->settings, $this->sidecar );
+		$this->alerts    = new AlertMonitor( $this->settings, $this->proxy, $this->registrar );
 	}
 
 	/**
@@ -124,18 +145,20 @@ final class Plugin {
 	 * Registers everything else, once every plugin is loaded.
 	 */
 	public function register_services(): void {
-		$notices = new Notices( $this->registrar );
+		$notices = new Notices();
 		if ( ! self::woocommerce_active() ) {
 			add_action( 'admin_notices', array( $notices, 'render_missing_woocommerce' ) );
 			return;
 		}
-		add_action( 'admin_notices', array( $notices, 'render_disabled_webhooks' ) );
 		( new UrlSafety( $this->settings ) )->register();
 		$this->registrar->register();
 		( new CheckoutConsent( new ConsentSettings() ) )->register();
 		( new AccountConsent( new ConsentSettings() ) )->register();
 		( new AdminPages() )->register();
 		( new ConsentScreens() )->register();
+		$this->alerts->register();
+		( new AlertNotices( $this->alerts ) )->register();
+		( new OrderBox( new OrdersController( $this->proxy ) ) )->register();
 		$this->routes()->register();
 	}
 
@@ -143,15 +166,24 @@ final class Plugin {
 	 * The REST route table with its controllers.
 	 */
 	private function routes(): Routes {
-		$proxy = new StoreProxy( $this->settings, $this->sidecar );
+		$proxy = $this->proxy;
 		return new Routes(
 			new SettingsController( $this->settings, $this->registrar, $this->connector ),
 			new ListsController( $proxy ),
 			new StatusController( $proxy, $this->registrar ),
 			new DeliveriesController( $proxy ),
 			new WebhooksController( $this->registrar ),
-			new ConsentController( new ConsentSettings(), $proxy )
+			new ConsentController( new ConsentSettings(), $proxy ),
+			new OrdersController( $proxy ),
+			new AlertsController( $this->alerts )
 		);
+	}
+
+	/**
+	 * Alert monitor (for tests).
+	 */
+	public function alerts(): AlertMonitor {
+		return $this->alerts;
 	}
 
 	/**
@@ -179,6 +211,7 @@ final class Plugin {
 	 * Deactivation: pauses our webhooks so WooCommerce stops delivering to the sidecar.
 	 */
 	public static function deactivate(): void {
+		AlertMonitor::unschedule();
 		if ( ! self::woocommerce_active() ) {
 			return;
 		}
@@ -190,8 +223,10 @@ final class Plugin {
 	 */
 	public static function uninstall(): void {
 		( new WebhookOwnership() )->remove_all();
-		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, ConsentSettings::OPTION, WebhookRegistrar::DISABLED_OPTION ) as $option ) {
+		AlertMonitor::unschedule();
+		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, ConsentSettings::OPTION, WebhookRegistrar::DISABLED_OPTION, AlertMonitor::OPTION, AlertMonitor::EMAIL_OPTION ) as $option ) {
 			delete_option( $option );
 		}
+		delete_metadata( 'user', 0, AlertNotices::DISMISSED_META, '', true );
 	}
 }

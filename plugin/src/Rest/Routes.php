@@ -66,6 +66,20 @@ final class Routes {
 	private ConsentController $consent;
 
 	/**
+	 * One order's sync-log entries.
+	 *
+	 * @var OrdersController
+	 */
+	private OrdersController $orders;
+
+	/**
+	 * Alerts and their email setting.
+	 *
+	 * @var AlertsController
+	 */
+	private AlertsController $alerts;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param SettingsController   $settings   Settings, save and connection test.
@@ -74,14 +88,18 @@ final class Routes {
 	 * @param DeliveriesController $deliveries Sync log and replay.
 	 * @param WebhooksController   $webhooks   Webhook re-enable.
 	 * @param ConsentController    $consent    Consent settings and status.
+	 * @param OrdersController     $orders     One order's sync-log entries.
+	 * @param AlertsController     $alerts     Alerts and their email setting.
 	 */
-	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent ) {
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts ) {
 		$this->settings   = $settings;
 		$this->lists      = $lists;
 		$this->status     = $status;
 		$this->deliveries = $deliveries;
 		$this->webhooks   = $webhooks;
 		$this->consent    = $consent;
+		$this->orders     = $orders;
+		$this->alerts     = $alerts;
 	}
 
 	/**
@@ -200,6 +218,31 @@ final class Routes {
 					'callback' => array( $this->consent, 'get_consent' ),
 					'args'     => array(
 						'email' => $text,
+					),
+				),
+			),
+			'/orders/(?P<order>\\d{1,20})/deliveries' => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->orders, 'get_order_deliveries' ),
+				),
+			),
+			'/alerts'                        => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->alerts, 'get_alerts' ),
+					'args'     => array(
+						'refresh' => array( 'type' => 'boolean' ),
+					),
+				),
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->alerts, 'save_alerts' ),
+					'args'     => array(
+						'emailAlerts' => array(
+							'type'     => 'boolean',
+							'required' => true,
+						),
 					),
 				),
 			),

@@ -100,6 +100,8 @@ final class SettingsController {
 		if ( is_wp_error( $result ) ) {
 			return $result;
 		}
+		/** The store and its webhooks were saved: the alerts are checked again (AlertMonitor). */
+		do_action( 'wc_klaviyo_sync_changed' );
 		return new WP_REST_Response( $this->view() + $result );
 	}
 

@@ -40,6 +40,8 @@ final class WebhooksController {
 	 */
 	public function reenable_webhooks(): WP_REST_Response {
 		$pings = $this->registrar->reenable();
+		/** The webhooks changed: the alerts are checked again (AlertMonitor). */
+		do_action( 'wc_klaviyo_sync_changed' );
 		return new WP_REST_Response(
 			array(
 				'webhooks' => $this->registrar->describe(),

@@ -24,7 +24,7 @@ abstract class WckTestCase extends TestCase {
 				$webhook->delete( true );
 			}
 		}
-		foreach ( array( 'wc_klaviyo_sync_settings', 'wc_klaviyo_sync_webhooks', 'wc_klaviyo_sync_webhook_secret', 'wc_klaviyo_sync_disabled_webhooks', 'wc_standin_webhook_deliveries', 'wc_standin_webhook_pings' ) as $option ) {
+		foreach ( array( 'wc_klaviyo_sync_settings', 'wc_klaviyo_sync_webhooks', 'wc_klaviyo_sync_webhook_secret', 'wc_klaviyo_sync_disabled_webhooks', 'wc_klaviyo_sync_alerts', 'wc_klaviyo_sync_alert_email', 'wc_standin_webhook_deliveries', 'wc_standin_webhook_pings' ) as $option ) {
 			delete_option( $option );
 		}
 		$this->double( 'POST', '/__double/reset' );
@@ -146,6 +146,20 @@ abstract class WckTestCase extends TestCase {
 		$this->fresh();
 		$this->assertSame( 0, $rc, implode( "\n", $out ) );
 		return implode( "\n", $out );
+	}
+
+	/** Our admin notices only (WooCommerce's own need a current screen, which the CLI has not). */
+	protected function admin_notices(): string {
+		global $wp_filter;
+		ob_start();
+		foreach ( $wp_filter['admin_notices']->callbacks as $callbacks ) {
+			foreach ( $callbacks as $callback ) {
+				if ( is_array( $callback['function'] ) && ( $callback['function'][0] instanceof \WcKlaviyoSync\Admin\Notices || $callback['function'][0] instanceof \WcKlaviyoSync\Alerts\AlertNotices ) ) {
+					call_user_func( $callback['function'] );
+				}
+			}
+		}
+		return (string) ob_get_clean();
 	}
 
 	protected static function is_standin(): bool {

@@ -174,7 +174,8 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertGreaterThanOrEqual( 6, $view['failureCount'] );
 		$settings = $this->rest( 'GET', '/settings' )->get_data();
 		$this->assertSame( 'disabled', $settings['webhooks'][2]['status'] );
-		$this->assertStringContainsString( 'stopped sending orders and customers', $this->admin_notices() );
+		Plugin::instance()->alerts()->check();
+		$this->assertStringContainsString( 'webhooks are not active: order.deleted (disabled)', $this->admin_notices() );
 
 		// The sidecar is back; the admin re-enables.
 		$webhook->set_delivery_url( $good );
@@ -190,21 +191,8 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertSame( 0, (int) $webhook->get_failure_count() );
 		$this->assertFalse( (bool) $webhook->get_pending_delivery(), 're-enable pinged successfully' );
 		$this->assertFalse( get_option( WebhookRegistrar::DISABLED_OPTION ) );
-		$this->assertStringNotContainsString( 'stopped sending', $this->admin_notices() );
-	}
-
-	/** Our admin notices only (WooCommerce's own need a current screen, which the CLI has not). */
-	private function admin_notices(): string {
-		global $wp_filter;
-		ob_start();
-		foreach ( $wp_filter['admin_notices']->callbacks as $callbacks ) {
-			foreach ( $callbacks as $callback ) {
-				if ( is_array( $callback['function'] ) && $callback['function'][0] instanceof \WcKlaviyoSync\Admin\Notices ) {
-					call_user_func( $callback['function'] );
-				}
-			}
-		}
-		return (string) ob_get_clean();
+		Plugin::instance()->alerts()->check();
+		$this->assertStringNotContainsString( 'not active', $this->admin_notices() );
 	}
 
 	public function test_uninstall_removes_options_and_only_our_webhooks(): void {
