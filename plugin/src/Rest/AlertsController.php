@@ -11,6 +11,7 @@ namespace WcKlaviyoSync\Rest;
 
 use WcKlaviyoSync\Alerts\AlertCatalog;
 use WcKlaviyoSync\Alerts\AlertMonitor;
+use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -79,8 +80,12 @@ final class AlertsController {
 	 * POST /alerts: `{ emailAlerts: boolean }`.
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
 	 */
-	public function save_alerts( WP_REST_Request $request ): WP_REST_Response {
+	public function save_alerts( WP_REST_Request $request ) {
+		if ( null === $request['emailAlerts'] ) {
+			return new WP_Error( 'wck_invalid_field', __( 'Say whether alerts are emailed (emailAlerts: true or false).', 'wc-klaviyo-sync' ), array( 'status' => 400, 'field' => 'emailAlerts' ) );
+		}
 		AlertMonitor::set_emails_enabled( (bool) $request['emailAlerts'] );
 		return new WP_REST_Response( $this->view() );
 	}

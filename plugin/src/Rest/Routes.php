@@ -239,10 +239,7 @@ final class Routes {
 					'methods'  => WP_REST_Server::CREATABLE,
 					'callback' => array( $this->alerts, 'save_alerts' ),
 					'args'     => array(
-						'emailAlerts' => array(
-							'type'     => 'boolean',
-							'required' => true,
-						),
+						'emailAlerts' => array( 'type' => 'boolean' ),
 					),
 				),
 			),

@@ -44,6 +44,9 @@ export const double = {
   /** Makes the next `count` requests under `paths` fail with `status`. */
   failWith: (status: 500 | 502 | 503, paths: string[], count = 10_000) => control('POST', 'faults', { kind: 'status', status, paths, count }),
   clearFaults: () => control('DELETE', 'faults'),
+  /** Klaviyo answers 401 to this key (as for a key revoked in Klaviyo) until it is restored. */
+  revokeKey: (key: string) => control('POST', 'keys/revoke', { key }),
+  restoreKey: (key: string) => control('POST', 'keys/restore', { key }),
 };
 
 /** The unique_id of a request body sent to POST /api/events, when it is one. */

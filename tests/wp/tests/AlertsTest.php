@@ -265,10 +265,16 @@ final class AlertsTest extends WckTestCase {
 
 		$this->configure();
 		$this->set_webhook_status( 'order.deleted', 'paused' );
+		Plugin::instance()->alerts()->check_if_stale();
+		$this->fresh();
+		$this->assertCount( 0, Plugin::instance()->alerts()->current(), 'saving checked a moment ago: not stale, no check' );
+		$state              = get_option( AlertMonitor::OPTION );
+		$state['checkedAt'] = time() - AlertMonitor::STALE;
+		update_option( AlertMonitor::OPTION, $state, false );
 		$this->fresh();
 		Plugin::instance()->alerts()->check_if_stale();
 		$this->fresh();
-		$this->assertCount( 1, Plugin::instance()->alerts()->current(), 'no check yet: stale, so admin load checked' );
+		$this->assertCount( 1, Plugin::instance()->alerts()->current(), 'stale: the admin load checked' );
 		$this->assertCount( 1, $this->mails );
 	}
 }

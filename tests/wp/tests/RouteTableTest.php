@@ -21,6 +21,8 @@ final class RouteTableTest extends WckTestCase {
 		'/webhooks/reenable'                             => array( 'POST' ),
 		'/consent-settings'                              => array( 'GET', 'POST' ),
 		'/consent'                                       => array( 'GET' ),
+		'/orders/(?P<order>\\d{1,20})/deliveries'        => array( 'GET' ),
+		'/alerts'                                        => array( 'GET', 'POST' ),
 	);
 
 	/** Our routes as the REST server holds them: path (without the namespace) => endpoints. */
@@ -39,7 +41,7 @@ final class RouteTableTest extends WckTestCase {
 	private function requests(): array {
 		$out = array();
 		foreach ( $this->registered() as $route => $endpoints ) {
-			$path = (string) preg_replace( '/\(\?P<id>[^)]*\)/', 'd-1', $route );
+			$path = (string) preg_replace( array( '/\(\?P<id>[^)]*\)/', '/\(\?P<order>[^)]*\)/' ), array( 'd-1', '42' ), $route );
 			foreach ( $endpoints as $endpoint ) {
 				foreach ( array_keys( $endpoint['methods'] ) as $method ) {
 					$out[] = array( $method, $path );
@@ -61,7 +63,7 @@ final class RouteTableTest extends WckTestCase {
 	}
 
 	public function test_every_endpoint_is_registered_with_the_manage_woocommerce_check(): void {
-		$this->assertCount( 13, $this->requests() );
+		$this->assertCount( 16, $this->requests() );
 		$manager = $this->make_user( 'shop_manager' );
 		$others  = array( 0, $this->make_user( 'subscriber' ), $this->make_user( 'customer' ) );
 		foreach ( $this->registered() as $route => $endpoints ) {
