@@ -189,6 +189,7 @@ describe('Klaviyo double', () => {
     assert.equal(l.body.data.attributes.opt_in_process, 'double_opt_in');
     assert.equal((await get('/api/lists/NOPE')).status, 404);
     for (let i = 0; i < 3; i++) await subscribe('L00001', [{ email: `p${i}@example.com`, subscriptions: { email: { marketing: { consent: 'SUBSCRIBED', consented_at: '2026-11-01T10:00:00Z' } } } }]);
+    await new Promise((r) => setTimeout(r, 5)); // a later millisecond than the subscriptions, so the sort below has one answer
     d.unsubscribeInKlaviyo('p1@example.com', 'email');
     const one = await get(`/api/profiles?filter=${encodeURIComponent('equals(email,"p1@example.com")')}&additional-fields%5Bprofile%5D=subscriptions`);
     assert.equal(one.status, 200);
