@@ -9,7 +9,7 @@ import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import { connectVerdict, issueConnectCode, issueCredential, parseConnectCode, sha256, sidecarId } from './credentials.js';
 import {
-  adminErrors, answer, ConnectBody, ConnectCode, Connected, ErrorBody, StoreCredential, StoreIdParams, StoreList, StoreRemoved, storeErrors,
+  adminErrors, answer, ConnectBody, malformedStoreId, unknownStore, ConnectCode, Connected, ErrorBody, StoreCredential, StoreIdParams, StoreList, StoreRemoved, storeErrors,
 } from './schemas.js';
 
 export interface AccessDeps {
@@ -66,7 +66,7 @@ export async function accessRoutes(app: FastifyInstance, deps: AccessDeps): Prom
       operationId: 'removeStore', summary: 'Remove a store: its configuration and credential, and revoke its connection codes', tags,
       description: 'Deliveries for the store are refused (`404 unknown_store`) from then on; its sync log stays until retention clears it.',
       params: StoreIdParams,
-      response: { 200: answer('The store was removed.', StoreRemoved), 404: answer('`unknown_store`: no such store.', ErrorBody), ...adminErrors },
+      response: { 200: answer('The store was removed.', StoreRemoved), 404: unknownStore, ...adminErrors },
     },
   }, async (req) => {
     const { storeId } = req.params;
@@ -84,7 +84,7 @@ export async function accessRoutes(app: FastifyInstance, deps: AccessDeps): Prom
         + 'expires after CONNECT_CODE_TTL_S. The store need not exist yet: the code reserves its id, and the site that redeems it saves the '
         + 'configuration with the credential it gets. Only the code\'s SHA-256 is kept.',
       params: StoreIdParams,
-      response: { 200: answer('The code, shown this once.', ConnectCode), 404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody), ...adminErrors },
+      response: { 200: answer('The code, shown this once.', ConnectCode), 404: malformedStoreId, ...adminErrors },
     },
   }, async (req) => {
     const { storeId } = req.params;
@@ -124,7 +124,7 @@ export async function accessRoutes(app: FastifyInstance, deps: AccessDeps): Prom
       description: 'With the store\'s credential it rotates it; with the admin token it issues one (a single-store self-hoster '
         + 'exchanges the admin token for the store\'s credential this way, and keeps only the credential).',
       params: StoreIdParams,
-      response: { 200: answer('The new credential, shown this once.', StoreCredential), 404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody), ...storeErrors },
+      response: { 200: answer('The new credential, shown this once.', StoreCredential), 404: malformedStoreId, ...storeErrors },
     },
   }, async (req) => {
     const { storeId } = req.params;

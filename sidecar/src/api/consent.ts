@@ -6,7 +6,7 @@ import { KlaviyoError } from '../klaviyo/errors.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import { klaviyoStatus } from '../sync/index.js';
-import { answer, storeErrors, ConsentQuery, ConsentStatus, ErrorBody, StoreIdParams } from './schemas.js';
+import { answer, storeErrors, unknownStore, ConsentQuery, ConsentStatus, ErrorBody, StoreIdParams } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
 
 /** The live read of Klaviyo waits at most this long: the page showing it must not hang on Klaviyo. */
@@ -48,7 +48,7 @@ export async function consentRoutes(app: FastifyInstance, deps: { storage: Stora
       response: {
         200: answer('The profile\'s consent.', ConsentStatus),
         400: answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody),
-        404: answer('`unknown_store`: no such store.', ErrorBody),
+        404: unknownStore,
         ...storeErrors,
       },
     },

@@ -277,6 +277,11 @@ export function answer<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** `404 unknown_store`, for a route whose store must exist. */
+export const unknownStore = answer('`unknown_store`: no such store.', ErrorBody);
+/** `404 unknown_store`, for a route that takes any well-formed store id (the store need not exist yet). */
+export const malformedStoreId = answer(`\`unknown_store\`: the store id does not match \`${STORE_ID.source}\`.`, ErrorBody);
+
 /** The error answers every admin route can give; routes add their own. */
 export const adminErrors = {
   401: answer('`unauthorized`: no valid Bearer admin token.', ErrorBody),

@@ -10,11 +10,10 @@ import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import {
   storeErrors, answer, DeliveriesQuery, DeliveryDetail, DeliveryPage, DeliveryParams, ErrorBody, ReplayDeliveryQuery,
-  ReplayResult, ReplayStoreQuery, SidecarStatus, StoreIdParams,
+  ReplayResult, ReplayStoreQuery, SidecarStatus, StoreIdParams, unknownStore,
 } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
 
-const unknownStore = answer('`unknown_store`: no such store.', ErrorBody);
 const unknownDelivery = answer('`unknown_store`, or `unknown_delivery`: no such delivery for this store.', ErrorBody);
 const invalidQuery = answer('`invalid_request`: the query does not validate (`details` says which field).', ErrorBody);
 

@@ -8,7 +8,7 @@ import type { Pipeline } from '../worker/pipeline.js';
 import type { KeyStatus, Storage, StoreRecord } from '../storage/types.js';
 import { last4 } from '../redact.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import { adminErrors, answer, storeErrors, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
+import { adminErrors, answer, malformedStoreId, storeErrors, unknownStore, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
 
 export { STORE_ID };
 
@@ -73,7 +73,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
       response: {
         200: answer('The store was saved.', StoreSaved),
         ...bodyErrors,
-        404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody),
+        404: malformedStoreId,
         ...storeErrors,
       },
     },
@@ -130,7 +130,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
       body: VerifyKeyBody,
       response: {
         200: answer('What Klaviyo said about the key.', KeyCheck), ...bodyErrors,
-        404: answer('`unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`.', ErrorBody), ...storeErrors,
+        404: malformedStoreId, ...storeErrors,
       },
     },
   }, async (req) => {
@@ -146,7 +146,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
       params: StoreIdParams,
       response: {
         200: answer('Every list of the account.', ListsPage),
-        404: answer('`unknown_store`: no such store.', ErrorBody),
+        404: unknownStore,
         409: answer('`klaviyo_key_invalid`: Klaviyo rejected the saved private key.', ErrorBody),
         502: answer('`klaviyo_unreachable`: Klaviyo could not be asked.', ErrorBody),
         ...storeErrors,
