@@ -17,6 +17,23 @@ export interface RecordedRequest {
 export interface AcceptedEvent {
   metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
   value?: number | null; valueCurrency?: string | null; time?: string | null; apiKey: string; receivedAt: string;
+  /** Sent through POST /api/event-bulk-create-jobs with `backfill: true`: recorded, and Klaviyo fires no flow for it. */
+  backfill: boolean;
+  /** Which endpoint recorded it. */
+  via: 'event' | 'bulk';
+}
+/** One per-record error of an asynchronous bulk job, as `GET …/{id}/import-errors` lists it. */
+export interface ImportError {
+  id: string; code: string; title: string; detail: string; source: { pointer: string }; original_payload: Record<string, unknown> | null;
+}
+/**
+ * An asynchronous bulk job (a profile-bulk-import-job; the registry is generic over the JSON:API type so other job
+ * kinds can use it). Its effects are applied when it is created; its status moves queued → processing → complete
+ * on the double's clock over `bulkJobMs`, as a client polling Klaviyo sees it.
+ */
+export interface BulkJob {
+  type: string; id: string; apiKey: string; createdAt: number; total: number; failed: number;
+  errors: ImportError[]; profileIds: string[]; listIds: string[];
 }
 /** One channel's marketing consent as Klaviyo keeps it on a profile. */
 export interface ChannelConsent {
@@ -75,6 +92,8 @@ export interface DoubleOptions {
   now?: () => number;
   latencyMs?: number;
   seed?: number;
+  /** How long a bulk job takes on the double's clock: queued for the first half, processing for the second (default 200). */
+  bulkJobMs?: number;
 }
 
 export interface KlaviyoDouble {
@@ -86,6 +105,8 @@ export interface KlaviyoDouble {
   readonly events: AcceptedEvent[];
   readonly profiles: StoredProfile[];
   readonly subscriptions: RecordedRequest[];
+  /** Every bulk job accepted, oldest first. */
+  readonly bulkJobs: BulkJob[];
   revokeKey(key: string): void;
   restoreKey(key: string): void;
   inject(fault: Fault): void;
@@ -102,6 +123,9 @@ type Json = Record<string, unknown>;
 function klaviyoError(status: number, code: string, title: string, detail: string, pointer = '/data') {
   return { errors: [{ id: randomUUID(), status, code, title, detail, source: { pointer }, links: {}, meta: {} }] };
 }
+
+/** The spec's payload limits of the bulk endpoints (5 MB a request). */
+const MAX_BODY_BYTES: Record<string, number> = { bulk_create_events: 5 * 1024 * 1024, bulk_import_profiles: 5 * 1024 * 1024 };
 
 function perWindow(spec: string): number {
   return Number(/^(\d+)/.exec(spec)?.[1] ?? '0');
@@ -135,6 +159,8 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const profiles: StoredProfile[] = [];
   const subscriptions: RecordedRequest[] = [];
   const seenEvents = new Set<string>();
+  const bulkJobs: BulkJob[] = [];
+  const bulkJobMs = opts.bulkJobMs ?? 200;
   const revoked = new Set<string>();
   let faults: (Fault & { left?: number })[] = [];
   let rateLimits: RateLimitSettings = opts.realLimits ? { enabled: true, scale: 1 } : opts.rateLimits ?? { enabled: false };
@@ -303,36 +329,158 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     c.methodDetail = detail;
   };
 
+  /** What Klaviyo refuses in one event (shared by POST /api/events and each event of a bulk create job). */
+  const eventProblem = (profile: Json, attrs: Json, pointer: string, profilePointer = `${pointer}/profile/data/attributes`): { detail: string; pointer: string; schema?: boolean } | null => {
+    if (!profileIdentity(profile)) return { detail: 'At least one profile identifier (email, phone_number, external_id, id) is required.', pointer: profilePointer, schema: true };
+    if (profile.phone_number !== undefined && profile.phone_number !== null && !isValidPhone(profile.phone_number)) {
+      return { detail: 'Invalid phone number format (Example of a valid format: +12345678901)', pointer: `${profilePointer}/phone_number` };
+    }
+    if (profile.email !== undefined && profile.email !== null && !validEmail(profile.email)) return { detail: 'Invalid email address', pointer: `${profilePointer}/email` };
+    if (Object.keys((attrs.properties as Json) ?? {}).length > 400) return { detail: 'Events may not have more than 400 properties.', pointer: `${pointer}/properties` };
+    if (typeof attrs.time === 'string') {
+      // The spec: after the year 1990 and at most 1 year in the future.
+      const t = Date.parse(attrs.time);
+      if (t < Date.UTC(1990, 0, 1) || t > clock() + 366 * 86_400_000) return { detail: 'The time must be after the year 1990 and can only be up to 1 year in the future.', pointer: `${pointer}/time` };
+    }
+    return null;
+  };
+  /** Klaviyo's dedupe key: profile, metric and unique_id (or the time to the second without one). */
+  const eventKey = (apiKey: string, profile: Json, attrs: Json) => {
+    const metric = (((attrs.metric as Json)?.data as Json)?.attributes as Json)?.name as string;
+    const uniqueId = (attrs.unique_id as string | null | undefined) ?? null;
+    return `${apiKey}|${profileIdentity(profile)}|${metric}|${uniqueId ?? String(attrs.time ?? Math.floor(Date.now() / 1000))}`;
+  };
+  /** Records an event unless Klaviyo already has one with its key (the first processed is kept). */
+  const recordEvent = (apiKey: string, profile: Json, attrs: Json, backfill: boolean, via: AcceptedEvent['via']) => {
+    const dedupe = eventKey(apiKey, profile, attrs);
+    if (seenEvents.has(dedupe)) return;
+    seenEvents.add(dedupe);
+    events.push({
+      metric: (((attrs.metric as Json)?.data as Json)?.attributes as Json)?.name as string, uniqueId: (attrs.unique_id as string | null | undefined) ?? null,
+      profile, properties: (attrs.properties as Json) ?? {}, value: attrs.value as number | null | undefined,
+      valueCurrency: attrs.value_currency as string | null | undefined, time: attrs.time as string | null | undefined, apiKey, receivedAt: new Date().toISOString(),
+      backfill, via,
+    });
+  };
+
+  /** A job's progress on the double's clock: queued, then processing (half done), then complete. */
+  const jobStatus = (job: BulkJob) => {
+    const elapsed = clock() - job.createdAt;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (elapsed < bulkJobMs / 2) return { status: 'queued' as const, completed_count: 0, failed_count: 0, started_at: null, completed_at: null };
+    if (elapsed < bulkJobMs) return { status: 'processing' as const, completed_count: Math.floor((job.total - job.failed) / 2), failed_count: 0, started_at: iso(job.createdAt + bulkJobMs / 2), completed_at: null };
+    return { status: 'complete' as const, completed_count: job.total - job.failed, failed_count: job.failed, started_at: iso(job.createdAt + bulkJobMs / 2), completed_at: iso(job.createdAt + bulkJobMs) };
+  };
+  const jobView = (job: BulkJob) => {
+    const self = `${baseUrl}/api/${job.type}s/${job.id}`;
+    return {
+      type: job.type, id: job.id,
+      attributes: { ...jobStatus(job), created_at: new Date(job.createdAt).toISOString(), total_count: job.total, expires_at: new Date(job.createdAt + 7 * 86_400_000).toISOString() },
+      relationships: {
+        lists: { data: job.listIds.map((id) => ({ type: 'list', id })), links: { self: `${self}/relationships/lists/`, related: `${self}/lists/` } },
+        profiles: { data: job.profileIds.slice(0, 100).map((id) => ({ type: 'profile', id })), links: { self: `${self}/relationships/profiles/`, related: `${self}/profiles/` } },
+        'import-errors': { data: job.errors.slice(0, 100).map((e) => ({ type: 'import-error', id: e.id })), links: { related: `${self}/import-errors/` } },
+      },
+      links: { self: `${self}/` },
+    };
+  };
+
   const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[], params: Record<string, string> = {}): { status: number; body?: unknown } => {
     const data = (body?.data ?? {}) as Json;
     const attrs = (data.attributes ?? {}) as Json;
     switch (op.operationId) {
       case 'create_event': {
         const profile = ((attrs.profile as Json)?.data as Json)?.attributes as Json ?? {};
-        const metric = (((attrs.metric as Json)?.data as Json)?.attributes as Json)?.name as string;
-        if (!profileIdentity(profile)) {
-          errors.push('profile has no identifier');
-          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'At least one profile identifier (email, phone_number, external_id, id) is required.', '/data/attributes/profile/data/attributes') };
+        const problem = eventProblem(profile, attrs, '/data/attributes');
+        if (problem) {
+          if (problem.schema) errors.push(problem.detail);
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', problem.detail, problem.pointer) };
         }
-        if (profile.phone_number !== undefined && profile.phone_number !== null && !isValidPhone(profile.phone_number)) {
-          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid phone number format (Example of a valid format: +12345678901)', '/data/attributes/profile/data/attributes/phone_number') };
-        }
-        if (profile.email !== undefined && profile.email !== null && !validEmail(profile.email)) {
-          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid email address', '/data/attributes/profile/data/attributes/email') };
-        }
-        if (Object.keys((attrs.properties as Json) ?? {}).length > 400) {
-          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Events may not have more than 400 properties.', '/data/attributes/properties') };
-        }
-        const uniqueId = (attrs.unique_id as string | null | undefined) ?? null;
-        const dedupe = `${apiKey}|${profileIdentity(profile)}|${metric}|${uniqueId ?? String(attrs.time ?? Math.floor(Date.now() / 1000))}`;
-        if (!seenEvents.has(dedupe)) {
-          seenEvents.add(dedupe);
-          events.push({
-            metric, uniqueId, profile, properties: (attrs.properties as Json) ?? {}, value: attrs.value as number | null | undefined,
-            valueCurrency: attrs.value_currency as string | null | undefined, time: attrs.time as string | null | undefined, apiKey, receivedAt: new Date().toISOString(),
-          });
-        }
+        recordEvent(apiKey, profile, attrs, false, 'event');
         return { status: 202 };
+      }
+      case 'bulk_create_events': {
+        // One entry per profile, each with its events; at most 1,000 events a request (5 MB is checked on the raw body).
+        const entries = ((((attrs['events-bulk-create'] as Json)?.data) ?? []) as Json[]);
+        const total = entries.reduce((n, e) => n + ((((e.attributes as Json)?.events as Json)?.data as unknown[]) ?? []).length, 0);
+        if (total > 1000) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', `A bulk create job may contain at most 1000 events; got ${total}.`, '/data/attributes/events-bulk-create/data') };
+        const inRequest = new Set<string>();
+        const accepted: [Json, Json, boolean][] = [];
+        for (const [i, e] of entries.entries()) {
+          const ea = (e.attributes ?? {}) as Json;
+          const profile = ((ea.profile as Json)?.data as Json)?.attributes as Json ?? {};
+          for (const [j, ev] of (((ea.events as Json)?.data as Json[]) ?? []).entries()) {
+            const evAttrs: Json = { ...((ev.attributes ?? {}) as Json), profile: ea.profile };
+            const base = `/data/attributes/events-bulk-create/data/${i}`;
+            const problem = eventProblem(profile, evAttrs, `${base}/attributes/events/data/${j}/attributes`, `${base}/attributes/profile/data/attributes`);
+            if (problem) {
+              if (problem.schema) errors.push(problem.detail);
+              return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', problem.detail, problem.pointer) };
+            }
+            // The spec: a unique_id repeated for the same profile and metric fails the request, and nothing is processed.
+            const key = eventKey(apiKey, profile, evAttrs);
+            if ((evAttrs.unique_id ?? null) !== null && inRequest.has(key)) {
+              return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', `unique_id ${String(evAttrs.unique_id)} is repeated for the same profile and metric.`, `${base}/attributes/events/data/${j}/attributes/unique_id`) };
+            }
+            inRequest.add(key);
+            accepted.push([profile, evAttrs, evAttrs.backfill === true || (evAttrs.backfill !== false && ea.backfill === true)]);
+          }
+        }
+        for (const [profile, evAttrs, backfill] of accepted) recordEvent(apiKey, profile, evAttrs, backfill, 'bulk');
+        return { status: 202 };
+      }
+      case 'bulk_import_profiles': {
+        const profs = (((attrs.profiles as Json)?.data as Json[]) ?? []);
+        if (profs.length > 10_000) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', `A bulk import job may contain at most 10000 profiles; got ${profs.length}.`, '/data/attributes/profiles/data') };
+        const listIds = ((((data.relationships as Json)?.lists as Json)?.data as Json[] | undefined) ?? []).map((l) => String(l.id));
+        for (const [i, id] of listIds.entries()) {
+          if (!listOf(id)) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A list with id ${id} does not exist.`, `/data/relationships/lists/data/${i}/id`) };
+        }
+        const job: BulkJob = { type: 'profile-bulk-import-job', id: randomUUID().replace(/-/g, ''), apiKey, createdAt: clock(), total: profs.length, failed: 0, errors: [], profileIds: [], listIds };
+        for (const [i, pr] of profs.entries()) {
+          const a = (pr.attributes ?? {}) as Json;
+          const ptr = `/data/attributes/profiles/data/${i}/attributes`;
+          const fail = (detail: string, pointer: string, code = 'invalid') => {
+            job.failed++;
+            job.errors.push({ id: randomUUID(), code, title: code === 'invalid' ? 'Invalid input.' : 'Conflict.', detail, source: { pointer }, original_payload: a });
+          };
+          if (Buffer.byteLength(JSON.stringify(pr)) > 100 * 1024) { fail('The maximum allowed payload size per-profile is 100KB.', ptr); continue; }
+          if (!profileIdentity(a)) { fail('At least one profile identifier (email, phone_number, external_id) is required.', ptr); continue; }
+          if (a.email !== undefined && a.email !== null && !validEmail(a.email)) { fail('Invalid email address', `${ptr}/email`); continue; }
+          if (a.phone_number !== undefined && a.phone_number !== null && !isValidPhone(a.phone_number)) { fail('Invalid phone number format (Example of a valid format: +12345678901)', `${ptr}/phone_number`); continue; }
+          const up = upsertProfile(apiKey, a);
+          if (up.status === 409) { fail('A profile already exists with one of these identifiers.', ptr, 'duplicate_profile'); continue; }
+          const p = profiles.find((x) => x.id === ((up.body as Json).data as Json).id)!;
+          // An import adds profiles to the job's lists; it never subscribes anyone (consent is untouched).
+          for (const l of listIds) if (!p.lists.includes(l)) p.lists.push(l);
+          job.profileIds.push(p.id);
+        }
+        bulkJobs.push(job);
+        return { status: 202, body: { data: jobView(job), links: { self: `${baseUrl}/api/profile-bulk-import-jobs/` } } };
+      }
+      case 'get_bulk_import_profiles_job': {
+        const job = bulkJobs.find((j) => j.id === params.job_id && j.apiKey === apiKey && j.type === 'profile-bulk-import-job');
+        if (!job) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A profile bulk import job with id ${params.job_id ?? ''} does not exist.`, '/job_id') };
+        return { status: 200, body: { data: jobView(job), links: { self: `${baseUrl}/api/profile-bulk-import-jobs/${job.id}/` } } };
+      }
+      case 'get_errors_for_bulk_import_profiles_job': {
+        const job = bulkJobs.find((j) => j.id === params.id && j.apiKey === apiKey && j.type === 'profile-bulk-import-job');
+        if (!job) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A profile bulk import job with id ${params.id ?? ''} does not exist.`, '/id') };
+        const size = query['page[size]'] === undefined ? 20 : Number(query['page[size]']);
+        if (!Number.isInteger(size) || size < 1 || size > 100) {
+          errors.push('page[size] must be between 1 and 100');
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'page[size] must be between 1 and 100', '/page[size]') };
+        }
+        // Errors are known once the job has processed its records.
+        const known = jobStatus(job).status === 'complete' ? job.errors : [];
+        const start = query['page[cursor]'] ? Number(Buffer.from(query['page[cursor]'], 'base64url').toString()) : 0;
+        const page = known.slice(start, start + size);
+        const self = `${baseUrl}/api/profile-bulk-import-jobs/${job.id}/import-errors`;
+        const next = start + size < known.length ? `${self}?page%5Bsize%5D=${size}&page%5Bcursor%5D=${Buffer.from(String(start + size)).toString('base64url')}` : undefined;
+        return {
+          status: 200,
+          body: { data: page.map((e) => ({ type: 'import-error', id: e.id, attributes: { code: e.code, title: e.title, detail: e.detail, source: e.source, original_payload: e.original_payload } })), links: { self, ...(next ? { next } : {}) } },
+        };
       }
       case 'create_or_update_profile': {
         if (!profileIdentity(attrs)) {
@@ -533,6 +681,10 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           return send(400, klaviyoError(400, 'invalid', 'Invalid input.', 'You must specify a valid API revision in the revision header.', '/headers/revision'));
         }
         let body: Json | null = null;
+        if (MAX_BODY_BYTES[op.operationId] !== undefined && Buffer.byteLength(raw) > MAX_BODY_BYTES[op.operationId]!) {
+          record.validationErrors.push(`body of ${Buffer.byteLength(raw)} bytes is over the 5 MB limit`);
+          return send(413, klaviyoError(413, 'request_too_large', 'Request entity too large.', 'The maximum allowed payload size is 5MB.'));
+        }
         if (op.validateBody) {
           const ctype = (headers['content-type'] ?? '').split(';')[0]!.trim();
           if (ctype !== 'application/vnd.api+json' && ctype !== 'application/json') {
@@ -556,7 +708,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
         }
         const out = handle(op, apiKey, query, body, record.validationErrors, found.params);
-        if (out.status === 200 && op.validateResponse && !op.validateResponse(out.body)) {
+        if ((out.status === 200 || out.status === 202) && out.body !== undefined && op.validateResponse && !op.validateResponse(out.body)) {
           // The double's own answer must be what Klaviyo's spec says; a test reading invalidRequests() sees it.
           for (const e of op.validateResponse.errors ?? []) record.validationErrors.push(`response ${e.instancePath || '/'} ${e.message ?? ''}`.trim());
         }
@@ -571,10 +723,10 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
 
   const double: KlaviyoDouble = {
     url: '',
-    requests, events, profiles, subscriptions,
+    requests, events, profiles, subscriptions, bulkJobs,
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
-      requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0;
+      requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0;
       seenEvents.clear(); revoked.clear(); faults = []; windows.clear();
     },
     revokeKey: (k) => void revoked.add(k),
@@ -601,7 +753,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     const body = raw ? JSON.parse(raw) as Json : {};
     const counts: Record<string, number> = {};
     for (const r of requests) counts[`${r.method} ${r.path} ${r.status}`] = (counts[`${r.method} ${r.path} ${r.status}`] ?? 0) + 1;
-    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, requests: counts, invalid: double.invalidRequests() });
+    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), requests: counts, invalid: double.invalidRequests() });
     if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }

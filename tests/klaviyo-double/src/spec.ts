@@ -17,6 +17,10 @@ export const SERVED: Record<string, string[]> = {
   '/api/profiles': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
   '/api/profile-subscription-bulk-delete-jobs': ['post'],
+  '/api/event-bulk-create-jobs': ['post'],
+  '/api/profile-bulk-import-jobs': ['post'],
+  '/api/profile-bulk-import-jobs/{job_id}': ['get'],
+  '/api/profile-bulk-import-jobs/{id}/import-errors': ['get'],
 };
 
 export function defaultSpecPath(): string {
@@ -55,7 +59,7 @@ export interface Operation {
   method: string;
   operationId: string;
   validateBody?: ValidateFunction;
-  /** The 200 answer's schema: the double checks its own answers against it. */
+  /** The 200 (or, for a job, 202) answer's schema: the double checks its own answers against it. */
   validateResponse?: ValidateFunction;
   /** For a templated path (`/api/lists/{id}`): matches a concrete path and returns its parameters. */
   match?: (path: string) => Record<string, string> | null;
@@ -97,7 +101,8 @@ export function loadSpec(specPath = defaultSpecPath()): {
       const op = spec.paths[path]![m]!;
       const content = (op.requestBody as { content?: Record<string, { schema: { $ref: string } }> } | undefined)?.content;
       const schema = content?.['application/vnd.api+json']?.schema;
-      const ok = (op.responses as Record<string, { content?: Record<string, { schema: { $ref: string } }> }> | undefined)?.['200']?.content?.['application/vnd.api+json']?.schema;
+      const responses = op.responses as Record<string, { content?: Record<string, { schema: { $ref: string } }> }> | undefined;
+      const ok = (responses?.['200'] ?? responses?.['202'])?.content?.['application/vnd.api+json']?.schema;
       const names: string[] = [];
       const pattern = path.includes('{')
         ? new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, n: string) => { names.push(n); return '([^/]+)'; })}$`)
