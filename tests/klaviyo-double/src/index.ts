@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { createCatalog, type BackInStockSubscription, type CatalogState, type JobError } from './catalog.js';
 import { loadSpec, type Operation } from './spec.js';
+
+export type { BackInStockSubscription, CatalogCategory, CatalogItem, CatalogState, CatalogVariant, JobError } from './catalog.js';
 
 export interface RecordedRequest {
   id: number; at: string; method: string; path: string; query: Record<string, string>;
@@ -34,6 +37,12 @@ export interface ImportError {
 export interface BulkJob {
   type: string; id: string; apiKey: string; createdAt: number; total: number; failed: number;
   errors: ImportError[]; profileIds: string[]; listIds: string[];
+  /**
+   * A catalog job's resources by relationship (`items`, `variants`, `categories`): when set, these are the job's
+   * relationships and its failed resources are listed in its `errors` attribute once complete, as Klaviyo's catalog
+   * jobs do (they have no import-errors).
+   */
+  related?: Record<string, { type: string; id: string }[]>;
 }
 /** One channel's marketing consent as Klaviyo keeps it on a profile. */
 export interface ChannelConsent {
@@ -107,6 +116,10 @@ export interface KlaviyoDouble {
   readonly subscriptions: RecordedRequest[];
   /** Every bulk job accepted, oldest first. */
   readonly bulkJobs: BulkJob[];
+  /** The catalog Klaviyo holds (every key's), as the catalog bulk jobs left it. */
+  catalog(): CatalogState;
+  /** Every back-in-stock subscription taken, oldest first. */
+  readonly backInStock: BackInStockSubscription[];
   revokeKey(key: string): void;
   restoreKey(key: string): void;
   inject(fault: Fault): void;
@@ -125,7 +138,10 @@ function klaviyoError(status: number, code: string, title: string, detail: strin
 }
 
 /** The spec's payload limits of the bulk endpoints (5 MB a request). */
-const MAX_BODY_BYTES: Record<string, number> = { bulk_create_events: 5 * 1024 * 1024, bulk_import_profiles: 5 * 1024 * 1024 };
+const MAX_BODY_BYTES: Record<string, number> = {
+  bulk_create_events: 5 * 1024 * 1024, bulk_import_profiles: 5 * 1024 * 1024,
+  ...Object.fromEntries(['item', 'variant', 'category'].flatMap((k) => ['create', 'update', 'delete'].map((a) => [`bulk_${a}_catalog_${k === 'category' ? 'categories' : `${k}s`}`, 5 * 1024 * 1024]))),
+};
 
 function perWindow(spec: string): number {
   return Number(/^(\d+)/.exec(spec)?.[1] ?? '0');
@@ -373,6 +389,19 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   };
   const jobView = (job: BulkJob) => {
     const self = `${baseUrl}/api/${job.type}s/${job.id}`;
+    if (job.related) {
+      const state = jobStatus(job);
+      return {
+        type: job.type, id: job.id,
+        attributes: {
+          status: state.status, completed_count: state.completed_count, failed_count: state.failed_count, completed_at: state.completed_at,
+          created_at: new Date(job.createdAt).toISOString(), total_count: job.total, expires_at: new Date(job.createdAt + 7 * 86_400_000).toISOString(),
+          errors: state.status === 'complete' ? job.errors.map(({ original_payload: _p, ...e }) => e) : [],
+        },
+        relationships: Object.fromEntries(Object.entries(job.related).map(([name, data]) => [name, { data, links: { self: `${self}/relationships/${name}/`, related: `${self}/${name}/` } }])),
+        links: { self: `${self}/` },
+      };
+    }
     return {
       type: job.type, id: job.id,
       attributes: { ...jobStatus(job), created_at: new Date(job.createdAt).toISOString(), total_count: job.total, expires_at: new Date(job.createdAt + 7 * 86_400_000).toISOString() },
@@ -385,9 +414,29 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     };
   };
 
+  const catalog = createCatalog({
+    baseUrl: () => baseUrl, nowIso, error: klaviyoError,
+    jobs: {
+      create(type: string, apiKey: string, total: number, jobErrors: JobError[], related: Record<string, { type: string; id: string }[]>) {
+        const job: BulkJob = {
+          type, id: randomUUID().replace(/-/g, ''), apiKey, createdAt: clock(), total, failed: jobErrors.length,
+          errors: jobErrors.map((e) => ({ ...e, original_payload: null })), profileIds: [], listIds: [], related,
+        };
+        bulkJobs.push(job);
+        return { status: 202, body: { data: jobView(job), links: { self: `${baseUrl}/api/${type}s/` } } };
+      },
+      get(type: string, apiKey: string, id: string) {
+        const job = bulkJobs.find((j) => j.id === id && j.apiKey === apiKey && j.type === type);
+        return job ? { status: 200, body: { data: jobView(job), links: { self: `${baseUrl}/api/${type}s/${job.id}/` } } } : null;
+      },
+    },
+  });
+
   const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[], params: Record<string, string> = {}): { status: number; body?: unknown } => {
     const data = (body?.data ?? {}) as Json;
     const attrs = (data.attributes ?? {}) as Json;
+    const fromCatalog = catalog.handle(op.operationId, apiKey, query, body, errors, params);
+    if (fromCatalog) return fromCatalog;
     switch (op.operationId) {
       case 'create_event': {
         const profile = ((attrs.profile as Json)?.data as Json)?.attributes as Json ?? {};
@@ -724,10 +773,12 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const double: KlaviyoDouble = {
     url: '',
     requests, events, profiles, subscriptions, bulkJobs,
+    backInStock: catalog.backInStock,
+    catalog: () => catalog.state(),
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
       requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0;
-      seenEvents.clear(); revoked.clear(); faults = []; windows.clear();
+      seenEvents.clear(); revoked.clear(); faults = []; windows.clear(); catalog.clear();
     },
     revokeKey: (k) => void revoked.add(k),
     restoreKey: (k) => void revoked.delete(k),
@@ -753,7 +804,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     const body = raw ? JSON.parse(raw) as Json : {};
     const counts: Record<string, number> = {};
     for (const r of requests) counts[`${r.method} ${r.path} ${r.status}`] = (counts[`${r.method} ${r.path} ${r.status}`] ?? 0) + 1;
-    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), requests: counts, invalid: double.invalidRequests() });
+    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), catalog: catalog.state(), backInStock: catalog.backInStock, requests: counts, invalid: double.invalidRequests() });
     if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }
