@@ -62,6 +62,11 @@ describe('real WooCommerce 10.0.2 deliveries', () => {
     assert.equal(h.double.profiles.length, 1);
     assert.equal(h.double.profiles[0]!.attributes.email, 'jane.doe@example.com');
     assert.deepEqual((h.double.profiles[0]!.attributes.properties as any).WooCommerceCustomerId, 2);
+    // Jane's totals: her one order, 188.13, less its 12.50 refund; Gus's cancelled order counts for nothing.
+    const { WooCommerceCustomerId: _id, ...totals } = h.double.profiles[0]!.attributes.properties as Record<string, unknown>;
+    assert.deepEqual(totals, {
+      TotalOrders: 1, LifetimeValue: 175.63, LifetimeValueCurrency: 'USD', FirstOrderDate: '2026-11-22T20:28:41Z', LastOrderDate: '2026-11-22T20:28:41Z', AverageOrderValue: 175.63,
+    });
     assert.equal(status.lastSuccessAt !== null, true);
   });
 

@@ -9,7 +9,7 @@ import { ANONYMISED_NOTE, isAnonymised } from './privacy.js';
 import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
-import type { MappingResult } from './types.js';
+import type { MappingResult, OrderTotalsInput } from './types.js';
 import { withConsent } from './with-consent.js';
 import type { ListInfo } from './consent.js';
 import type { WooAddress, WooLineItem, WooOrder } from '../woo/schemas.js';
@@ -80,6 +80,19 @@ function itemProps(item: WooLineItem, scale: number, orderId: number) {
     RowTotal: amount(item.total, scale),
     ImageURL: item.image?.src ?? undefined,
   });
+}
+
+const NOT_COUNTED = new Set(['cancelled', 'failed', 'trash', 'checkout-draft']);
+
+/** The order's contribution to its profile's totals (sync/totals.ts), when it has an email. */
+function orderTotals(storeId: string, order: WooOrder, email: string | null | undefined, paid: boolean, scale: number, placedAt: string | undefined): OrderTotalsInput | undefined {
+  const modifiedAt = gmtToIso(order.date_modified_gmt) ?? gmtToIso(order.date_created_gmt);
+  if (!email || !modifiedAt) return undefined;
+  const refunded = (order.refunds ?? []).reduce((sum, r) => sum + abs(parseMoney(r.total, scale) ?? { minor: 0n, scale }).minor, 0n);
+  return {
+    storeId, email, orderId: order.id, modifiedAt, counted: paid && !NOT_COUNTED.has(order.status), currency: order.currency, scale,
+    totalMinor: (parseMoney(order.total, scale)?.minor ?? 0n).toString(), refundedMinor: refunded.toString(), placedAt: placedAt ?? null,
+  };
 }
 
 export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null = null, now?: number): MappingResult {
@@ -174,5 +187,6 @@ export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null
     });
   }
   const note = requests.length ? undefined : `Nothing to send yet: the order is ${order.status} and not paid.`;
-  return withConsent({ summary, requests, note }, storeId, order, list, now);
+  const totals = orderTotals(storeId, order, profile.email, paid, scale, placedAt);
+  return withConsent({ summary, requests, note, ...(totals ? { totals } : {}) }, storeId, order, list, now);
 }

@@ -37,4 +37,25 @@ export interface MappingResult {
   note?: string;
   /** The consent records the payload carries (`_wck_consent`), for the sync core to plan subscriptions from. */
   consent?: ConsentMapping;
+  /** An order's contribution to its profile's totals (orders with an email), for the sync core to fold in. */
+  totals?: OrderTotalsInput;
+}
+
+/** One order's state as it counts toward its profile's totals (sync/totals.ts). Amounts in minor units. */
+export interface OrderTotalsInput {
+  storeId: string;
+  /** The profile: the billing email, lower case (guests are counted by email too). */
+  email: string;
+  orderId: number;
+  /** `date_modified_gmt` as ISO UTC: which of two states of the order is newer. */
+  modifiedAt: string;
+  /** Paid (date_paid_gmt, or processing/completed) and not cancelled or failed. */
+  counted: boolean;
+  currency: string;
+  scale: number;
+  totalMinor: string;
+  /** The sum of the refunds' amounts (positive). */
+  refundedMinor: string;
+  /** Paid at, else created at (ISO UTC). */
+  placedAt: string | null;
 }

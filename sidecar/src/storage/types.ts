@@ -89,15 +89,17 @@ export interface PlanningStore {
   takeReceived(limit: number): Promise<ReceivedDelivery[]>;
   /**
    * What planning `deliveryId` depends on; `keys`: the request keys the mapping produced; `consentEmail`: the profile
-   * whose newest consent record per channel the plan compares with (`state.consent`).
+   * whose newest consent record per channel the plan compares with (`state.consent`); `totalsEmail`: the profile
+   * whose totals state the plan folds the order into (`state.totals`).
    */
-  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState>;
+  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null, totalsEmail?: string | null): Promise<PlanningState>;
   /**
    * Applies a plan in one atomic step if what it was computed from still holds: the delivery still waits to be
    * mapped, none of the plan's request keys was planned meanwhile, the store is still paused or not as the plan
    * assumed, (unless the plan is a duplicate) no earlier delivery with the same content was mapped meanwhile, and the
    * newest consent record per channel is still the one the plan's consent part assumed (its records are kept, the
-   * first kept of the same record wins, and the newest set as computed). 'conflict': nothing changed, plan again; 'gone': the
+   * first kept of the same record wins, and the newest set as computed), and the profile's totals state still has the
+   * version the plan's totals part assumed (the next state is written). 'conflict': nothing changed, plan again; 'gone': the
    * delivery is no longer waiting (mapped elsewhere), nothing to do.
    */
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'>;

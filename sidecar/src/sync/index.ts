@@ -11,3 +11,4 @@ export * from './replay.js';
 export * from './views.js';
 export * from './retention.js';
 export * from './consent.js';
+export * from './totals.js';

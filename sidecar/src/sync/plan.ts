@@ -8,6 +8,7 @@ import type { DeliveryStatus, JobPriority, MappingOutcome } from './records.js';
 import type { StoreChange } from './settle.js';
 import { deliveryStatus } from './status.js';
 import { consentKeys, NO_CONSENT, planConsent, type ConsentPlan, type ConsentState } from './consent.js';
+import { applyOrderTotals, NO_TOTALS, profileTotals, totalsRequest, type TotalsPlan, type TotalsState } from './totals.js';
 
 /** What storage knows that planning depends on, read together for one delivery. */
 export interface PlanningState {
@@ -20,6 +21,8 @@ export interface PlanningState {
   paused: boolean;
   /** The newest consent record recorded per channel for the mapping's consent email (absent: none asked). */
   consent?: ConsentState;
+  /** The totals state of the mapping's order email (absent: none asked; NO_TOTALS: none yet). */
+  totals?: TotalsState;
 }
 
 export interface DeliveryPlan {
@@ -46,6 +49,8 @@ export interface DeliveryPlan {
    * newest (otherwise 'conflict').
    */
   consent?: ConsentPlan;
+  /** The profile's next totals state, applied only if its version is still the one the plan read (else 'conflict'). */
+  totals?: TotalsPlan;
 }
 
 /** What a planned request becomes: a job due now, ahead of replays and backlog. */
@@ -87,6 +92,16 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     requests = [...requests, ...c.requests];
     if (c.notes.length) note = [note, ...c.notes].filter(Boolean).join(' ');
   }
+  let totals: TotalsPlan | undefined;
+  if (result.totals) {
+    const held = state.totals ?? NO_TOTALS;
+    const next = applyOrderTotals(held, result.totals);
+    if (next) {
+      totals = { email: result.totals.email, assumedVersion: held.version, next };
+      // Sent only when the totals change (a new state of an unpaid order changes none).
+      if (JSON.stringify(profileTotals(next)) !== JSON.stringify(profileTotals(held))) requests = [...requests, totalsRequest(result.totals.storeId, result.totals.email, next)];
+    }
+  }
   const seen = new Set<string>();
   const fresh = requests.filter((r) => {
     if (state.planned.has(r.key) || seen.has(r.key)) return false;
@@ -94,7 +109,10 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     return true;
   });
   if (fresh.length === 0) {
-    return { ...base, state: 'processed', status: 'skipped', note: note ?? (requests.length ? NOTE_NOTHING_NEW : null), error: null, requests: [], ...(consent ? { consent } : {}) };
+    return {
+      ...base, state: 'processed', status: 'skipped', note: note ?? (requests.length ? NOTE_NOTHING_NEW : null), error: null, requests: [],
+      ...(consent ? { consent } : {}), ...(totals ? { totals } : {}),
+    };
   }
   return {
     ...base,
@@ -104,6 +122,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     error: null,
     requests: fresh,
     ...(consent ? { consent } : {}),
+    ...(totals ? { totals } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 import { StorageError } from '../errors.js';
 import { mapDelivery, MappingError } from '../mapping/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../storage/types.js';
-import { consentSubject, planDelivery, planningKeys, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
+import { consentSubject, planDelivery, planningKeys, totalsSubject, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
 import type { ListInfo } from '../mapping/index.js';
 
 /** More conflicts than this in a row for one delivery means something is wrong, not busy. */
@@ -28,8 +28,9 @@ export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) =
 export async function planAndApply(storage: PlanningStore, deliveryId: string, outcome: MappingOutcome): Promise<DeliveryPlan | null> {
   const keys = planningKeys(outcome);
   const consentEmail = outcome.ok ? consentSubject(outcome.result.consent) : null;
+  const totalsEmail = outcome.ok ? totalsSubject(outcome.result.totals) : null;
   for (let round = 0; round < MAX_PLANNING_ROUNDS; round++) {
-    const state = await storage.planningState(deliveryId, keys, consentEmail);
+    const state = await storage.planningState(deliveryId, keys, consentEmail, totalsEmail);
     if (!state.received) return null;
     const plan = planDelivery(deliveryId, outcome, state);
     const applied = await storage.applyPlan(plan);

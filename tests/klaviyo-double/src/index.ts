@@ -255,6 +255,8 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     p.updated = nowIso();
     for (const [k, v] of Object.entries(attrs)) {
       if (v === null) delete p.attributes[k];
+      // Klaviyo merges custom properties key by key: a request without a key keeps what is stored.
+      else if (k === 'properties' && typeof v === 'object' && !Array.isArray(v)) p.attributes.properties = { ...(p.attributes.properties as Json | undefined), ...(v as Json) };
       else p.attributes[k] = v;
     }
     p.email = p.attributes.email as string | undefined;

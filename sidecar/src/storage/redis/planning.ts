@@ -8,7 +8,8 @@
  * and planningState needs one round trip instead of two.
  */
 import {
-  CONSENT_CHANNELS, newJob, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+  CONSENT_CHANNELS, newJob, NO_TOTALS, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+  type TotalsState,
 } from '../../sync/index.js';
 import type { WooTopic } from '../../woo/topics.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
@@ -42,7 +43,7 @@ export class RedisPlanning implements PlanningStore {
     return out;
   }
 
-  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
+  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null, totalsEmail?: string | null): Promise<PlanningState> {
     const gone: PlanningState = { received: false, duplicateOf: null, planned: new Set(), paused: false };
     const p = this.c.p;
     const who = this.identities.get(deliveryId) ?? await this.identity(deliveryId);
@@ -52,8 +53,9 @@ export class RedisPlanning implements PlanningStore {
       .sismember(`${p}paused`, who.storeId)
       .hget(`${p}content:${who.storeId}`, `${who.topic}|${who.contentHash ?? ''}`);
     pipe.hmget(`${p}consent:${who.storeId}:${consentEmail ?? ''}`, ...CONSENT_CHANNELS.map((ch) => `n:${ch}`));
+    pipe.hget(`${p}totals:${who.storeId}:${totalsEmail ?? ''}`, 's');
     if (keys.length) pipe.hmget(`${p}planned:${who.storeId}`, ...keys);
-    const [state, paused, holder, newest, planned] = await this.c.exec(pipe) as [string | null, number, string | null, (string | null)[], (string | null)[] | undefined];
+    const [state, paused, holder, newest, totals, planned] = await this.c.exec(pipe) as [string | null, number, string | null, (string | null)[], string | null, (string | null)[] | undefined];
     if (state !== 'received') {
       this.identities.delete(deliveryId);
       return gone;
@@ -68,6 +70,7 @@ export class RedisPlanning implements PlanningStore {
       planned: new Set(keys.filter((_, i) => planned?.[i] != null)),
       paused: paused === 1,
       ...(consentEmail ? { consent: consentState(newest) } : {}),
+      ...(totalsEmail ? { totals: totals ? JSON.parse(totals) as TotalsState : NO_TOTALS } : {}),
     };
   }
 
@@ -106,6 +109,9 @@ export class RedisPlanning implements PlanningStore {
           newest: Object.fromEntries(CONSENT_CHANNELS.map((ch) => [ch, newestField(plan.consent!.newest[ch])])),
           rows: plan.consent.rows.map((r) => ({ field: `r:${r.channel}|${r.status}|${r.at}`, value: JSON.stringify(r) })),
         },
+      } : {}),
+      ...(plan.totals ? {
+        totals: { email: plan.totals.email, assumed: String(plan.totals.assumedVersion), version: String(plan.totals.next.version), state: JSON.stringify(plan.totals.next) },
       } : {}),
     };
     const [res, queued] = await this.c.run('wckApplyPlan', plan.deliveryId, plan.paused ? '1' : '0', plan.state === 'duplicate' ? '1' : '0',

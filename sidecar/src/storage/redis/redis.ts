@@ -99,8 +99,8 @@ export class RedisStorage implements Storage {
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }
 
   takeReceived(limit: number): Promise<ReceivedDelivery[]> { return this.planning.takeReceived(limit); }
-  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
-    return this.planning.planningState(deliveryId, keys, consentEmail);
+  planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null, totalsEmail?: string | null): Promise<PlanningState> {
+    return this.planning.planningState(deliveryId, keys, consentEmail, totalsEmail);
   }
   applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> { return this.planning.applyPlan(plan); }
 

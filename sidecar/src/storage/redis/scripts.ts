@@ -43,6 +43,7 @@
  *                                 (expires a day after the code does); ccs:<store> set of its codes' hashes
  *   consent:<store>:<email>       consent of a profile: n:<channel> = "<at>|<status>" (the newest record, as the sync
  *                                 core computed it), r:<channel>|<status>|<at> = the record kept (JSON; first wins)
+ *   totals:<store>:<email>        profile totals: v = the state's version, s = the state (JSON, as the sync core computed it)
  *   kunsub:<store>:<email>        <channel> -> when the periodic sync saw Klaviyo unsubscribe it; csync hash store -> cursor
  */
 
@@ -133,8 +134,9 @@ return id
  * A plan, if what it was computed from still holds. ARGV: prefix, delivery id, paused flag assumed (0|1), the plan
  * is a duplicate (1|0), the plan as JSON: { delivery: fields, status, jobs: [{ key, status, fields }],
  * store: fields, countError, consent?: { email, assumed, newest: channel -> "<at>|<status>" or '', rows: [{ field,
- * value }] } }. Compares: the delivery still waits to be planned ('gone' if not), the store's paused flag, none of the
- * new keys planned, the newest consent record per channel is the one assumed, and for a plan that is not a duplicate
+ * value }] }, totals?: { email, assumed, version, state } }. Compares: the delivery still waits to be planned ('gone'
+ * if not), the store's paused flag, none of the new keys planned, the newest consent record per channel is the one
+ * assumed, the profile's totals state has the version assumed ('0': none yet), and for a plan that is not a duplicate
  * no earlier mapped delivery holding its content. Returns {'applied', outbox entries} | {'conflict'} | {'gone'}.
  */
 const applyPlan = `
@@ -155,6 +157,12 @@ if type(consent) == 'table' then
   for ch, assumed in pairs(consent.assumed) do
     if (redis.call('HGET', csk, 'n:' .. ch) or '') ~= assumed then return {'conflict'} end
   end
+end
+local totals = plan.totals
+local tk
+if type(totals) == 'table' then
+  tk = P .. 'totals:' .. store .. ':' .. totals.email
+  if (redis.call('HGET', tk, 'v') or '0') ~= totals.assumed then return {'conflict'} end
 end
 if ARGV[4] ~= '1' and hash then
   local ck, cf = P .. 'content:' .. store, topic .. '|' .. hash
@@ -182,6 +190,7 @@ if csk then
     if n ~= '' then redis.call('HSET', csk, 'n:' .. ch, n) end
   end
 end
+if tk then redis.call('HSET', tk, 'v', totals.version, 's', totals.state) end
 bump(did)
 return {'applied', queued}
 `;

@@ -5,7 +5,8 @@
  * checked; a repeat planned from older state conflicts and is planned again as a duplicate.
  */
 import {
-  CONSENT_CHANNELS, newJob, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+  CONSENT_CHANNELS, newJob, NO_TOTALS, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
+  type TotalsState,
 } from '../../sync/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
 import type { WooTopic } from '../../woo/topics.js';
@@ -22,7 +23,7 @@ export class SqlitePlanning implements PlanningStore {
     }));
   }
 
-  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null): Promise<PlanningState> {
+  async planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null, totalsEmail?: string | null): Promise<PlanningState> {
     const row = this.received(deliveryId);
     if (!row) return { received: false, duplicateOf: null, planned: new Set(), paused: false };
     const storeId = row.store_id as string;
@@ -33,7 +34,14 @@ export class SqlitePlanning implements PlanningStore {
       planned: new Set(keys.filter((k) => planned.get(storeId, k) !== undefined)),
       paused: storePaused(this.db, storeId),
       ...(consentEmail ? { consent: this.consentState(storeId, consentEmail) } : {}),
+      ...(totalsEmail ? { totals: this.totalsState(storeId, totalsEmail) } : {}),
     };
+  }
+
+  /** The profile's totals state as the sync core last computed it. */
+  private totalsState(storeId: string, email: string): TotalsState {
+    const row = this.db.sql(`SELECT state FROM profile_totals WHERE store_id = ? AND email = ?`).get(storeId, email) as Row | undefined;
+    return row ? JSON.parse(row.state as string) as TotalsState : NO_TOTALS;
   }
 
   /** The newest consent record per channel kept for the profile. */
@@ -60,6 +68,7 @@ export class SqlitePlanning implements PlanningStore {
         const differs = (a: ConsentNewest | null, b: ConsentNewest | null) => (a?.at ?? '') !== (b?.at ?? '') || (a?.status ?? '') !== (b?.status ?? '');
         if (CONSENT_CHANNELS.some((ch) => differs(now[ch], consent.assumed[ch]))) return 'conflict';
       }
+      if (plan.totals && this.totalsState(storeId, plan.totals.email).version !== plan.totals.assumedVersion) return 'conflict';
 
       const job = newJob(now);
       const insertJob = this.db.sql(`INSERT INTO jobs (delivery_id, store_id, kind, metric, key, body, status, attempts, next_at, priority)
@@ -86,6 +95,11 @@ export class SqlitePlanning implements PlanningStore {
           const n = consent.newest[ch];
           if (n) setNewest.run(storeId, consent.email, ch, n.at, n.status);
         }
+      }
+      if (plan.totals) {
+        this.db.sql(`INSERT INTO profile_totals (store_id, email, version, state) VALUES (?, ?, ?, ?)
+          ON CONFLICT (store_id, email) DO UPDATE SET version = excluded.version, state = excluded.state`)
+          .run(storeId, plan.totals.email, plan.totals.next.version, JSON.stringify(plan.totals.next));
       }
       return 'applied';
     });

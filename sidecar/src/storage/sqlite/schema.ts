@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS consent_records (
 CREATE TABLE IF NOT EXISTS consent_newest (
   store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL,
   PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
+-- Profile totals per store and email (lower case): the state the sync core computed (sync/totals.ts), as JSON, and its
+-- version, which a plan compares before writing the next state.
+CREATE TABLE IF NOT EXISTS profile_totals (store_id TEXT NOT NULL, email TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL,
+  PRIMARY KEY (store_id, email)) WITHOUT ROWID;
 -- What the periodic consent sync read from Klaviyo: the latest unsubscribe per profile and channel, and its cursor.
 CREATE TABLE IF NOT EXISTS klaviyo_unsubscribes (store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
