@@ -27,7 +27,10 @@ export type KeyStatus = SidecarSchemas[ 'KeyStatus' ];
 
 export interface Settings {
 	sidecarUrl: string;
-	hasAdminToken: boolean;
+	/** Whether the site holds its store credential (never the credential itself). */
+	connected: boolean;
+	/** An admin token saved by an older version still waits to be exchanged (null: none). */
+	migration: { pending: boolean; error: string | null } | null;
 	klaviyoKeyLast4: string | null;
 	listId: string | null;
 	storeId: string;
@@ -43,10 +46,18 @@ export interface SaveSettingsResponse extends Settings {
 
 /** Body of POST /settings and POST /test-connection; omitted secrets keep the saved ones. */
 export interface SettingsInput {
-	sidecarUrl: string;
+	/** A connection code (`wckc_…`): redeemed once for the store credential. */
+	connectionCode?: string;
+	/** With adminToken: the sidecar's address (a single-store self-hoster's one-time exchange). */
+	sidecarUrl?: string;
 	adminToken?: string;
 	klaviyoPrivateKey?: string;
 	listId?: string;
+}
+
+/** POST /credential/rotate: the settings view, after a new credential was sealed and saved. */
+export interface RotateCredentialResponse extends Settings {
+	rotated: true;
 }
 
 export interface TestConnectionResponse {

@@ -16,6 +16,7 @@ import { inputForLabel, render, textOf } from './helpers';
 
 const saved = savedSettings();
 const emptyValues = {
+	connectionCode: '',
 	sidecarUrl: 'http://127.0.0.1:8787',
 	adminToken: '',
 	klaviyoPrivateKey: '',
@@ -36,11 +37,24 @@ const renderFields = (
 
 test( 'each settings field has a label tied to its input; secrets are password inputs', () => {
 	const html = renderFields();
-	assert.match( inputForLabel( html, 'Sidecar URL' ), /type="url"/ );
+	assert.match( inputForLabel( html, 'Connection code' ), /type="password"/ );
 	assert.match(
-		inputForLabel( html, 'Sidecar admin token' ),
+		inputForLabel( html, 'Connection code' ),
+		/placeholder="wckc_…"/
+	);
+	assert.equal(
+		html.includes( 'Sidecar admin token' ),
+		false,
+		'the admin token is asked only when chosen'
+	);
+	const admin = renderFields( { adminMode: true } );
+	assert.match( inputForLabel( admin, 'Sidecar URL' ), /type="url"/ );
+	assert.match(
+		inputForLabel( admin, 'Sidecar admin token' ),
 		/type="password"/
 	);
+	assert.ok( textOf( admin ).includes( 'is not stored' ) );
+	assert.equal( admin.includes( 'Connection code' ), false );
 	const key = inputForLabel( html, 'Klaviyo private API key' );
 	assert.match( key, /type="password"/ );
 	assert.match( key, /placeholder="pk_…"/ );
@@ -49,8 +63,8 @@ test( 'each settings field has a label tied to its input; secrets are password i
 test( 'saved secrets are hinted at, never shown', () => {
 	const html = renderFields( { saved } );
 	assert.match(
-		inputForLabel( html, 'Sidecar admin token' ),
-		/placeholder="Saved — leave empty to keep"/
+		inputForLabel( html, 'Connection code' ),
+		/placeholder="Connected — leave empty to keep"/
 	);
 	assert.match(
 		inputForLabel( html, 'Klaviyo private API key' ),

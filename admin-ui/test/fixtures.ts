@@ -22,13 +22,14 @@ export function webhook( over: Partial< Webhook > = {} ): Webhook {
 }
 
 /**
- * A store whose sidecar URL, admin token and Klaviyo key (ending in c0de) are saved.
+ * A store connected to its sidecar (store credential saved) whose Klaviyo key (ending in c0de) is saved.
  * @param over Fields to change.
  */
 export function savedSettings( over: Partial< Settings > = {} ): Settings {
 	return {
 		sidecarUrl: 'http://127.0.0.1:8787',
-		hasAdminToken: true,
+		connected: true,
+		migration: null,
 		klaviyoKeyLast4: 'c0de',
 		listId: 'AbC123',
 		storeId: 'wp-abcdefabcdef',

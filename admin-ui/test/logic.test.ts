@@ -178,9 +178,10 @@ test( 'the sidecar URL must be http(s)', () => {
 
 const saved = savedSettings();
 
-test( 'secrets may stay empty only when saved ones exist', () => {
+test( 'the code and the key may stay empty only when the site is connected and a key is saved', () => {
 	const empty = {
-		sidecarUrl: 'http://127.0.0.1:8787',
+		connectionCode: '',
+		sidecarUrl: '',
 		adminToken: '',
 		klaviyoPrivateKey: '',
 		listId: '',
@@ -188,50 +189,73 @@ test( 'secrets may stay empty only when saved ones exist', () => {
 	assert.deepEqual( validateForm( empty, saved ), {} );
 	const errors = validateForm( empty, {
 		...saved,
-		hasAdminToken: false,
+		connected: false,
 		klaviyoKeyLast4: null,
 	} );
 	assert.deepEqual( Object.keys( errors ).sort(), [
-		'adminToken',
+		'connectionCode',
 		'klaviyoPrivateKey',
 	] );
+	assert.deepEqual(
+		validateForm( empty, {
+			...saved,
+			connected: false,
+			migration: { pending: true, error: null },
+		} ),
+		{},
+		'a site still on its saved admin token needs no code'
+	);
+	assert.match(
+		validateForm( { ...empty, connectionCode: 'hello' }, saved )
+			.connectionCode ?? '',
+		/not a connection code/
+	);
+	assert.deepEqual(
+		Object.keys( validateForm( empty, saved, true ) ).sort(),
+		[ 'adminToken', 'sidecarUrl' ],
+		'the admin token (and the address) are asked each time: neither is stored'
+	);
 	assert.ok(
 		validateForm( { ...empty, klaviyoPrivateKey: 'sk_live' }, saved )
 			.klaviyoPrivateKey
 	);
 } );
 
-test( 'the request body leaves out empty secrets so saved ones are kept', () => {
+test( 'the request body carries the code, or the address and admin token, and leaves out empty secrets', () => {
+	const values = {
+		connectionCode: '',
+		sidecarUrl: ' http://x:1 ',
+		adminToken: '',
+		klaviyoPrivateKey: '  ',
+		listId: 'L1',
+	};
+	assert.deepEqual( toInput( values ), { listId: 'L1' } );
+	assert.deepEqual( toInput( { ...values, connectionCode: ' wckc_abc ' } ), {
+		connectionCode: 'wckc_abc',
+		listId: 'L1',
+	} );
 	assert.deepEqual(
-		toInput( {
-			sidecarUrl: ' http://x:1 ',
-			adminToken: '',
-			klaviyoPrivateKey: '  ',
-			listId: 'L1',
-		} ),
+		toInput(
+			{
+				...values,
+				connectionCode: 'wckc_ignored',
+				adminToken: 'tok',
+				klaviyoPrivateKey: 'pk_123456789',
+			},
+			true
+		),
 		{
-			sidecarUrl: 'http://x:1',
-			listId: 'L1',
-		}
-	);
-	assert.deepEqual(
-		toInput( {
 			sidecarUrl: 'http://x:1',
 			adminToken: 'tok',
 			klaviyoPrivateKey: 'pk_123456789',
-			listId: '',
-		} ),
-		{
-			sidecarUrl: 'http://x:1',
-			adminToken: 'tok',
-			klaviyoPrivateKey: 'pk_123456789',
-			listId: '',
+			listId: 'L1',
 		}
 	);
 } );
 
 test( 'server field names map to form fields', () => {
 	assert.equal( fieldFromServer( 'sidecarUrl' ), 'sidecarUrl' );
+	assert.equal( fieldFromServer( 'connectionCode' ), 'connectionCode' );
 	assert.equal( fieldFromServer( 'sidecar_url' ), 'sidecarUrl' );
 	assert.equal(
 		fieldFromServer( 'klaviyo.privateKey' ),

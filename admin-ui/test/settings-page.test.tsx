@@ -9,6 +9,7 @@ import {
 	byLabel,
 	click,
 	fakeApi,
+	hasButton,
 	mountPage,
 	setValue,
 	settle,
@@ -17,7 +18,7 @@ import {
 const webhooks = [ webhook(), webhook( { topic: 'order.updated', id: 12 } ) ];
 const unconfigured = savedSettings( {
 	sidecarUrl: '',
-	hasAdminToken: false,
+	connected: false,
 	klaviyoKeyLast4: null,
 	listId: null,
 	configured: false,
@@ -72,15 +73,17 @@ test( 'a configured store: saved secrets are hinted at, lists load, and the save
 		'GET /settings': () => configured,
 		'GET /lists': () => lists,
 	} );
-	assert.equal(
-		byLabel( container, 'Sidecar URL' ).value,
-		'http://127.0.0.1:8787'
+	assert.ok(
+		text().includes(
+			'Connected as store wp-abcdefabcdef to the sync service at http://127.0.0.1:8787.'
+		)
 	);
 	assert.equal(
-		byLabel( container, 'Sidecar admin token' ).placeholder,
-		'Saved — leave empty to keep'
+		byLabel( container, 'Connection code' ).placeholder,
+		'Connected — leave empty to keep'
 	);
-	assert.equal( byLabel( container, 'Sidecar admin token' ).value, '' );
+	assert.equal( byLabel( container, 'Connection code' ).value, '' );
+	assert.equal( text().includes( 'Sidecar admin token' ), false );
 	assert.equal(
 		byLabel( container, 'Klaviyo private API key' ).placeholder,
 		'Saved key ending in c0de'
@@ -115,7 +118,7 @@ test( 'an unconfigured store explains why there are no lists and does not ask fo
 	} );
 	assert.ok(
 		text().includes(
-			'Save the sidecar URL, admin token and Klaviyo key first'
+			'Connect this site (paste a connection code) and save the Klaviyo key first'
 		)
 	);
 	assert.equal(
@@ -151,11 +154,7 @@ test( 'a key that does not start with pk_ is refused inline and nothing is sent'
 	const { container, calls, text } = await open( {
 		'GET /settings': () => unconfigured,
 	} );
-	await setValue(
-		byLabel( container, 'Sidecar URL' ),
-		'http://127.0.0.1:8787'
-	);
-	await setValue( byLabel( container, 'Sidecar admin token' ), 'tok' );
+	await setValue( byLabel( container, 'Connection code' ), 'wckc_abc' );
 	await setValue( byLabel( container, 'Klaviyo private API key' ), 'AbC123' );
 	assert.ok(
 		text().includes( 'A Klaviyo private API key starts with "pk_".' )
@@ -178,7 +177,7 @@ test( 'a key that does not start with pk_ is refused inline and nothing is sent'
 	assert.ok( text().includes( 'Please correct the fields marked below.' ) );
 } );
 
-test( 'saving sends only what changed, disables the button meanwhile and confirms', async () => {
+test( 'a self-hoster pastes the admin token once: the address and token are sent, the form forgets them', async () => {
 	let release: () => void = () => {};
 	const { container, calls, text } = await open( {
 		'GET /settings': () => unconfigured,
@@ -196,6 +195,12 @@ test( 'saving sends only what changed, disables the button meanwhile and confirm
 					} );
 			} ),
 	} );
+	await click(
+		byLabel(
+			container,
+			'Connect with the sidecar admin token instead (one store on your own sidecar)'
+		)
+	);
 	await setValue(
 		byLabel( container, 'Sidecar URL' ),
 		' http://127.0.0.1:8787 '
@@ -225,6 +230,12 @@ test( 'saving sends only what changed, disables the button meanwhile and confirm
 			'Settings saved. Webhooks are registered and delivering.'
 		)
 	);
+	assert.equal(
+		text().includes( 'Sidecar admin token' ),
+		false,
+		'the admin token field is gone once connected'
+	);
+	assert.ok( text().includes( 'Connected as store wp-abcdefabcdef' ) );
 	assert.equal( button( container, 'Save settings' ).disabled, false );
 	assert.equal(
 		byLabel( container, 'Klaviyo private API key' ).value,
@@ -257,7 +268,6 @@ test( 'saving again without typing secrets keeps the saved ones (they are left o
 	);
 	await click( button( container, 'Save settings' ) );
 	assert.deepEqual( calls.find( ( c ) => c.method === 'POST' )?.data, {
-		sidecarUrl: 'http://127.0.0.1:8787',
 		listId: 'L1',
 	} );
 } );
@@ -292,8 +302,9 @@ test( 'Klaviyo refusing the key (409) is explained and attached to the key field
 test( 'a 400 field error lands on its field; a 502 is shown as the sidecar being unreachable', async () => {
 	let answer: unknown = {
 		code: 'wck_invalid_field',
-		message: 'The sidecar URL must not point at this WordPress site.',
-		data: { status: 400, field: 'sidecarUrl' },
+		message:
+			'This connection code was already used: each code connects once. Ask for a new code. Nothing was changed.',
+		data: { status: 400, field: 'connectionCode' },
 	};
 	const { container, text } = await open( {
 		'GET /settings': () => configured,
@@ -302,15 +313,16 @@ test( 'a 400 field error lands on its field; a 502 is shown as the sidecar being
 			throw answer;
 		},
 	} );
+	await setValue( byLabel( container, 'Connection code' ), 'wckc_used' );
 	await click( button( container, 'Save settings' ) );
-	const url = byLabel( container, 'Sidecar URL' );
+	const url = byLabel( container, 'Connection code' );
 	assert.equal( url.getAttribute( 'aria-invalid' ), 'true' );
 	const describedBy = container.ownerDocument.getElementById(
 		url.getAttribute( 'aria-describedby' ) ?? ''
 	);
 	assert.ok(
 		describedBy?.textContent?.includes(
-			'must not point at this WordPress site'
+			'This connection code was already used'
 		)
 	);
 
@@ -319,7 +331,7 @@ test( 'a 400 field error lands on its field; a 502 is shown as the sidecar being
 		message: 'The sidecar at http://127.0.0.1:8787 did not answer.',
 		data: { status: 502 },
 	};
-	await setValue( url, 'http://127.0.0.1:8787' );
+	await setValue( url, 'wckc_other' );
 	await click( button( container, 'Save settings' ) );
 	assert.ok(
 		text().includes(
@@ -356,7 +368,6 @@ test( 'test connection sends the form, shows a spinner, then both results', asyn
 	assert.deepEqual(
 		calls.find( ( c ) => c.path === '/test-connection' )?.data,
 		{
-			sidecarUrl: 'http://127.0.0.1:8787',
 			klaviyoPrivateKey: 'pk_newkey12345',
 			listId: 'L2',
 		}
@@ -419,10 +430,7 @@ test( 'settings that cannot load show the reason and a retry', async () => {
 	);
 	fail = false;
 	await click( button( container, 'Try again' ) );
-	assert.equal(
-		byLabel( container, 'Sidecar URL' ).value,
-		'http://127.0.0.1:8787'
-	);
+	assert.ok( text().includes( 'Connected as store wp-abcdefabcdef' ) );
 } );
 
 test( 'a failed connection test or re-enable says why in a notice that can be dismissed', async () => {
@@ -524,4 +532,173 @@ test( 'a fresh install says the webhooks are not set up yet, not that they were 
 		false
 	);
 	assert.equal( text().includes( 'Missing' ), false );
+} );
+
+test( 'a pasted connection code connects: only the code and the key are sent, and the page says as which store', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => unconfigured,
+		'GET /lists': () => lists,
+		'POST /settings': () => ( {
+			...configured,
+			storeId: 'shop-42',
+			sidecarUrl: 'https://sync.example.com',
+			key: { status: 'valid', last4: 'c0de', detail: null },
+		} ),
+	} );
+	assert.ok(
+		text().includes( 'Not connected yet: paste a connection code below.' )
+	);
+	assert.equal( hasButton( container, 'Rotate credential' ), false );
+	await click( button( container, 'Save settings' ) );
+	assert.ok(
+		text().includes(
+			'Paste the connection code you got from the sync service'
+		),
+		'a code is asked for'
+	);
+	await setValue(
+		byLabel( container, 'Connection code' ),
+		' wckc_eyJ1IjoiaHR0cCJ9 '
+	);
+	await setValue(
+		byLabel( container, 'Klaviyo private API key' ),
+		'pk_0123456789'
+	);
+	await click( button( container, 'Save settings' ) );
+	assert.deepEqual( calls.find( ( c ) => c.method === 'POST' )?.data, {
+		connectionCode: 'wckc_eyJ1IjoiaHR0cCJ9',
+		klaviyoPrivateKey: 'pk_0123456789',
+		listId: '',
+	} );
+	await settle();
+	assert.ok(
+		text().includes(
+			'Connected as store shop-42 to the sync service at https://sync.example.com.'
+		)
+	);
+	assert.equal(
+		byLabel( container, 'Connection code' ).value,
+		'',
+		'the code is not kept in the form'
+	);
+	assert.ok( hasButton( container, 'Rotate credential' ) );
+} );
+
+test( 'a refused code is explained under the code field, and the connection stays as it was', async () => {
+	const { container, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /settings': () => {
+			throw {
+				code: 'wck_connect_code_expired',
+				message:
+					'This connection code has expired. Ask for a new one and paste it within its time. Nothing was changed.',
+				data: { status: 410, field: 'connectionCode' },
+			};
+		},
+	} );
+	await setValue( byLabel( container, 'Connection code' ), 'wckc_late' );
+	await click( button( container, 'Save settings' ) );
+	const code = byLabel( container, 'Connection code' );
+	assert.equal( code.getAttribute( 'aria-invalid' ), 'true' );
+	const help = container.ownerDocument.getElementById(
+		code.getAttribute( 'aria-describedby' ) ?? ''
+	);
+	assert.ok(
+		help?.textContent?.includes( 'This connection code has expired.' )
+	);
+	assert.ok( text().includes( 'Connected as store wp-abcdefabcdef' ) );
+} );
+
+test( 'rotate credential asks the plugin for a new one and shows no secret', async () => {
+	const { container, calls, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /credential/rotate': () => ( { ...configured, rotated: true } ),
+	} );
+	await click( button( container, 'Rotate credential' ) );
+	await settle();
+	assert.deepEqual(
+		calls.filter( ( c ) => c.method === 'POST' ).map( ( c ) => c.path ),
+		[ '/credential/rotate' ]
+	);
+	assert.ok(
+		text().includes(
+			'A new store credential is saved; the old one no longer works.'
+		)
+	);
+	assert.equal( /wcks_|wckc_/.test( container.innerHTML ), false );
+} );
+
+test( 'a failed rotation says why', async () => {
+	const { container, text } = await open( {
+		'GET /settings': () => configured,
+		'GET /lists': () => lists,
+		'POST /credential/rotate': () => {
+			throw {
+				code: 'wck_sidecar_unreachable',
+				message: 'WordPress could not reach the sync service.',
+				data: { status: 502 },
+			};
+		},
+	} );
+	await click( button( container, 'Rotate credential' ) );
+	await settle();
+	assert.ok(
+		text().includes( 'WordPress could not reach the sync service.' )
+	);
+} );
+
+test( 'an admin token from an earlier version still waiting to be exchanged is explained, with why the last try failed', async () => {
+	const { container, text } = await open( {
+		'GET /settings': () =>
+			savedSettings( {
+				connected: false,
+				migration: {
+					pending: true,
+					error: 'WordPress could not reach the sync service at http://127.0.0.1:8787.',
+				},
+			} ),
+		'GET /lists': () => lists,
+	} );
+	assert.ok(
+		text().includes(
+			'This site still holds the sync service’s admin token from an earlier version.'
+		)
+	);
+	assert.ok(
+		text().includes(
+			'The last attempt failed, and it is tried again on the next admin page: WordPress could not reach the sync service at http://127.0.0.1:8787.'
+		)
+	);
+	assert.equal( hasButton( container, 'Rotate credential' ), false );
+} );
+
+test( 'a code that connected before Klaviyo refused the key is cleared from the form, and the page shows the connection', async () => {
+	let connected = false;
+	const { container, text } = await open( {
+		'GET /settings': () =>
+			connected
+				? savedSettings( { storeId: 'shop-9', klaviyoKeyLast4: null } )
+				: unconfigured,
+		'POST /settings': () => {
+			connected = true;
+			throw {
+				code: 'wck_klaviyo_key_invalid',
+				message:
+					'Klaviyo rejected this private API key. Check that it is a private key with read and write access, then save again. Nothing was changed.',
+				data: { status: 409, field: 'klaviyoPrivateKey' },
+			};
+		},
+	} );
+	await setValue( byLabel( container, 'Connection code' ), 'wckc_once' );
+	await setValue(
+		byLabel( container, 'Klaviyo private API key' ),
+		'pk_wrongwrongwrong'
+	);
+	await click( button( container, 'Save settings' ) );
+	await settle();
+	assert.ok( text().includes( 'Klaviyo refused this private key' ) );
+	assert.equal( byLabel( container, 'Connection code' ).value, '' );
+	assert.ok( text().includes( 'Connected as store shop-9' ) );
 } );

@@ -73,6 +73,13 @@ final class Plugin {
 	private Connector $connector;
 
 	/**
+	 * One-time exchange of a saved admin token for the store credential.
+	 *
+	 * @var CredentialMigration
+	 */
+	private CredentialMigration $migration;
+
+	/**
 	 * Proxy to the sidecar for the saved store.
 	 *
 	 * @var StoreProxy
@@ -94,6 +101,7 @@ final class Plugin {
 		$this->sidecar   = new SidecarClient( $this->settings );
 		$this->registrar = new WebhookRegistrar( new WebhookOwnership() );
 		$this->connector = new Connector( $this->settings, $this->sidecar, $this->registrar );
+		$this->migration = new CredentialMigration( $this->settings, $this->connector );
 		$this->proxy     = new StoreProxy( $this->settings, $this->sidecar );
 		$this->alerts    = new AlertMonitor( $this->settings, $this->proxy, $this->registrar );
 	}
@@ -151,6 +159,7 @@ final class Plugin {
 			return;
 		}
 		( new UrlSafety( $this->settings ) )->register();
+		$this->migration->register();
 		$this->registrar->register();
 		( new CheckoutConsent( new ConsentSettings() ) )->register();
 		( new AccountConsent( new ConsentSettings() ) )->register();
@@ -168,7 +177,7 @@ final class Plugin {
 	private function routes(): Routes {
 		$proxy = $this->proxy;
 		return new Routes(
-			new SettingsController( $this->settings, $this->registrar, $this->connector ),
+			new SettingsController( $this->settings, $this->registrar, $this->connector, $this->migration ),
 			new ListsController( $proxy ),
 			new StatusController( $proxy, $this->registrar ),
 			new DeliveriesController( $proxy ),
@@ -187,6 +196,13 @@ final class Plugin {
 	}
 
 	/**
+	 * Admin-token exchange (for tests).
+	 */
+	public function migration(): CredentialMigration {
+		return $this->migration;
+	}
+
+	/**
 	 * Settings service (for tests).
 	 */
 	public function settings(): Settings {
@@ -194,13 +210,14 @@ final class Plugin {
 	}
 
 	/**
-	 * Activation: once configured, pushes the store to the sidecar again and resumes or recreates the webhooks.
+	 * Activation: exchanges an admin token an older version saved; once configured, pushes the store to the sidecar again and resumes or recreates the webhooks.
 	 */
 	public static function activate(): void {
 		if ( ! self::woocommerce_active() ) {
 			return;
 		}
 		$plugin = self::instance();
+		$plugin->migration->run( true );
 		if ( ! $plugin->settings->is_configured() ) {
 			return;
 		}
@@ -224,6 +241,7 @@ final class Plugin {
 	public static function uninstall(): void {
 		( new WebhookOwnership() )->remove_all();
 		AlertMonitor::unschedule();
+		delete_transient( CredentialMigration::RETRY_TRANSIENT );
 		foreach ( array( Settings::OPTION, Settings::SECRET_OPTION, ConsentSettings::OPTION, WebhookRegistrar::DISABLED_OPTION, AlertMonitor::OPTION, AlertMonitor::EMAIL_OPTION ) as $option ) {
 			delete_option( $option );
 		}

@@ -14,8 +14,9 @@ use WP_Error;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Calls the sidecar with the admin token held server-side. Every failure becomes a WP_Error in plain
- * words: unreachable → 502 wck_sidecar_unreachable, token refused → 502 wck_sidecar_auth, other
+ * Calls the sidecar with the store credential held server-side (or a token given for one call: a connection
+ * exchange). Every failure becomes a WP_Error in plain words: unreachable → 502 wck_sidecar_unreachable, token
+ * refused → 502 wck_sidecar_auth, other
  * sidecar errors keep their HTTP status with code wck_sidecar_<code>.
  */
 final class SidecarClient {
@@ -44,11 +45,12 @@ final class SidecarClient {
 	 * @param array<string, mixed>|null $body     JSON body or null.
 	 * @param array<string, scalar>     $query    Query parameters.
 	 * @param string|null               $base_url Sidecar URL (default: saved one).
-	 * @param string|null               $token    Admin token (default: saved one).
+	 * @param string|null               $token    Bearer token (default: the saved store credential).
+	 * @param int                       $timeout  Seconds.
 	 * @return array{status: int, body: array<string, mixed>}|WP_Error
 	 */
-	public function store_request( string $method, string $suffix, ?array $body = null, array $query = array(), ?string $base_url = null, ?string $token = null ) {
-		return $this->request( $method, '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . $suffix, $body, $query, $base_url, $token );
+	public function store_request( string $method, string $suffix, ?array $body = null, array $query = array(), ?string $base_url = null, ?string $token = null, int $timeout = 15 ) {
+		return $this->request( $method, '/v1/stores/' . rawurlencode( $this->settings->store_id() ) . $suffix, $body, $query, $base_url, $token, $timeout );
 	}
 
 	/**
@@ -59,12 +61,13 @@ final class SidecarClient {
 	 * @param array<string, mixed>|null $body     JSON body or null.
 	 * @param array<string, scalar>     $query    Query parameters.
 	 * @param string|null               $base_url Sidecar URL (default: saved one).
-	 * @param string|null               $token    Admin token (default: saved one).
+	 * @param string|null               $token    Bearer token (default: the saved store credential; '' sends none).
+	 * @param int                       $timeout  Seconds.
 	 * @return array{status: int, body: array<string, mixed>}|WP_Error
 	 */
-	public function request( string $method, string $path, ?array $body = null, array $query = array(), ?string $base_url = null, ?string $token = null ) {
+	public function request( string $method, string $path, ?array $body = null, array $query = array(), ?string $base_url = null, ?string $token = null, int $timeout = 15 ) {
 		$base_url = untrailingslashit( $base_url ?? $this->settings->sidecar_url() );
-		$token    = $token ?? $this->settings->admin_token();
+		$token    = $token ?? $this->settings->sidecar_token();
 		if ( '' === $base_url ) {
 			return new WP_Error( 'wck_not_configured', __( 'The sidecar address is not set yet. Save the settings first.', 'wc-klaviyo-sync' ), array( 'status' => 400 ) );
 		}
@@ -74,13 +77,13 @@ final class SidecarClient {
 		}
 		$args = array(
 			'method'      => $method,
-			'timeout'     => 15,
+			'timeout'     => $timeout,
 			'redirection' => 0,
-			'headers'     => array(
-				'Accept'        => 'application/json',
-				'Authorization' => 'Bearer ' . $token,
-			),
+			'headers'     => array( 'Accept' => 'application/json' ),
 		);
+		if ( '' !== $token ) {
+			$args['headers']['Authorization'] = 'Bearer ' . $token;
+		}
 		if ( null !== $body ) {
 			$args['headers']['Content-Type'] = 'application/json';
 			$args['body']                    = array() === $body ? '{}' : (string) wp_json_encode( $body );
@@ -110,7 +113,7 @@ final class SidecarClient {
 		$code    = isset( $decoded['error']['code'] ) && is_string( $decoded['error']['code'] ) ? $decoded['error']['code'] : 'http_' . $status;
 		$message = isset( $decoded['error']['message'] ) && is_string( $decoded['error']['message'] ) ? $decoded['error']['message'] : '';
 		if ( 401 === $status || 403 === $status ) {
-			return new WP_Error( 'wck_sidecar_auth', __( 'The sync service refused the admin token. Enter the admin token the sidecar printed on its first start.', 'wc-klaviyo-sync' ), array( 'status' => 502 ) );
+			return new WP_Error( 'wck_sidecar_auth', __( 'The sync service refused this site\'s store credential (it was rotated or the store was removed there). Paste a new connection code from the sync service.', 'wc-klaviyo-sync' ), array( 'status' => 502 ) );
 		}
 		if ( $status >= 300 && $status < 400 ) {
 			return new WP_Error( 'wck_sidecar_unreachable', __( 'The sync service address answers with a redirect. Enter the exact address of the sidecar.', 'wc-klaviyo-sync' ), array( 'status' => 502 ) );

@@ -76,7 +76,7 @@ export function ListField( {
 	let help: string;
 	if ( ! canLoad ) {
 		help = __(
-			'Save the sidecar URL, admin token and Klaviyo key first; the lists of your Klaviyo account then load here.',
+			'Connect this site (paste a connection code) and save the Klaviyo key first; the lists of your Klaviyo account then load here.',
 			'wc-klaviyo-sync'
 		);
 	} else if ( loadError ) {

@@ -1,5 +1,8 @@
-/** The sidecar and Klaviyo key fields. Secrets are never shown; a saved one is only hinted at. */
-import { TextControl } from '@wordpress/components';
+/**
+ * The connection fields (one pasted connection code; or, for a single-store self-hoster, the sidecar URL and its
+ * admin token, used once) and the Klaviyo key. Secrets are never shown; a saved one is only hinted at.
+ */
+import { CheckboxControl, TextControl } from '@wordpress/components';
 import { __, sprintf } from '@wordpress/i18n';
 import type { Settings } from '../types';
 import { FieldHelp } from './FieldHelp';
@@ -10,6 +13,9 @@ interface Props {
 	saved: Settings | null;
 	errors: FieldErrors;
 	onChange: ( field: FieldName, value: string ) => void;
+	/** Whether the admin token is pasted instead of a connection code. */
+	adminMode?: boolean;
+	onAdminMode?: ( on: boolean ) => void;
 }
 
 export function keyPlaceholder( saved: Settings | null ): string {
@@ -22,55 +28,76 @@ export function keyPlaceholder( saved: Settings | null ): string {
 		: 'pk_…';
 }
 
-export function SettingsFields( { values, saved, errors, onChange }: Props ) {
+export function codeHelp( saved: Settings | null ): string {
+	return saved?.connected
+		? __(
+				'This site is connected. Paste a new code only to connect it again (for example to another store or sync service); leave empty to keep the connection.',
+				'wc-klaviyo-sync'
+			)
+		: __(
+				'Ask the operator of the sync service for a connection code (it starts with wckc_). It works once, for a short time; this site keeps only the store credential it gets.',
+				'wc-klaviyo-sync'
+			);
+}
+
+export function SettingsFields( {
+	values,
+	saved,
+	errors,
+	onChange,
+	adminMode = false,
+	onAdminMode = () => {},
+}: Props ) {
 	return (
 		<div
 			className="wck-fields"
 			style={ { display: 'flex', flexDirection: 'column', gap: '16px' } }
 		>
-			<TextControl
-				label={ __( 'Sidecar URL', 'wc-klaviyo-sync' ) }
-				type="url"
-				value={ values.sidecarUrl }
-				onChange={ ( v: string ) => onChange( 'sidecarUrl', v ) }
-				placeholder="https://sync.example.com"
-				aria-invalid={ errors.sidecarUrl ? true : undefined }
-				help={
-					<FieldHelp
-						error={ errors.sidecarUrl }
-						help={ __(
-							'Where the sync service runs, as reachable from this WordPress server.',
-							'wc-klaviyo-sync'
-						) }
-					/>
-				}
-				__next40pxDefaultSize
+			{ ! adminMode && (
+				<TextControl
+					label={ __( 'Connection code', 'wc-klaviyo-sync' ) }
+					type="password"
+					autoComplete="off"
+					spellCheck={ false }
+					value={ values.connectionCode }
+					onChange={ ( v: string ) =>
+						onChange( 'connectionCode', v )
+					}
+					placeholder={
+						saved?.connected
+							? __(
+									'Connected — leave empty to keep',
+									'wc-klaviyo-sync'
+								)
+							: 'wckc_…'
+					}
+					aria-invalid={ errors.connectionCode ? true : undefined }
+					help={
+						<FieldHelp
+							error={ errors.connectionCode }
+							help={ codeHelp( saved ) }
+						/>
+					}
+					__next40pxDefaultSize
+					__nextHasNoMarginBottom
+				/>
+			) }
+			<CheckboxControl
+				label={ __(
+					'Connect with the sidecar admin token instead (one store on your own sidecar)',
+					'wc-klaviyo-sync'
+				) }
+				checked={ adminMode }
+				onChange={ ( on: boolean ) => onAdminMode( on ) }
 				__nextHasNoMarginBottom
 			/>
-			<TextControl
-				label={ __( 'Sidecar admin token', 'wc-klaviyo-sync' ) }
-				type="password"
-				autoComplete="new-password"
-				value={ values.adminToken }
-				onChange={ ( v: string ) => onChange( 'adminToken', v ) }
-				placeholder={
-					saved?.hasAdminToken
-						? __( 'Saved — leave empty to keep', 'wc-klaviyo-sync' )
-						: ''
-				}
-				aria-invalid={ errors.adminToken ? true : undefined }
-				help={
-					<FieldHelp
-						error={ errors.adminToken }
-						help={ __(
-							'Printed by the sidecar on its first start (or its ADMIN_TOKEN setting).',
-							'wc-klaviyo-sync'
-						) }
-					/>
-				}
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-			/>
+			{ adminMode && (
+				<AdminTokenFields
+					values={ values }
+					errors={ errors }
+					onChange={ onChange }
+				/>
+			) }
 			<TextControl
 				label={ __( 'Klaviyo private API key', 'wc-klaviyo-sync' ) }
 				type="password"
@@ -104,5 +131,54 @@ export function SettingsFields( { values, saved, errors, onChange }: Props ) {
 				__nextHasNoMarginBottom
 			/>
 		</div>
+	);
+}
+
+function AdminTokenFields( {
+	values,
+	errors,
+	onChange,
+}: Pick< Props, 'values' | 'errors' | 'onChange' > ) {
+	return (
+		<>
+			<TextControl
+				label={ __( 'Sidecar URL', 'wc-klaviyo-sync' ) }
+				type="url"
+				value={ values.sidecarUrl }
+				onChange={ ( v: string ) => onChange( 'sidecarUrl', v ) }
+				placeholder="https://sync.example.com"
+				aria-invalid={ errors.sidecarUrl ? true : undefined }
+				help={
+					<FieldHelp
+						error={ errors.sidecarUrl }
+						help={ __(
+							'Where the sync service runs, as reachable from this WordPress server.',
+							'wc-klaviyo-sync'
+						) }
+					/>
+				}
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+			/>
+			<TextControl
+				label={ __( 'Sidecar admin token', 'wc-klaviyo-sync' ) }
+				type="password"
+				autoComplete="new-password"
+				value={ values.adminToken }
+				onChange={ ( v: string ) => onChange( 'adminToken', v ) }
+				aria-invalid={ errors.adminToken ? true : undefined }
+				help={
+					<FieldHelp
+						error={ errors.adminToken }
+						help={ __(
+							"Printed by the sidecar on its first start (or its ADMIN_TOKEN setting). It is used once, to get this store's own credential, and is not stored.",
+							'wc-klaviyo-sync'
+						) }
+					/>
+				}
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+			/>
+		</>
 	);
 }

@@ -5,6 +5,7 @@ import { BusyButton } from '../shared/BusyButton';
 import { Loading, OutcomeNotice } from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
 import { AlertEmails } from './AlertEmails';
+import { ConnectionPanel } from './ConnectionPanel';
 import { ConnectionResult } from './ConnectionResult';
 import { ConsentPanel } from './ConsentPanel';
 import { ListField } from './ListField';
@@ -46,11 +47,18 @@ export function SettingsPage() {
 				} }
 				noValidate
 			>
+				<ConnectionPanel
+					saved={ saved }
+					rotating={ form.rotating }
+					onRotate={ form.onRotate }
+				/>
 				<SettingsFields
 					values={ values }
 					saved={ saved }
 					errors={ errors }
 					onChange={ form.onChange }
+					adminMode={ form.adminMode }
+					onAdminMode={ form.setAdminMode }
 				/>
 				<ListField
 					value={ values.listId }

@@ -3,6 +3,7 @@ import { __ } from '@wordpress/i18n';
 import type { Settings, SettingsInput } from '../types';
 
 export interface FormValues {
+	connectionCode: string;
 	sidecarUrl: string;
 	adminToken: string;
 	klaviyoPrivateKey: string;
@@ -14,6 +15,7 @@ export type FieldErrors = Partial< Record< FieldName, string > >;
 
 export function initialValues( settings: Settings | null ): FormValues {
 	return {
+		connectionCode: '',
 		sidecarUrl: settings?.sidecarUrl ?? '',
 		adminToken: '',
 		klaviyoPrivateKey: '',
@@ -67,25 +69,57 @@ export function validateUrl( url: string ): string | null {
 	return null;
 }
 
+export function validateCode( code: string ): string | null {
+	const c = code.trim();
+	if ( c === '' ) {
+		return null;
+	}
+	if ( ! /^wckc_[A-Za-z0-9_-]+$/.test( c ) ) {
+		return __(
+			'This is not a connection code. Copy the whole code from the sync service (it starts with wckc_) and paste it again.',
+			'wc-klaviyo-sync'
+		);
+	}
+	return null;
+}
+
 /**
- * Errors that block saving. Secrets may stay empty when one is saved already.
- * @param values Form values.
- * @param saved  Saved settings (secrets may stay empty when saved).
+ * Errors that block saving. The code and the key may stay empty when the site is connected / a key is saved.
+ * @param values    Form values.
+ * @param saved     Saved settings.
+ * @param adminMode Whether the admin token is pasted instead of a code.
  */
 export function validateForm(
 	values: FormValues,
-	saved: Settings | null
+	saved: Settings | null,
+	adminMode = false
 ): FieldErrors {
 	const errors: FieldErrors = {};
-	const url = validateUrl( values.sidecarUrl );
-	if ( url ) {
-		errors.sidecarUrl = url;
-	}
-	if ( values.adminToken.trim() === '' && ! saved?.hasAdminToken ) {
-		errors.adminToken = __(
-			'Enter the sidecar admin token (printed by the sidecar on its first start).',
-			'wc-klaviyo-sync'
-		);
+	if ( adminMode ) {
+		const url = validateUrl( values.sidecarUrl );
+		if ( url ) {
+			errors.sidecarUrl = url;
+		}
+		if ( values.adminToken.trim() === '' ) {
+			errors.adminToken = __(
+				'Enter the sidecar admin token (printed by the sidecar on its first start). It is used once and not stored.',
+				'wc-klaviyo-sync'
+			);
+		}
+	} else {
+		const code = validateCode( values.connectionCode );
+		if ( code ) {
+			errors.connectionCode = code;
+		} else if (
+			values.connectionCode.trim() === '' &&
+			! saved?.connected &&
+			! saved?.migration
+		) {
+			errors.connectionCode = __(
+				'Paste the connection code you got from the sync service (it starts with wckc_).',
+				'wc-klaviyo-sync'
+			);
+		}
 	}
 	const key = validateKey( values.klaviyoPrivateKey );
 	if ( key ) {
@@ -104,13 +138,25 @@ export function validateForm(
 
 /**
  * The request body: empty secrets are left out so the saved ones are kept.
- * @param values Form values.
+ * @param values    Form values.
+ * @param adminMode Whether the admin token (with the sidecar URL) is pasted instead of a code.
  */
-export function toInput( values: FormValues ): SettingsInput {
-	const input: SettingsInput = { sidecarUrl: values.sidecarUrl.trim() };
-	const token = values.adminToken.trim();
-	if ( token ) {
-		input.adminToken = token;
+export function toInput(
+	values: FormValues,
+	adminMode = false
+): SettingsInput {
+	const input: SettingsInput = {};
+	if ( adminMode ) {
+		input.sidecarUrl = values.sidecarUrl.trim();
+		const token = values.adminToken.trim();
+		if ( token ) {
+			input.adminToken = token;
+		}
+	} else {
+		const code = values.connectionCode.trim();
+		if ( code ) {
+			input.connectionCode = code;
+		}
 	}
 	const key = values.klaviyoPrivateKey.trim();
 	if ( key ) {
@@ -121,6 +167,8 @@ export function toInput( values: FormValues ): SettingsInput {
 }
 
 const FIELD_ALIASES: Record< string, FieldName > = {
+	connectionCode: 'connectionCode',
+	code: 'connectionCode',
 	sidecarUrl: 'sidecarUrl',
 	sidecar_url: 'sidecarUrl',
 	adminToken: 'adminToken',

@@ -1,7 +1,12 @@
 /** The settings page's state: loading, the form, validation, saving and the connection test. */
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
-import { getSettings, saveSettings, testConnection } from '../shared/api';
+import {
+	getSettings,
+	rotateCredential,
+	saveSettings,
+	testConnection,
+} from '../shared/api';
 import { describeError } from '../shared/errors';
 import { errorNotice, type PageNotice } from '../shared/notices';
 import type {
@@ -69,7 +74,7 @@ export function savedNotice( res: SaveSettingsResponse ): PageNotice {
 }
 
 export function canLoadLists( s: Settings | null ): boolean {
-	return Boolean( s && s.sidecarUrl && s.hasAdminToken && s.klaviyoKeyLast4 );
+	return Boolean( s && s.configured && s.klaviyoKeyLast4 );
 }
 
 export function useSettingsForm() {
@@ -86,6 +91,8 @@ export function useSettingsForm() {
 		useState< TestConnectionResponse | null >( null );
 	const [ testError, setTestError ] = useState< PageNotice | null >( null );
 	const [ listsToken, setListsToken ] = useState( 0 );
+	const [ adminMode, setAdminMode ] = useState( false );
+	const [ rotating, setRotating ] = useState( false );
 
 	const load = useCallback( async () => {
 		setLoadError( null );
@@ -130,7 +137,9 @@ export function useSettingsForm() {
 		setTestResult( null );
 		setTestError( null );
 		try {
-			setTestResult( await testConnection( toInput( values ) ) );
+			setTestResult(
+				await testConnection( toInput( values, adminMode ) )
+			);
 		} catch ( e ) {
 			setTestError( errorNotice( e ) );
 		} finally {
@@ -139,7 +148,7 @@ export function useSettingsForm() {
 	};
 
 	const onSave = async () => {
-		const clientErrors = validateForm( values, saved );
+		const clientErrors = validateForm( values, saved, adminMode );
 		setErrors( clientErrors );
 		if ( Object.keys( clientErrors ).length > 0 ) {
 			setNotice( {
@@ -154,9 +163,10 @@ export function useSettingsForm() {
 		setSaving( true );
 		setNotice( null );
 		try {
-			const res = await saveSettings( toInput( values ) );
+			const res = await saveSettings( toInput( values, adminMode ) );
 			setSaved( res );
 			setValues( initialValues( res ) );
+			setAdminMode( false );
 			setNotice( savedNotice( res ) );
 			setListsToken( ( n ) => n + 1 );
 		} catch ( e ) {
@@ -173,6 +183,20 @@ export function useSettingsForm() {
 					...errs,
 					klaviyoPrivateKey: info.message,
 				} ) );
+				// The code (or admin token) connected the site before Klaviyo refused the key: it is spent,
+				// so the form forgets it and shows the connection as it now is.
+				try {
+					const now = await getSettings();
+					setSaved( now );
+					setValues( ( v ) => ( {
+						...v,
+						connectionCode: '',
+						adminToken: '',
+					} ) );
+					setAdminMode( false );
+				} catch {
+					// The page keeps what it showed; the next load shows the connection.
+				}
 			}
 			setNotice( {
 				status: 'error',
@@ -193,9 +217,33 @@ export function useSettingsForm() {
 		}
 	};
 
+	const onRotate = async () => {
+		setRotating( true );
+		setNotice( null );
+		try {
+			const res = await rotateCredential();
+			setSaved( res );
+			setNotice( {
+				status: 'success',
+				message: __(
+					'A new store credential is saved; the old one no longer works.',
+					'wc-klaviyo-sync'
+				),
+			} );
+		} catch ( e ) {
+			setNotice( errorNotice( e ) );
+		} finally {
+			setRotating( false );
+		}
+	};
+
 	return {
 		saved,
 		loadError,
+		adminMode,
+		setAdminMode,
+		rotating,
+		onRotate,
 		values,
 		errors,
 		notice,

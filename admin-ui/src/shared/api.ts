@@ -12,6 +12,7 @@ import type {
 	ListsResponse,
 	ReenableResponse,
 	ReplayResponse,
+	RotateCredentialResponse,
 	SaveSettingsResponse,
 	Settings,
 	SettingsInput,
@@ -32,6 +33,14 @@ export function saveSettings(
 		path: `${ NAMESPACE }/settings`,
 		method: 'POST',
 		data: input,
+	} );
+}
+
+/** A new store credential; the old one stops working at once. The answer holds no credential. */
+export function rotateCredential(): Promise< RotateCredentialResponse > {
+	return apiFetch< RotateCredentialResponse >( {
+		path: `${ NAMESPACE }/credential/rotate`,
+		method: 'POST',
 	} );
 }
 

@@ -144,6 +144,12 @@ final class Routes {
 					'callback' => array( $this->settings, 'test_connection' ),
 				),
 			),
+			'/credential/rotate'             => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->settings, 'rotate_credential' ),
+				),
+			),
 			'/lists'                         => array(
 				array(
 					'methods'  => WP_REST_Server::READABLE,

@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace WcKlaviyoSync\Rest;
 
 use WcKlaviyoSync\Connector;
+use WcKlaviyoSync\CredentialMigration;
 use WcKlaviyoSync\Settings;
 use WcKlaviyoSync\WebhookRegistrar;
 use WP_Error;
@@ -19,8 +20,9 @@ use WP_REST_Response;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * GET /settings, POST /settings and POST /test-connection. No secret is ever returned: the settings view holds
- * only whether an admin token is saved and the Klaviyo key's last four characters.
+ * GET /settings, POST /settings, POST /test-connection and POST /credential/rotate. No secret is ever returned:
+ * the settings view holds only whether the site is connected and as which store, and the Klaviyo key's last four
+ * characters.
  */
 final class SettingsController {
 
@@ -46,16 +48,25 @@ final class SettingsController {
 	private Connector $connector;
 
 	/**
+	 * Admin-token exchange.
+	 *
+	 * @var CredentialMigration
+	 */
+	private CredentialMigration $migration;
+
+	/**
 	 * Constructor.
 	 *
-	 * @param Settings         $settings  Stored settings.
-	 * @param WebhookRegistrar $registrar Webhook registrar.
-	 * @param Connector        $connector Save flow and connection test.
+	 * @param Settings            $settings  Stored settings.
+	 * @param WebhookRegistrar    $registrar Webhook registrar.
+	 * @param Connector           $connector Save flow and connection test.
+	 * @param CredentialMigration $migration Admin-token exchange.
 	 */
-	public function __construct( Settings $settings, WebhookRegistrar $registrar, Connector $connector ) {
+	public function __construct( Settings $settings, WebhookRegistrar $registrar, Connector $connector, CredentialMigration $migration ) {
 		$this->settings  = $settings;
 		$this->registrar = $registrar;
 		$this->connector = $connector;
+		$this->migration = $migration;
 	}
 
 	/**
@@ -83,10 +94,25 @@ final class SettingsController {
 	}
 
 	/**
-	 * GET /settings.
+	 * GET /settings (an admin request: a saved admin token is exchanged here if it still waits).
 	 */
 	public function get_settings(): WP_REST_Response {
+		$this->migration->run();
 		return new WP_REST_Response( $this->view() );
+	}
+
+	/**
+	 * POST /credential/rotate: a new store credential; the old one stops working at once.
+	 *
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function rotate_credential() {
+		$this->migration->run( true );
+		$result = $this->connector->rotate();
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		return new WP_REST_Response( $this->view() + array( 'rotated' => true ) );
 	}
 
 	/**

@@ -11,7 +11,7 @@ test('screenshots of the settings and sync log pages for the docs', async ({ pag
 
   const s = settingsPage(page);
   await s.open();
-  await expect(s.sidecarUrl).toBeVisible();
+  await expect(s.connectionCode).toBeVisible();
   await expect(s.save).toBeEnabled();
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings.png'), fullPage: true, animations: 'disabled', caret: 'hide' });
 

@@ -9,8 +9,11 @@ export function settingsPage(page: Page) {
   return {
     root,
     open: () => page.goto(SETTINGS_PATH),
+    connectionCode: root.getByLabel('Connection code'),
+    useAdminToken: root.getByLabel(/Connect with the sidecar admin token instead/),
     sidecarUrl: root.getByLabel('Sidecar URL'),
     adminToken: root.getByLabel('Sidecar admin token'),
+    rotate: root.getByRole('button', { name: 'Rotate credential' }),
     klaviyoKey: root.getByLabel(/Klaviyo private (API )?key/i),
     list: root.getByLabel('Klaviyo list', { exact: true }),
     testConnection: root.getByRole('button', { name: /Test connection/i }),

@@ -85,6 +85,7 @@ final class RestPermissionsTest extends WckTestCase {
 		array( 'GET', '/settings' ),
 		array( 'POST', '/settings' ),
 		array( 'POST', '/test-connection' ),
+		array( 'POST', '/credential/rotate' ),
 		array( 'GET', '/lists' ),
 		array( 'GET', '/status' ),
 		array( 'GET', '/deliveries' ),

@@ -12,6 +12,7 @@ final class RouteTableTest extends WckTestCase {
 	private const DOCUMENTED = array(
 		'/settings'                                      => array( 'GET', 'POST' ),
 		'/test-connection'                               => array( 'POST' ),
+		'/credential/rotate'                             => array( 'POST' ),
 		'/lists'                                         => array( 'GET' ),
 		'/status'                                        => array( 'GET' ),
 		'/deliveries'                                    => array( 'GET' ),
@@ -63,7 +64,7 @@ final class RouteTableTest extends WckTestCase {
 	}
 
 	public function test_every_endpoint_is_registered_with_the_manage_woocommerce_check(): void {
-		$this->assertCount( 16, $this->requests() );
+		$this->assertCount( 17, $this->requests() );
 		$manager = $this->make_user( 'shop_manager' );
 		$others  = array( 0, $this->make_user( 'subscriber' ), $this->make_user( 'customer' ) );
 		foreach ( $this->registered() as $route => $endpoints ) {

@@ -20,19 +20,23 @@ final class SettingsTest extends WckTestCase {
 		$this->assertStringNotContainsString( 'abcdef', (string) $raw['klaviyo_key'] );
 		$this->assertSame( 'cdef', $raw['klaviyo_key_last4'] );
 		$this->assertSame( $key, Plugin::instance()->settings()->klaviyo_key(), 'the key decrypts back' );
-		$this->assertSame( $token, Plugin::instance()->settings()->admin_token(), 'the token decrypts back' );
+		$this->assertArrayNotHasKey( 'admin_token', $raw, 'the admin token is exchanged, not kept' );
+		$credential = Plugin::instance()->settings()->credential();
+		$this->assertMatchesRegularExpression( '/^wcks_/', $credential, 'the store credential decrypts back' );
+		$this->assertStringNotContainsString( $credential, wp_json_encode( $raw ) );
 
 		$get = $this->rest( 'GET', '/settings' );
 		$this->assertSame( 200, $get->get_status() );
 		foreach ( array( $saved, $get->get_data() ) as $shown ) {
 			$json = (string) wp_json_encode( $shown );
 			$this->assertStringNotContainsString( $token, $json );
+			$this->assertStringNotContainsString( $credential, $json );
 			$this->assertStringNotContainsString( $key, $json );
 			$this->assertStringNotContainsString( (string) get_option( Settings::SECRET_OPTION ), $json, 'the webhook secret never goes to the browser' );
 		}
 		$data = $get->get_data();
 		$this->assertSame( getenv( 'SIDECAR_URL' ), $data['sidecarUrl'] );
-		$this->assertTrue( $data['hasAdminToken'] );
+		$this->assertTrue( $data['connected'] );
 		$this->assertSame( 'cdef', $data['klaviyoKeyLast4'] );
 		$this->assertSame( 'L00001', $data['listId'] );
 		$this->assertTrue( $data['configured'] );
@@ -58,11 +62,11 @@ final class SettingsTest extends WckTestCase {
 	public function test_tampered_ciphertext_reads_as_unset(): void {
 		$this->configure();
 		$raw                = get_option( Settings::OPTION );
-		$raw['admin_token'] = substr( $raw['admin_token'], 0, -4 ) . 'AAAA';
+		$raw['credential'] = substr( $raw['credential'], 0, -4 ) . 'AAAA';
 		update_option( Settings::OPTION, $raw );
 		$this->fresh();
-		$this->assertSame( '', Plugin::instance()->settings()->admin_token() );
-		$this->assertFalse( $this->rest( 'GET', '/settings' )->get_data()['hasAdminToken'] );
+		$this->assertSame( '', Plugin::instance()->settings()->credential() );
+		$this->assertFalse( $this->rest( 'GET', '/settings' )->get_data()['connected'] );
 	}
 
 	/**
@@ -87,7 +91,8 @@ final class SettingsTest extends WckTestCase {
 			'public key'       => array( array( 'klaviyoPrivateKey' => 'AbC123' ), 'klaviyoPrivateKey' ),
 			'key with space'   => array( array( 'klaviyoPrivateKey' => 'pk_abc def' ), 'klaviyoPrivateKey' ),
 			'list id'          => array( array( 'listId' => 'not a list!' ), 'listId' ),
-			'missing token'    => array( array( 'adminToken' => '' ), 'adminToken' ),
+			'no code, no token' => array( array( 'adminToken' => '' ), 'connectionCode' ),
+			'malformed code'   => array( array( 'connectionCode' => 'wckc_nope' ), 'connectionCode' ),
 			'wrong token'      => array( array( 'adminToken' => 'not-the-admin-token-at-all' ), 'adminToken' ),
 		);
 	}

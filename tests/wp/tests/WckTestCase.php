@@ -24,7 +24,7 @@ abstract class WckTestCase extends TestCase {
 				$webhook->delete( true );
 			}
 		}
-		foreach ( array( 'wc_klaviyo_sync_settings', 'wc_klaviyo_sync_webhooks', 'wc_klaviyo_sync_webhook_secret', 'wc_klaviyo_sync_disabled_webhooks', 'wc_klaviyo_sync_alerts', 'wc_klaviyo_sync_alert_email', 'wc_standin_webhook_deliveries', 'wc_standin_webhook_pings' ) as $option ) {
+		foreach ( array( 'wc_klaviyo_sync_settings', 'wc_klaviyo_sync_webhooks', 'wc_klaviyo_sync_webhook_secret', 'wc_klaviyo_sync_disabled_webhooks', 'wc_klaviyo_sync_alerts', 'wc_klaviyo_sync_alert_email', '_transient_wc_klaviyo_sync_credential_retry', '_transient_timeout_wc_klaviyo_sync_credential_retry', 'wc_standin_webhook_deliveries', 'wc_standin_webhook_pings' ) as $option ) {
 			delete_option( $option );
 		}
 		$this->double( 'POST', '/__double/reset' );
@@ -105,6 +105,49 @@ abstract class WckTestCase extends TestCase {
 		$this->assertNotWPError( $response );
 		$this->assertSame( 200, wp_remote_retrieve_response_code( $response ), wp_remote_retrieve_body( $response ) );
 		return (array) json_decode( wp_remote_retrieve_body( $response ), true );
+	}
+
+	/** A request to the sidecar with a Bearer token (the admin token by default; '' for none): [status, body]. */
+	protected function sidecar_call( string $method, string $path, ?array $body = null, ?string $token = null ): array {
+		$token   = $token ?? (string) getenv( 'ADMIN_TOKEN' );
+		$headers = '' === $token ? array() : array( 'Authorization' => 'Bearer ' . $token );
+		$args    = array( 'method' => $method, 'headers' => $headers, 'timeout' => 10 );
+		if ( null !== $body ) {
+			$args['headers']['Content-Type'] = 'application/json';
+			$args['body']                    = array() === $body ? '{}' : (string) wp_json_encode( $body );
+		}
+		$response = wp_remote_request( getenv( 'SIDECAR_URL' ) . $path, $args );
+		$this->assertNotWPError( $response );
+		return array( (int) wp_remote_retrieve_response_code( $response ), (array) json_decode( wp_remote_retrieve_body( $response ), true ) );
+	}
+
+	/** A fresh connection code for $store_id, made with the admin token as the operator would. */
+	protected function connect_code( string $store_id ): string {
+		[ $status, $body ] = $this->sidecar_call( 'POST', '/v1/stores/' . $store_id . '/connect-codes', array() );
+		$this->assertSame( 200, $status, wp_json_encode( $body ) );
+		$this->assertMatchesRegularExpression( '/^wckc_[A-Za-z0-9_-]+$/', $body['code'] );
+		return $body['code'];
+	}
+
+	/** Connects this site with a code for $store_id (and the Klaviyo key), asserting 200. */
+	protected function connect_with_code( string $store_id, array $overrides = array() ): array {
+		$body     = array_merge(
+			array(
+				'connectionCode'    => $this->connect_code( $store_id ),
+				'klaviyoPrivateKey' => 'pk_test_0123456789abcdef',
+				'listId'            => 'L00001',
+			),
+			$overrides
+		);
+		$response = $this->rest( 'POST', '/settings', $body );
+		$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		return $response->get_data();
+	}
+
+	/** How many rows of wp_options hold $needle anywhere in their value. */
+	protected function options_holding( string $needle ): int {
+		global $wpdb;
+		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->options} WHERE option_value LIKE %s OR option_name LIKE %s", '%' . $wpdb->esc_like( $needle ) . '%', '%' . $wpdb->esc_like( $needle ) . '%' ) );
 	}
 
 	/** Waits until the sidecar's sync log for our store has an entry matching $match. */
