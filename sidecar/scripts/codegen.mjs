@@ -20,6 +20,16 @@ export const OPERATIONS = {
   '/api/profiles': ['get'],
   '/api/profile-subscription-bulk-create-jobs': ['post'],
   '/api/profile-subscription-bulk-delete-jobs': ['post'],
+  '/api/catalog-item-bulk-create-jobs': ['post'],
+  '/api/catalog-item-bulk-update-jobs': ['post'],
+  '/api/catalog-item-bulk-delete-jobs': ['post'],
+  '/api/catalog-variant-bulk-create-jobs': ['post'],
+  '/api/catalog-variant-bulk-update-jobs': ['post'],
+  '/api/catalog-variant-bulk-delete-jobs': ['post'],
+  '/api/catalog-category-bulk-create-jobs': ['post'],
+  '/api/catalog-category-bulk-update-jobs': ['post'],
+  '/api/catalog-variants': ['get'],
+  '/api/back-in-stock-subscriptions': ['post'],
 };
 const specPath = process.env.KLAVIYO_SPEC ?? resolve(repoRoot, '..', 'shared', 'klaviyo', 'openapi-stable.json');
 const outDir = join(here, '..', 'src', 'klaviyo', 'generated');

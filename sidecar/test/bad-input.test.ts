@@ -38,7 +38,7 @@ function badDelivery(i: number, rand: () => number): Req {
     case 3: return { path, body: order, headers: { 'content-type': 'application/json' } }; // missing headers
     case 4: return { ...signed(order), headers: { ...signed(order).headers, 'content-type': ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', ''][i % 4]! } };
     case 5: { const b = JSON.stringify({ id: i, pad: 'x'.repeat(70_000) }); return signed(b); } // over MAX_BODY_BYTES
-    case 6: return signed(order, ['product.created', 'coupon.updated', 'action.woocommerce_x', 'order.exploded'][i % 4]!);
+    case 6: return signed(order, ['coupon.created', 'coupon.updated', 'action.woocommerce_x', 'order.exploded'][i % 4]!);
     case 7: return { ...signed(order), path: `/v1/stores/nope-${i % 5}/webhooks/woocommerce` };
     case 8: return signed(JSON.stringify({ code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot view this resource.', data: { status: 401 } }));
     case 9: return signed('['.repeat(5000) + ']'.repeat(5000));

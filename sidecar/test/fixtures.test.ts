@@ -37,12 +37,11 @@ describe('real WooCommerce 10.0.2 deliveries', () => {
     }
     for (const [name, status] of Object.entries(answers)) {
       if (name.includes('ping')) assert.equal(status, 200, `${name} (ping) must get exactly 200`);
-      else if (name.includes('product')) assert.equal(status, 422, `${name}: product topics are not handled`);
       else if (name.startsWith('24-') || name.startsWith('25-')) assert.equal(status, 422, `${name} is a WP REST error object`);
       else assert.equal(status, 200, name);
     }
     const rejected = await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=rejected&limit=100`);
-    assert.equal(rejected.body.items.length, 7);
+    assert.equal(rejected.body.items.length, 2, 'only the two REST error objects');
     assert.ok(rejected.body.items.some((d: any) => d.error.class === 'rest_error_payload'));
   });
 
@@ -70,6 +69,23 @@ describe('real WooCommerce 10.0.2 deliveries', () => {
     assert.equal(status.lastSuccessAt !== null, true);
   });
 
+  it('fills the catalog from the product deliveries: items, variants with their own price and stock, categories linked', () => {
+    const c = h.double.catalog();
+    const id = (n: number) => `$custom:::$default:::${n}`;
+    assert.deepEqual(c.categories.map((x) => [x.id, x.name]).sort(), [[id(15), 'Uncategorized'], [id(16), 'Mugs'], [id(17), 'Tea & Gifts']]);
+    assert.deepEqual(c.items.map((x) => [x.id, x.title, x.price, x.url, x.categories]).sort(), [
+      [id(11), 'Blue Mug', 12.5, 'http://127.0.0.1:8881/product/blue-mug/', [id(16)]],
+      [id(12), 'Tea Sampler – “Ünïcode” & <b>bold</b>', 24.99, 'http://127.0.0.1:8881/product/tea-sampler-unicode-bold/', [id(17)]],
+      [id(13), 'T-Shirt', 19, 'http://127.0.0.1:8881/product/t-shirt/', [id(15)]],
+    ]);
+    assert.deepEqual(c.variants.map((x) => [x.id, x.item, x.sku, x.price, x.inventory_quantity]).sort(), [
+      [id(11), id(11), 'MUG-BLUE', 12.5, 1],
+      [id(12), id(12), 'TEA-01', 24.99, 1],
+      [id(14), id(13), 'TSHIRT-S', 19, 1],
+      [id(15), id(13), 'TSHIRT-L', 21, 1],
+    ]);
+  });
+
   it('sends nothing new when every delivery arrives again, and replays never double an event', async () => {
     const before = eventRequests(h.double);
     for (const f of loadFixtures()) await h.deliver(STORE, f.body, f.headers);
@@ -86,6 +102,8 @@ describe('real WooCommerce 10.0.2 deliveries', () => {
     await h.drain(STORE);
     assert.ok(eventRequests(h.double) > before, 'the replay really sent the requests again');
     assert.deepEqual(eventKeys(h.double), expectedEvents, 'Klaviyo dedupes them by unique_id');
+    const c = h.double.catalog();
+    assert.deepEqual([c.items.length, c.variants.length, c.categories.length], [3, 4, 3], 'replayed catalog changes leave no duplicate');
     assert.deepEqual(h.double.invalidRequests(), []);
   });
 

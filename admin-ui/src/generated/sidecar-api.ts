@@ -524,10 +524,10 @@ export interface components {
         JobView: {
             id: string;
             /**
-             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel).
+             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`).
              * @enum {string}
              */
-            kind: "event" | "profile" | "subscribe" | "unsubscribe";
+            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog";
             metric: string | null;
             /** @description Deterministic request key (an event's `unique_id`). */
             key: string;
@@ -796,7 +796,7 @@ export interface operations {
             header?: {
                 /** @description base64(HMAC-SHA256(raw body, webhook secret)); required for deliveries. */
                 "X-WC-Webhook-Signature"?: string;
-                /** @description `order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated` or `customer.deleted`. */
+                /** @description `order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated`, `customer.deleted`, `product.created`, `product.updated`, `product.deleted` or `product.restored` (a variation arrives under its product's topic). */
                 "X-WC-Webhook-Topic"?: string;
                 "X-WC-Webhook-Resource"?: string;
                 "X-WC-Webhook-Event"?: string;

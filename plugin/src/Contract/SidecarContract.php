@@ -41,5 +41,9 @@ final class SidecarContract {
 		'customer.created',
 		'customer.updated',
 		'customer.deleted',
+		'product.created',
+		'product.updated',
+		'product.deleted',
+		'product.restored',
 	);
 }

@@ -8,7 +8,18 @@ import type { KlaviyoError } from './errors.js';
 import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoNetworkError } from './errors.js';
 import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
-import type { AccountsResponse, GetListResponse, KlaviyoRequest, ListsResponse, ProfilesResponse } from './types.js';
+import type {
+  AccountsResponse, BackInStockBody, CatalogChange, CatalogVariantsResponse, GetListResponse, KlaviyoRequest, ListsResponse, ProfilesResponse,
+} from './types.js';
+
+/** Klaviyo's catalog bulk jobs take at most 100 resources each. */
+export const CATALOG_JOB_MAX = 100;
+
+function chunks<T>(xs: readonly T[], n = CATALOG_JOB_MAX): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
 
 export interface KlaviyoClientOptions {
   baseUrl: string;
@@ -69,7 +80,74 @@ export class KlaviyoClient {
         return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-create-jobs', 'POST /api/profile-subscription-bulk-create-jobs', request.body, priority);
       case 'unsubscribe':
         return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-delete-jobs', 'POST /api/profile-subscription-bulk-delete-jobs', request.body, priority);
+      case 'catalog':
+        return this.sendCatalog(apiKey, request.body, priority);
     }
+  }
+
+  /**
+   * A catalog change as catalog bulk jobs (L tier, 100 resources each), one after another: categories, items and
+   * variants each as a create job then an update job (an upsert: Klaviyo fails only the resources a job cannot
+   * apply, inside the job), then the item's variants Klaviyo holds that the product no longer has, then deleted
+   * items. A failed request stops the change; sent again, every step gives the same end state.
+   */
+  private async sendCatalog(apiKey: string, change: CatalogChange, priority: Priority): Promise<SendResult> {
+    let last: SendResult = { status: 202, body: null };
+    const job = async (path: '/api/catalog-category-bulk-create-jobs' | '/api/catalog-category-bulk-update-jobs' | '/api/catalog-item-bulk-create-jobs'
+      | '/api/catalog-item-bulk-update-jobs' | '/api/catalog-item-bulk-delete-jobs' | '/api/catalog-variant-bulk-create-jobs'
+      | '/api/catalog-variant-bulk-update-jobs' | '/api/catalog-variant-bulk-delete-jobs', type: string, list: string, data: readonly unknown[]) => {
+      for (const part of chunks(data)) {
+        last = await this.call(apiKey, 'POST', path, `POST ${path}`, { data: { type, attributes: { [list]: { data: part } } } }, priority);
+      }
+    };
+    if (change.categories) {
+      await job('/api/catalog-category-bulk-create-jobs', 'catalog-category-bulk-create-job', 'categories', change.categories.create);
+      await job('/api/catalog-category-bulk-update-jobs', 'catalog-category-bulk-update-job', 'categories', change.categories.update);
+    }
+    if (change.items) {
+      await job('/api/catalog-item-bulk-create-jobs', 'catalog-item-bulk-create-job', 'items', change.items.create);
+      await job('/api/catalog-item-bulk-update-jobs', 'catalog-item-bulk-update-job', 'items', change.items.update);
+    }
+    if (change.variants) {
+      await job('/api/catalog-variant-bulk-create-jobs', 'catalog-variant-bulk-create-job', 'variants', change.variants.create);
+      await job('/api/catalog-variant-bulk-update-jobs', 'catalog-variant-bulk-update-job', 'variants', change.variants.update);
+    }
+    if (change.deleteVariants?.length) {
+      await job('/api/catalog-variant-bulk-delete-jobs', 'catalog-variant-bulk-delete-job', 'variants', change.deleteVariants.map((id) => ({ type: 'catalog-variant', id })));
+    }
+    if (change.prune) {
+      const held = await this.catalogVariantIds(apiKey, change.prune.itemId, priority);
+      const stale = held.filter((id) => !change.prune!.keep.includes(id));
+      await job('/api/catalog-variant-bulk-delete-jobs', 'catalog-variant-bulk-delete-job', 'variants', stale.map((id) => ({ type: 'catalog-variant', id })));
+    }
+    if (change.deleteItems?.length) {
+      await job('/api/catalog-item-bulk-delete-jobs', 'catalog-item-bulk-delete-job', 'items', change.deleteItems.map((id) => ({ type: 'catalog-item', id })));
+    }
+    return last;
+  }
+
+  /** The ids of an item's variants in Klaviyo's catalog: GET /api/catalog-variants?filter=equals(item.id,…), every page. */
+  async catalogVariantIds(apiKey: string, itemId: string, priority: Priority = 'live'): Promise<string[]> {
+    const ids: string[] = [];
+    const q = new URLSearchParams({ filter: `equals(item.id,${JSON.stringify(itemId)})`, 'page[size]': '100', 'fields[catalog-variant]': 'external_id' });
+    let path: string | null = `/api/catalog-variants?${q.toString()}`;
+    for (let page = 0; path && page < 100; page++) {
+      const res = await this.call(apiKey, 'GET', path, 'GET /api/catalog-variants', undefined, priority);
+      const doc = res.body as CatalogVariantsResponse;
+      for (const v of doc.data) ids.push(v.id);
+      const next = doc.links?.next;
+      if (!next) path = null;
+      else {
+        const u = new URL(next, this.origin);
+        path = `${u.pathname.slice(this.basePath.length) || u.pathname}${u.search}`;
+      }
+    }
+    return ids;
+  }
+
+  /** A back-in-stock subscription for a catalog variant: POST /api/back-in-stock-subscriptions (XL tier). */
+  async createBackInStock(apiKey: string, body: BackInStockBody): Promise<SendResult> {
+    return this.call(apiKey, 'POST', '/api/back-in-stock-subscriptions', 'POST /api/back-in-stock-subscriptions', body);
   }
 
   /** One list with its opt-in process: GET /api/lists/{id} (M tier). */

@@ -22,6 +22,41 @@ export type UnsubscribeProfile = UnsubscribeJobBody['data']['attributes']['profi
 export type EventAttributes = CreateEventBody['data']['attributes'];
 export type ProfileAttributes = ProfileImportBody['data']['attributes'];
 
+export type CatalogItemCreate = Schemas['CatalogItemCreateQueryResourceObject'];
+export type CatalogItemUpdate = Schemas['CatalogItemUpdateQueryResourceObject'];
+export type CatalogVariantCreate = Schemas['CatalogVariantCreateQueryResourceObject'];
+export type CatalogVariantUpdate = Schemas['CatalogVariantUpdateQueryResourceObject'];
+export type CatalogCategoryCreate = Schemas['CatalogCategoryCreateQueryResourceObject'];
+export type CatalogCategoryUpdate = Schemas['CatalogCategoryUpdateQueryResourceObject'];
+export type CatalogItemCreateJobBody = Schemas['CatalogItemCreateJobCreateQuery'];
+export type CatalogItemUpdateJobBody = Schemas['CatalogItemUpdateJobCreateQuery'];
+export type CatalogItemDeleteJobBody = Schemas['CatalogItemDeleteJobCreateQuery'];
+export type CatalogVariantCreateJobBody = Schemas['CatalogVariantCreateJobCreateQuery'];
+export type CatalogVariantUpdateJobBody = Schemas['CatalogVariantUpdateJobCreateQuery'];
+export type CatalogVariantDeleteJobBody = Schemas['CatalogVariantDeleteJobCreateQuery'];
+export type CatalogCategoryCreateJobBody = Schemas['CatalogCategoryCreateJobCreateQuery'];
+export type CatalogCategoryUpdateJobBody = Schemas['CatalogCategoryUpdateJobCreateQuery'];
+export type CatalogVariantsResponse = Schemas['GetCatalogVariantResponseCollection'];
+export type BackInStockBody = Schemas['ServerBISSubscriptionCreateQuery'];
+
+/**
+ * One product's (or variation's) change to Klaviyo's catalog, as the client sends it, in this order: categories,
+ * the item, its variants, then removals. Each resource is sent as a create job and then an update job with the same
+ * content, so the end state is the content whether or not Klaviyo had it (a create of an existing id and an update
+ * of a missing one fail only that resource inside its job).
+ */
+export interface CatalogChange {
+  categories?: { create: CatalogCategoryCreate[]; update: CatalogCategoryUpdate[] };
+  items?: { create: CatalogItemCreate[]; update: CatalogItemUpdate[] };
+  variants?: { create: CatalogVariantCreate[]; update: CatalogVariantUpdate[] };
+  /** Variants deleted by id (a trashed variation). */
+  deleteVariants?: string[];
+  /** The item's variants in Klaviyo (read with GET /api/catalog-variants) that are not in `keep` are deleted. */
+  prune?: { itemId: string; keep: string[] };
+  /** Items deleted last (their variants are pruned first). */
+  deleteItems?: string[];
+}
+
 /** One request the sidecar sends to Klaviyo, as mapping produces it and the client sends it. */
 export type KlaviyoRequest =
   | {
@@ -53,6 +88,16 @@ export type KlaviyoRequest =
       key: string;
       channel: 'email' | 'sms';
       body: UnsubscribeJobBody;
+    }
+  | {
+      /**
+       * One product's catalog change (several catalog bulk jobs, sent in order). Key: the product and a hash of what
+       * is sent, so an unchanged product is not sent again. `metric` says what it is: `product`, `variation`, `removal`.
+       */
+      kind: 'catalog';
+      key: string;
+      metric: 'product' | 'variation' | 'removal';
+      body: CatalogChange;
     };
 
 export type RequestKind = KlaviyoRequest['kind'];

@@ -2,11 +2,13 @@
 import { mapCustomer } from './customer.js';
 import { MappingError } from './errors.js';
 import { mapOrder } from './order.js';
+import { mapProduct, mapProductRemoval } from './product.js';
 import type { MappingInput, MappingResult } from './types.js';
-import { CustomerSchema, DeletedSchema, OrderSchema } from '../woo/schemas.js';
+import { CustomerSchema, DeletedSchema, OrderSchema, ProductSchema } from '../woo/schemas.js';
 
 export { MappingError } from './errors.js';
 export { METRICS } from './order.js';
+export { catalogId } from './product.js';
 export * from './types.js';
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, payload: unknown, what: string): T {
@@ -37,5 +39,11 @@ export function mapDelivery(input: MappingInput): MappingResult {
       const { id } = parse(DeletedSchema, payload, 'customer.deleted');
       return { summary: { resource: 'customer', resourceId: id }, requests: [], note: 'Recorded only: a deleted WordPress user sends nothing to Klaviyo.' };
     }
+    case 'product.created':
+    case 'product.updated':
+    case 'product.restored':
+      return mapProduct(storeId, parse(ProductSchema, payload, 'product'), topic === 'product.restored');
+    case 'product.deleted':
+      return mapProductRemoval(storeId, parse(DeletedSchema, payload, 'product.deleted').id);
   }
 }

@@ -6,6 +6,7 @@
  * ones already planned.
  */
 import { ANONYMISED_NOTE, isAnonymised } from './privacy.js';
+import { attributionOf, attributionProperties, firstTouchProperties } from './attribution.js';
 import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
@@ -153,8 +154,17 @@ export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null
 
   const placedAt = gmtToIso(order.date_paid_gmt) ?? gmtToIso(order.date_created_gmt);
   const paid = !!order.date_paid_gmt || PAID_STATUSES.has(order.status);
+  const attribution = attributionOf((order as { meta_data?: unknown }).meta_data);
   if (paid) {
-    event(METRICS.placed, `${base}:placed`, { properties: orderProps, value: total, time: placedAt });
+    event(METRICS.placed, `${base}:placed`, { properties: { ...orderProps, ...attributionProperties(attribution) }, value: total, time: placedAt });
+    if (Object.keys(attribution).length && profile.email) {
+      // First touch: planned once per profile (its key names the email), so a later order never overwrites it.
+      requests.push({
+        kind: 'profile',
+        key: `woo:${storeId}:profile:${profile.email}:first-touch`,
+        body: { data: { type: 'profile', attributes: { email: profile.email, properties: firstTouchProperties(attribution) } } },
+      });
+    }
     order.line_items.forEach((item, i) => {
       event(METRICS.orderedProduct, `${base}:item:${item.id}`, {
         properties: compact({ ...items[i], Currency: order.currency, OrderNumber: summary.orderNumber }),

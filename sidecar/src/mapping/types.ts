@@ -23,7 +23,7 @@ export interface MappingInput {
 }
 
 export interface DeliverySummary {
-  resource: 'order' | 'customer';
+  resource: 'order' | 'customer' | 'product';
   resourceId: number;
   email?: string;
   /** WooCommerce order number (`number`), for orders. */

@@ -15,6 +15,7 @@ const CIRCUIT = { closed: 0, half_open: 1, open: 2 } as const;
 export const endpointOf = (r: KlaviyoRequest): string => ({
   event: '/api/events', profile: '/api/profile-import',
   subscribe: '/api/profile-subscription-bulk-create-jobs', unsubscribe: '/api/profile-subscription-bulk-delete-jobs',
+  catalog: '/api/catalog-*-bulk-*-jobs',
 })[r.kind];
 
 export class Metrics {

@@ -50,15 +50,15 @@ export interface Job {
 /** Longest raw body shown for a delivery whose body is not JSON. */
 const RAW_BODY_SHOWN = 65536;
 
-/** What storage keeps in a job's `metric` column: the event's metric, a subscription's channel. */
+/** What storage keeps in a job's `metric` column: the event's metric, a subscription's channel, what a catalog change is. */
 export function requestMetric(r: KlaviyoRequest): string | null {
-  return r.kind === 'event' ? r.metric : r.kind === 'profile' ? null : r.channel;
+  return r.kind === 'event' || r.kind === 'catalog' ? r.metric : r.kind === 'profile' ? null : r.channel;
 }
 
 export function toJob(r: JobRecord): Job {
   const body = JSON.parse(r.body) as unknown;
-  const request = (r.kind === 'event'
-    ? { kind: 'event', key: r.key, metric: r.metric, body }
+  const request = (r.kind === 'event' || r.kind === 'catalog'
+    ? { kind: r.kind, key: r.key, metric: r.metric, body }
     : r.kind === 'profile' ? { kind: 'profile', key: r.key, body } : { kind: r.kind, key: r.key, channel: r.metric, body }) as KlaviyoRequest;
   return {
     id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,

@@ -71,7 +71,34 @@ export const CustomerSchema = z
 
 export const DeletedSchema = z.object({ id: z.number() }).passthrough();
 
+/** A product or a variation as `/wc/v3/products/{id}` gives it (a variation's topic is the product's). */
+export const ProductSchema = z
+  .object({
+    id: z.number(),
+    name: str,
+    permalink: str,
+    type: z.string(),
+    status: z.string(),
+    catalog_visibility: str,
+    description: str,
+    short_description: str,
+    sku: str,
+    price: money,
+    manage_stock: z.union([z.boolean(), z.literal('parent')]).nullish(),
+    stock_quantity: z.number().nullish(),
+    stock_status: str,
+    backorders: str,
+    parent_id: z.number().nullish(),
+    date_modified_gmt: str,
+    images: z.array(z.object({ src: str }).passthrough()).nullish(),
+    image: z.object({ src: str }).passthrough().nullish(),
+    categories: z.array(z.object({ id: z.number(), name: str, slug: str }).passthrough()).nullish(),
+    variations: z.array(z.number()).nullish(),
+  })
+  .passthrough();
+
 export type WooOrder = z.infer<typeof OrderSchema>;
 export type WooCustomer = z.infer<typeof CustomerSchema>;
 export type WooAddress = z.infer<typeof AddressSchema>;
 export type WooLineItem = z.infer<typeof LineItemSchema>;
+export type WooProduct = z.infer<typeof ProductSchema>;

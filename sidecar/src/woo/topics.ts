@@ -8,6 +8,10 @@ export const WOO_TOPICS = [
   'customer.created',
   'customer.updated',
   'customer.deleted',
+  'product.created',
+  'product.updated',
+  'product.deleted',
+  'product.restored',
 ] as const;
 export type WooTopic = (typeof WOO_TOPICS)[number];
 

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Job, JobFailure } from '../../src/storage/types.js';
+import type { KlaviyoRequest } from '../../src/klaviyo/types.js';
 import { claimUntil, events, openBackend, receiveAndPlan, sleep, store, TEST_BACKEND, type Backend } from './backend.js';
 
 const server: JobFailure = { errorClass: 'server', message: 'Klaviyo answered 503: down', responseStatus: 503 };
@@ -95,7 +96,7 @@ describe(`conformance (${TEST_BACKEND}): jobs`, () => {
     const s = b.storage;
     await receiveAndPlan(s, 's', events(['ph']));
     const [job] = await claimUntil(s, 1);
-    const request = structuredClone(job!.request);
+    const request = structuredClone(job!.request) as Extract<KlaviyoRequest, { kind: 'event' }>;
     (request.body.data.attributes as Record<string, unknown>).value = 42;
     await s.replaceJobRequest(job!, request);
     await s.settleJob(job!, { kind: 'retry', failure: { errorClass: 'conflict', message: '409', responseStatus: 409 }, delayMs: 0, consumesAttempt: false }, Date.now());

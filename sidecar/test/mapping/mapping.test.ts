@@ -167,10 +167,81 @@ describe('payload checks', () => {
   });
   it('knows only the topics it handles', () => {
     assert.equal(parseTopic('order.created'), 'order.created');
-    assert.equal(parseTopic('product.created'), null);
+    assert.equal(parseTopic('coupon.created'), null);
     assert.equal(parseTopic('order.Created'), null);
   });
   it('explains an order payload without what the topic needs', () => {
     assert.throws(() => map('order.updated', { id: 'x' }), /not usable/);
+  });
+});
+
+describe('order attribution', () => {
+  const attributed = (id: number, source: string) => {
+    const o = buildOrder({ id, status: 'processing' });
+    return {
+    ...o, billing: { ...(o.billing as Record<string, unknown>), email: 'ann@example.com' },
+    meta_data: [
+      { id: 1, key: '_wc_order_attribution_source_type', value: 'utm' },
+      { id: 2, key: '_wc_order_attribution_utm_source', value: source },
+      { id: 3, key: '_wc_order_attribution_utm_medium', value: 'email' },
+      { id: 4, key: '_wc_order_attribution_utm_campaign', value: 'winter' },
+      { id: 5, key: '_wc_order_attribution_device_type', value: 'Mobile' },
+      { id: 6, key: '_wc_order_attribution_utm_term', value: '(none)' },
+      { id: 7, key: '_other', value: 'x' },
+    ],
+    };
+  };
+  it('goes on Placed Order and, keyed once per profile, as first-touch profile properties', () => {
+    const r = valid(mapDelivery({ storeId: 's', topic: 'order.created', payload: attributed(41, 'newsletter') }).requests);
+    const placed = r.find((x) => x.kind === 'event' && x.metric === 'Placed Order') as Extract<KlaviyoRequest, { kind: 'event' }>;
+    const p = placed.body.data.attributes.properties;
+    assert.deepEqual([p.AttributionSourceType, p.AttributionSource, p.AttributionMedium, p.AttributionCampaign, p.AttributionDevice, p.AttributionTerm],
+      ['utm', 'newsletter', 'email', 'winter', 'Mobile', undefined], '"(none)" is not sent');
+    const first = r.filter((x) => x.kind === 'profile');
+    assert.equal(first.length, 1);
+    assert.equal(first[0]!.key, `woo:s:profile:${String((placed.body.data.attributes.profile.data.attributes as { email: string }).email)}:first-touch`);
+    assert.deepEqual((first[0]!.body as { data: { attributes: { properties: unknown } } }).data.attributes.properties,
+      { FirstTouchSourceType: 'utm', FirstTouchSource: 'newsletter', FirstTouchMedium: 'email', FirstTouchCampaign: 'winter', FirstTouchDevice: 'Mobile' });
+    const later = mapDelivery({ storeId: 's', topic: 'order.created', payload: attributed(42, 'google') }).requests.filter((x) => x.kind === 'profile');
+    assert.equal(later[0]!.key, first[0]!.key, 'a later order has the same key, so the core never sends its touch');
+  });
+  it('an order without attribution sends neither', () => {
+    const r = mapDelivery({ storeId: 's', topic: 'order.created', payload: buildOrder({ id: 43, status: 'processing' }) }).requests;
+    assert.equal(r.some((x) => x.kind === 'profile'), false);
+    const placed = r.find((x) => x.kind === 'event' && x.metric === 'Placed Order') as Extract<KlaviyoRequest, { kind: 'event' }>;
+    assert.equal(Object.keys(placed.body.data.attributes.properties).some((k) => k.startsWith('Attribution')), false);
+  });
+});
+
+describe('products to catalog changes', () => {
+  const jobSchema = (path: string) => spec.operations.get(`POST ${path}`)!.validateBody!;
+  const asJob = (type: string, list: string, data: unknown[]) => ({ data: { type, attributes: { [list]: { data } } } });
+  const simple = { id: 7, name: 'Mug', permalink: 'https://s.example/mug/', type: 'simple', status: 'publish', catalog_visibility: 'visible', description: '<b>Big</b> &amp; blue', short_description: '', sku: '', price: '12.50', manage_stock: false, stock_quantity: null, stock_status: 'outofstock', backorders: 'no', images: [], categories: [{ id: 3, name: 'Mugs &amp; Cups', slug: 'mugs' }], variations: [] };
+  it('every job body it implies is valid against Klaviyo\'s spec', () => {
+    const [r] = mapDelivery({ storeId: 's', topic: 'product.created', payload: simple }).requests;
+    assert.equal(r!.kind, 'catalog');
+    const c = (r as Extract<KlaviyoRequest, { kind: 'catalog' }>).body;
+    for (const [path, type, list, data] of [
+      ['/api/catalog-category-bulk-create-jobs', 'catalog-category-bulk-create-job', 'categories', c.categories!.create],
+      ['/api/catalog-category-bulk-update-jobs', 'catalog-category-bulk-update-job', 'categories', c.categories!.update],
+      ['/api/catalog-item-bulk-create-jobs', 'catalog-item-bulk-create-job', 'items', c.items!.create],
+      ['/api/catalog-item-bulk-update-jobs', 'catalog-item-bulk-update-job', 'items', c.items!.update],
+      ['/api/catalog-variant-bulk-create-jobs', 'catalog-variant-bulk-create-job', 'variants', c.variants!.create],
+      ['/api/catalog-variant-bulk-update-jobs', 'catalog-variant-bulk-update-job', 'variants', c.variants!.update],
+    ] as const) {
+      const v = jobSchema(path);
+      assert.ok(v(asJob(type, list, [...data])), `${path}: ${JSON.stringify(v.errors)}`);
+    }
+    assert.equal(c.items!.create[0]!.attributes.description, 'Big & blue');
+    assert.equal(c.categories!.create[0]!.attributes.name, 'Mugs & Cups');
+    assert.deepEqual([c.variants!.create[0]!.attributes.sku, c.variants!.create[0]!.attributes.inventory_quantity, c.variants!.create[0]!.attributes.price], ['7', 0, 12.5]);
+  });
+  it('the same product twice has one key; a change, a restore and a trash have others', () => {
+    const key = (topic: string, p: unknown) => mapDelivery({ storeId: 's', topic: topic as never, payload: p }).requests[0]!.key;
+    assert.equal(key('product.updated', { ...simple, date_modified_gmt: 'a' }), key('product.updated', { ...simple, date_modified_gmt: 'b' }));
+    assert.notEqual(key('product.updated', simple), key('product.updated', { ...simple, price: '13.00' }));
+    assert.notEqual(key('product.restored', simple), key('product.updated', simple));
+    assert.equal(key('product.deleted', { id: 7 }), 'woo:s:product:7:catalog:removed');
+    assert.equal(key('product.updated', { ...simple, status: 'trash' }), 'woo:s:product:7:catalog:removed');
   });
 });

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { loadSpec } from '@wck/klaviyo-double/spec';
 import { mapDelivery } from '../../src/mapping/index.js';
 import type { OrderTotalsInput } from '../../src/mapping/types.js';
+import type { KlaviyoRequest } from '../../src/klaviyo/types.js';
 import { applyOrderTotals, NO_TOTALS, planDelivery, profileTotals, totalsRequest, type TotalsState } from '../../src/sync/index.js';
 import { buildOrder, type OrderOpts } from '../builders.js';
 import { loadFixtures } from '../helpers.js';
@@ -102,7 +103,7 @@ describe('profile totals', () => {
     const result = mapDelivery({ storeId: 's1', topic: 'order.created', payload });
     const state = { received: true, duplicateOf: null, planned: new Set<string>(), paused: false, totals: NO_TOTALS };
     const plan = planDelivery('1', { ok: true, result }, state);
-    const req = plan.requests.find((r) => r.key.startsWith('totals:'))!;
+    const req = plan.requests.find((r) => r.key.startsWith('totals:'))! as Extract<KlaviyoRequest, { kind: 'profile' }>;
     assert.equal(req.key, 'totals:s1:p@example.com:1');
     assert.ok(profileSchema(req.body), JSON.stringify(profileSchema.errors));
     assert.deepEqual((req.body.data.attributes as { properties: unknown }).properties, {

@@ -8,10 +8,10 @@ import type { Storage } from '../../src/storage/types.js';
 import type { Job } from '../../src/sync/index.js';
 import { applyFailure, PAUSE_REASON, sendOutcome, type OutcomeDeps } from '../../src/worker/outcome.js';
 
-const profile: KlaviyoRequest = {
+const profile: Extract<KlaviyoRequest, { kind: 'profile' }> = {
   kind: 'profile', key: 'p1',
   body: { data: { type: 'profile', attributes: { email: 'a@example.com', phone_number: '+15555550100' } } },
-} as KlaviyoRequest;
+};
 const job = (over: Partial<Job> = {}): Job => ({ id: '1', deliveryId: 'd', storeId: 's', request: profile, attempts: 0, phoneDropped: false, priority: 'live', ...over });
 
 /** A storage that records the calls applyFailure makes: the method's name and its arguments after the first. */

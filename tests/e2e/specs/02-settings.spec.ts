@@ -5,14 +5,14 @@ import { logPage, settingsPage } from '../support/pages.js';
 import { E2E_STORE_ID, makeConnectCode, storeStatusWith } from '../support/sidecar.js';
 import { login, pluginWebhooks, wpPhp } from '../support/wp.js';
 
-const TOPICS = ['order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted'];
+const TOPICS = ['order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted', 'product.created', 'product.updated', 'product.deleted', 'product.restored'];
 
 /** How many rows of wp_options hold the sidecar's admin token anywhere (name or value). */
 const optionsHoldingAdminToken = () => wpPhp<{ n: number }>(`global $wpdb; echo wp_json_encode( array( 'n' => (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->options} WHERE option_value LIKE %s OR option_name LIKE %s", '%${SIDECAR_ADMIN_TOKEN}%', '%${SIDECAR_ADMIN_TOKEN}%' ) ) ) );`).n;
 /** The store credential the plugin holds (decrypted in PHP; the browser never sees it). */
 const heldCredential = () => wpPhp<{ c: string }>("echo wp_json_encode( array( 'c' => \\WcKlaviyoSync\\Plugin::instance()->settings()->credential() ) );").c;
 
-test('settings: a pasted connection code connects, a wrong key is refused clearly, the right one saves and registers the seven webhooks', async ({ page }) => {
+test('settings: a pasted connection code connects, a wrong key is refused clearly, the right one saves and registers a webhook per topic', async ({ page }) => {
   await login(page);
   const s = settingsPage(page);
   await s.open();
@@ -61,7 +61,7 @@ test('settings: a pasted connection code connects, a wrong key is refused clearl
   await expect(s.root.getByText('Settings saved. Webhooks are registered and delivering.')).toBeVisible();
   expect(wpPhp<{ list_id?: string }>("echo wp_json_encode( get_option( 'wc_klaviyo_sync_settings' ) );").list_id).toBe(LIST_ID);
 
-  // What WordPress stored: seven active webhooks pointing at the sidecar.
+  // What WordPress stored: one active webhook per topic pointing at the sidecar.
   const hooks = pluginWebhooks();
   expect(hooks.map((h) => h.topic).sort()).toEqual([...TOPICS].sort());
   for (const h of hooks) {

@@ -4,6 +4,7 @@
  * emails at most once per problem per day; dismissal per user and occurrence; a fresh install says "not set up yet".
  */
 
+use WcKlaviyoSync\WebhookOwnership;
 use WcKlaviyoSync\Alerts\AlertMonitor;
 use WcKlaviyoSync\Alerts\AlertNotices;
 use WcKlaviyoSync\Plugin;
@@ -74,7 +75,7 @@ final class AlertsTest extends WckTestCase {
 
 	public function test_a_fresh_install_says_not_set_up_yet_and_has_no_alerts(): void {
 		$webhooks = $this->rest( 'GET', '/settings' )->get_data()['webhooks'];
-		$this->assertCount( 7, $webhooks );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $webhooks );
 		$this->assertSame( array( 'not_set_up' ), array_values( array_unique( array_column( $webhooks, 'status' ) ) ) );
 		$this->assertSame( array(), $this->check() );
 		$this->assertSame( '', $this->admin_notices() );

@@ -3,6 +3,8 @@
  * Permissions and nonces over real HTTP against the php -S server: cookie authentication as WordPress does it.
  */
 
+use WcKlaviyoSync\WebhookOwnership;
+
 final class RestPermissionsTest extends WckTestCase {
 
 	private string $base;
@@ -125,7 +127,7 @@ final class RestPermissionsTest extends WckTestCase {
 			[ $status, $body ] = $this->http( 'GET', '/wp-json/wc-klaviyo-sync/v1/settings', $cookies, array( 'X-WP-Nonce' => $nonce ) );
 			$this->assertSame( 200, $status, $user );
 			$this->assertTrue( $body['configured'] );
-			$this->assertCount( 7, $body['webhooks'] );
+			$this->assertCount( count( WebhookOwnership::TOPICS ), $body['webhooks'] );
 			[ $status ] = $this->http( 'GET', '/wp-json/wc-klaviyo-sync/v1/status', $cookies, array( 'X-WP-Nonce' => $nonce ) );
 			$this->assertSame( 200, $status, $user );
 		}
@@ -151,7 +153,7 @@ final class RestPermissionsTest extends WckTestCase {
 		$json = wp_json_encode( $body );
 		$this->assertStringNotContainsString( getenv( 'ADMIN_TOKEN' ), $json );
 		$this->assertStringNotContainsString( 'pk_test_0123456789abcdef', $json );
-		$this->assertCount( 7, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids() );
 
 		// The admin pages render their mount points and load the build without leaking secrets.
 		foreach ( array( 'wc-klaviyo-sync' => 'wc-klaviyo-sync-settings', 'wc-klaviyo-sync-log' => 'wc-klaviyo-sync-log' ) as $page => $mount ) {

@@ -4,6 +4,7 @@
  * manage_woocommerce check, the sync-log status filter taken from the sidecar contract.
  */
 
+use WcKlaviyoSync\WebhookOwnership;
 use WcKlaviyoSync\Contract\SidecarContract;
 use WcKlaviyoSync\Rest\Routes;
 
@@ -100,7 +101,7 @@ final class RouteTableTest extends WckTestCase {
 		}
 		wp_set_current_user( 1 );
 		$this->assertSame( $before, get_option( 'wc_klaviyo_sync_webhooks' ), 'nothing changed' );
-		$this->assertCount( 7, array_filter( $this->rest( 'GET', '/settings' )->get_data()['webhooks'], static fn( $w ) => 'active' === $w['status'] ) );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), array_filter( $this->rest( 'GET', '/settings' )->get_data()['webhooks'], static fn( $w ) => 'active' === $w['status'] ) );
 	}
 
 	public function test_the_status_filter_accepts_exactly_the_sidecar_contract_statuses(): void {

@@ -3,6 +3,7 @@
  * Settings storage, secret encryption, validation and the sidecar error paths.
  */
 
+use WcKlaviyoSync\WebhookOwnership;
 use WcKlaviyoSync\Plugin;
 use WcKlaviyoSync\Settings;
 
@@ -209,7 +210,7 @@ final class SettingsTest extends WckTestCase {
 		$this->assertSame( 200, $status->get_status() );
 		$this->assertSame( $this->store_id(), $status->get_data()['sidecar']['storeId'] );
 		$this->assertNull( $status->get_data()['sidecarError'] );
-		$this->assertCount( 7, $status->get_data()['webhooks'] );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $status->get_data()['webhooks'] );
 
 		$deliveries = $this->rest( 'GET', '/deliveries', null, array( 'limit' => 5 ) );
 		$this->assertSame( 200, $deliveries->get_status() );

@@ -21,7 +21,7 @@ final class WebhookOwnershipTest extends WckTestCase {
 	}
 
 	public function test_only_our_topics_and_real_ids_are_remembered(): void {
-		update_option( WebhookOwnership::OPTION, array( 'order.created' => '12', 'order.updated' => 0, 'product.created' => 13, 'customer.deleted' => -4 ), false );
+		update_option( WebhookOwnership::OPTION, array( 'order.created' => '12', 'order.updated' => 0, 'coupon.created' => 13, 'customer.deleted' => -4 ), false );
 		$ours = new WebhookOwnership();
 		$this->assertSame( array( 'order.created' => 12 ), $ours->ids() );
 		$this->assertTrue( $ours->is_ours( 12 ) );
@@ -62,7 +62,7 @@ final class WebhookOwnershipTest extends WckTestCase {
 			$this->assertSame( 'paused', $decoy->get_status(), $decoy->get_name() );
 			$this->assertFalse( $ours->is_ours( $id ) );
 		}
-		$this->assertCount( 11, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ) + 4, $this->all_webhook_ids() );
 		foreach ( $decoys as $id ) {
 			wc_get_webhook( $id )->delete( true );
 		}
@@ -73,7 +73,7 @@ final class WebhookOwnershipTest extends WckTestCase {
 		$other = $this->webhook( 'Someone else', 'order.created', 'active' );
 		update_option( WebhookRegistrar::DISABLED_OPTION, array( $other->get_id() => '2026-01-01T00:00:00Z' ), false );
 		$store = WC_Data_Store::load( 'webhook' );
-		$this->assertCount( 8, $store->get_webhooks_ids( 'active' ), 'WooCommerce cached the active ids' );
+		$this->assertCount( count( WebhookOwnership::TOPICS ) + 1, $store->get_webhooks_ids( 'active' ), 'WooCommerce cached the active ids' );
 		deactivate_plugins( 'woocommerce/woocommerce.php', true );
 		try {
 			$out = $this->wp_php( 'echo function_exists( "wc_get_webhook" ) ? "with" : "without", " WooCommerce"; define( "WP_UNINSTALL_PLUGIN", "wc-klaviyo-sync/wc-klaviyo-sync.php" ); include WP_PLUGIN_DIR . "/wc-klaviyo-sync/uninstall.php";' );

@@ -12,13 +12,13 @@ use WcKlaviyoSync\WebhookRegistrar;
 
 final class WebhooksTest extends WckTestCase {
 
-	private const TOPICS = array( 'order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted' );
+	private const TOPICS = array( 'order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted', 'product.created', 'product.updated', 'product.deleted', 'product.restored' );
 
-	public function test_save_registers_seven_signed_webhooks_and_pings_them(): void {
+	public function test_save_registers_a_signed_webhook_per_topic_and_pings_them(): void {
 		$saved = $this->configure();
 		$hooks = $this->our_webhooks();
 		$this->assertSame( self::TOPICS, array_keys( $hooks ) );
-		$this->assertCount( 7, $this->all_webhook_ids(), 'exactly seven webhooks in wc_webhooks' );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids(), 'exactly one webhook per topic in wc_webhooks' );
 		$url    = 'http://' . wp_parse_url( getenv( 'SIDECAR_URL' ), PHP_URL_HOST ) . ':' . wp_parse_url( getenv( 'SIDECAR_URL' ), PHP_URL_PORT ) . '/v1/stores/' . $this->store_id() . '/webhooks/woocommerce';
 		$secret = (string) get_option( Settings::SECRET_OPTION );
 		$this->assertMatchesRegularExpression( '/^[A-Za-z0-9]{48}$/', $secret );
@@ -33,7 +33,7 @@ final class WebhooksTest extends WckTestCase {
 			$this->assertSame( 'wp_api_v3', $webhook->get_api_version() );
 			$this->assertFalse( (bool) $webhook->get_pending_delivery(), 'the ping got exactly 200 from the sidecar' );
 		}
-		$this->assertCount( 7, array_filter( $saved['pings'], static fn( $p ) => true === $p['ok'] ) );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), array_filter( $saved['pings'], static fn( $p ) => true === $p['ok'] ) );
 		foreach ( $saved['webhooks'] as $view ) {
 			$this->assertSame( 'active', $view['status'] );
 			$this->assertSame( $url, $view['deliveryUrl'] );
@@ -46,7 +46,7 @@ final class WebhooksTest extends WckTestCase {
 		$this->configure();
 		$this->configure( array( 'listId' => 'L00003' ) );
 		$this->assertSame( $ids, get_option( WebhookOwnership::OPTION ), 're-save keeps the same ids' );
-		$this->assertCount( 7, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids() );
 
 		wc_get_webhook( $ids['order.updated'] )->delete( true );
 		$this->fresh();
@@ -56,12 +56,12 @@ final class WebhooksTest extends WckTestCase {
 		$this->assertNotSame( $ids['order.updated'], $now['order.updated'] );
 		unset( $ids['order.updated'], $now['order.updated'] );
 		$this->assertSame( $ids, $now, 'the others are reused' );
-		$this->assertCount( 7, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids() );
 
 		// Lost ids option: the webhooks are found again by name instead of duplicated.
 		delete_option( WebhookOwnership::OPTION );
 		$this->configure();
-		$this->assertCount( 7, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids() );
 	}
 
 	public function test_declares_hpos_and_checkout_blocks_compatibility(): void {
@@ -102,7 +102,7 @@ final class WebhooksTest extends WckTestCase {
 			$this->assertSame( 'active', $webhook->get_status(), $topic );
 		}
 		$this->assertSame( $ids, get_option( WebhookOwnership::OPTION ), 'the same webhooks are resumed' );
-		$this->assertCount( 7, $this->all_webhook_ids() );
+		$this->assertCount( count( WebhookOwnership::TOPICS ), $this->all_webhook_ids() );
 	}
 
 	public function test_paused_webhooks_deliver_nothing(): void {

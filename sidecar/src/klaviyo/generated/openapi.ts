@@ -257,10 +257,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog-item-bulk-create-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Create Catalog Items
+         * @description Create a catalog item bulk create job to create a batch of catalog items.
+         *
+         *     Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_create_catalog_items.json)
+         */
+        post: operations["bulk_create_catalog_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-item-bulk-update-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Update Catalog Items
+         * @description Create a catalog item bulk update job to update a batch of catalog items.
+         *
+         *     Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_update_catalog_items.json)
+         */
+        post: operations["bulk_update_catalog_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-item-bulk-delete-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Delete Catalog Items
+         * @description Create a catalog item bulk delete job to delete a batch of catalog items.
+         *
+         *     Accepts up to 100 catalog items per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_delete_catalog_items.json)
+         */
+        post: operations["bulk_delete_catalog_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-create-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Create Catalog Variants
+         * @description Create a catalog variant bulk create job to create a batch of catalog variants.
+         *
+         *     Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_create_catalog_variants.json)
+         */
+        post: operations["bulk_create_catalog_variants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-update-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Update Catalog Variants
+         * @description Create a catalog variant bulk update job to update a batch of catalog variants.
+         *
+         *     Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_update_catalog_variants.json)
+         */
+        post: operations["bulk_update_catalog_variants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-delete-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Delete Catalog Variants
+         * @description Create a catalog variant bulk delete job to delete a batch of catalog variants.
+         *
+         *     Accepts up to 100 catalog variants per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_delete_catalog_variants.json)
+         */
+        post: operations["bulk_delete_catalog_variants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-category-bulk-create-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Create Catalog Categories
+         * @description Create a catalog category bulk create job to create a batch of catalog categories.
+         *
+         *     Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_create_catalog_categories.json)
+         */
+        post: operations["bulk_create_catalog_categories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-category-bulk-update-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Update Catalog Categories
+         * @description Create a catalog category bulk update job to update a batch of catalog categories.
+         *
+         *     Accepts up to 100 catalog categories per request. The maximum allowed payload size is 5MB.
+         *     The maximum number of jobs in progress at one time is 500.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_update_catalog_categories.json)
+         */
+        post: operations["bulk_update_catalog_categories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Catalog Variants
+         * @description Get all variants in an account.
+         *
+         *     Variants can be sorted by the following fields, in ascending and descending order:
+         *     `created`
+         *
+         *     Currently, the only supported integration type is `$custom`, and the only supported catalog type is `$default`.
+         *
+         *     Returns a maximum of 100 variants per request.<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_catalog_variants.json)
+         */
+        get: operations["get_catalog_variants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/back-in-stock-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Back In Stock Subscription
+         * @description Subscribe a profile to receive back in stock notifications. Check out [our Back in Stock API guide](https://developers.klaviyo.com/en/docs/how_to_set_up_custom_back_in_stock) for more details.
+         *
+         *     This endpoint is specifically designed to be called from server-side applications. To create subscriptions from client-side contexts, use [POST /client/back-in-stock-subscriptions](https://developers.klaviyo.com/en/reference/create_client_back_in_stock_subscription).<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:write`
+         *     `profiles:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/create_back_in_stock_subscription.json)
+         */
+        post: operations["create_back_in_stock_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        APIJobErrorPayload: {
+            /**
+             * @description Unique identifier for the error.
+             * @example e4eebb08-b055-4a6f-bb13-c8cb69c9eb94
+             */
+            id: string;
+            /**
+             * @description A code for classifying the error type.
+             * @example invalid
+             */
+            code: string;
+            /**
+             * @description A high-level message about the error.
+             * @example Invalid input
+             */
+            title: string;
+            /**
+             * @description Specific details about the error.
+             * @example The payload provided in the request is invalid.
+             */
+            detail: string;
+            /** @description Additional information on the source of the error. */
+            source: components["schemas"]["ErrorSource"];
+        };
         /** @enum {string} */
         AccountEnum: "account";
         AccountResponseObjectResource: {
@@ -305,7 +613,651 @@ export interface components {
             next_steps?: string[];
         };
         /** @enum {string} */
+        BackInStockSubscriptionEnum: "back-in-stock-subscription";
+        /** @enum {string} */
         CampaignEnum: "campaign";
+        /** @enum {string} */
+        CatalogCategoryBulkCreateJobEnum: "catalog-category-bulk-create-job";
+        /** @enum {string} */
+        CatalogCategoryBulkUpdateJobEnum: "catalog-category-bulk-update-job";
+        CatalogCategoryCreateJobCreateQuery: {
+            data: components["schemas"]["CatalogCategoryCreateJobCreateQueryResourceObject"];
+        };
+        CatalogCategoryCreateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogCategoryBulkCreateJobEnum"];
+            attributes: {
+                /** @description Array of catalog categories to create. */
+                categories: {
+                    data: components["schemas"]["CatalogCategoryCreateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogCategoryCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogCategoryEnum"];
+            attributes: {
+                /**
+                 * @description The ID of the catalog category in an external system.
+                 * @example SAMPLE-DATA-CATEGORY-APPAREL
+                 */
+                external_id: string;
+                /**
+                 * @description The name of the catalog category.
+                 * @example Sample Data Category Apparel
+                 */
+                name: string;
+                /**
+                 * @description The integration type. Currently only "$custom" is supported.
+                 * @default $custom
+                 * @example $custom
+                 * @enum {string|null}
+                 */
+                integration_type?: "$custom" | null;
+                /**
+                 * @description The type of catalog. Currently only "$default" is supported.
+                 * @default $default
+                 * @example $default
+                 */
+                catalog_type?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description A list of catalog item IDs that are in the given category.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        /** @enum {string} */
+        CatalogCategoryEnum: "catalog-category";
+        CatalogCategoryUpdateJobCreateQuery: {
+            data: components["schemas"]["CatalogCategoryUpdateJobCreateQueryResourceObject"];
+        };
+        CatalogCategoryUpdateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogCategoryBulkUpdateJobEnum"];
+            attributes: {
+                /** @description Array of catalog categories to update. */
+                categories: {
+                    data: components["schemas"]["CatalogCategoryUpdateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogCategoryUpdateQueryResourceObject: {
+            type: components["schemas"]["CatalogCategoryEnum"];
+            /**
+             * @description The catalog category ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The name of the catalog category.
+                 * @example Sample Data Category Apparel
+                 */
+                name?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description A list of catalog item IDs that are in the given category.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        /** @enum {string} */
+        CatalogItemBulkCreateJobEnum: "catalog-item-bulk-create-job";
+        /** @enum {string} */
+        CatalogItemBulkDeleteJobEnum: "catalog-item-bulk-delete-job";
+        /** @enum {string} */
+        CatalogItemBulkUpdateJobEnum: "catalog-item-bulk-update-job";
+        CatalogItemCreateJobCreateQuery: {
+            data: components["schemas"]["CatalogItemCreateJobCreateQueryResourceObject"];
+        };
+        CatalogItemCreateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogItemBulkCreateJobEnum"];
+            attributes: {
+                /** @description Array of catalog items to create. */
+                items: {
+                    data: components["schemas"]["CatalogItemCreateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogItemCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogItemEnum"];
+            attributes: {
+                /**
+                 * @description The ID of the catalog item in an external system.
+                 * @example SAMPLE-DATA-ITEM-1
+                 */
+                external_id: string;
+                /**
+                 * @description The integration type. Currently only "$custom" is supported.
+                 * @default $custom
+                 * @example $custom
+                 * @enum {string|null}
+                 */
+                integration_type?: "$custom" | null;
+                /**
+                 * @description The title of the catalog item.
+                 * @example Ocean Blue Shirt (Sample)
+                 */
+                title: string;
+                /**
+                 * @description This field can be used to set the price on the catalog item, which is what gets displayed for the item when included in emails. For most price-update use cases, you will also want to update the `price` on any child variants, using the [Update Catalog Variant Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_variant).
+                 * @example 42
+                 */
+                price?: number | null;
+                /**
+                 * @description The type of catalog. Currently only "$default" is supported.
+                 * @default $default
+                 * @example $default
+                 */
+                catalog_type?: string | null;
+                /**
+                 * @description A description of the catalog item.
+                 * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
+                 */
+                description: string;
+                /**
+                 * @description URL pointing to the location of the catalog item on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url: string;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item is published.
+                 * @default true
+                 * @example true
+                 */
+                published?: boolean | null;
+            };
+            relationships?: {
+                categories?: {
+                    data?: {
+                        type: components["schemas"]["CatalogCategoryEnum"];
+                        /**
+                         * @description A list of catalog category IDs representing the categories the item is in
+                         * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                         */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        CatalogItemDeleteJobCreateQuery: {
+            data: components["schemas"]["CatalogItemDeleteJobCreateQueryResourceObject"];
+        };
+        CatalogItemDeleteJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogItemBulkDeleteJobEnum"];
+            attributes: {
+                /** @description Array of catalog items to delete. */
+                items: {
+                    data: components["schemas"]["CatalogItemDeleteQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogItemDeleteQueryResourceObject: {
+            type: components["schemas"]["CatalogItemEnum"];
+            /**
+             * @description The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+             */
+            id: string;
+        };
+        /** @enum {string} */
+        CatalogItemEnum: "catalog-item";
+        CatalogItemUpdateJobCreateQuery: {
+            data: components["schemas"]["CatalogItemUpdateJobCreateQueryResourceObject"];
+        };
+        CatalogItemUpdateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogItemBulkUpdateJobEnum"];
+            attributes: {
+                /** @description Array of catalog items to update. */
+                items: {
+                    data: components["schemas"]["CatalogItemUpdateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogItemUpdateQueryResourceObject: {
+            type: components["schemas"]["CatalogItemEnum"];
+            /**
+             * @description The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The title of the catalog item.
+                 * @example Ocean Blue Shirt (Sample)
+                 */
+                title?: string | null;
+                /**
+                 * @description This field can be used to set the price on the catalog item, which is what gets displayed for the item when included in emails. For most price-update use cases, you will also want to update the `price` on any child variants, using the [Update Catalog Variant Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_variant).
+                 * @example 42
+                 */
+                price?: number | null;
+                /**
+                 * @description A description of the catalog item.
+                 * @example A description of the catalog item.
+                 */
+                description?: string | null;
+                /**
+                 * @description URL pointing to the location of the catalog item on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url?: string | null;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item is published.
+                 * @example true
+                 */
+                published?: boolean | null;
+            };
+            relationships?: {
+                categories?: {
+                    data?: {
+                        type: components["schemas"]["CatalogCategoryEnum"];
+                        /**
+                         * @description A list of catalog category IDs representing the categories the item is in
+                         * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                         */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        /** @enum {string} */
+        CatalogVariantBulkCreateJobEnum: "catalog-variant-bulk-create-job";
+        /** @enum {string} */
+        CatalogVariantBulkDeleteJobEnum: "catalog-variant-bulk-delete-job";
+        /** @enum {string} */
+        CatalogVariantBulkUpdateJobEnum: "catalog-variant-bulk-update-job";
+        CatalogVariantCreateJobCreateQuery: {
+            data: components["schemas"]["CatalogVariantCreateJobCreateQueryResourceObject"];
+        };
+        CatalogVariantCreateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantBulkCreateJobEnum"];
+            attributes: {
+                /** @description Array of catalog variants to create. */
+                variants: {
+                    data: components["schemas"]["CatalogVariantCreateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogVariantCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantEnum"];
+            attributes: {
+                /**
+                 * @description The ID of the catalog item variant in an external system.
+                 * @example SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                 */
+                external_id: string;
+                /**
+                 * @description The type of catalog. Currently only "$default" is supported.
+                 * @default $default
+                 * @example $default
+                 */
+                catalog_type?: string | null;
+                /**
+                 * @description The integration type. Currently only "$custom" is supported.
+                 * @default $custom
+                 * @example $custom
+                 * @enum {string|null}
+                 */
+                integration_type?: "$custom" | null;
+                /**
+                 * @description The title of the catalog item variant.
+                 * @example Ocean Blue Shirt (Sample) Variant Medium
+                 */
+                title: string;
+                /**
+                 * @description A description of the catalog item variant.
+                 * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
+                 */
+                description: string;
+                /**
+                 * @description The SKU of the catalog item variant.
+                 * @example OBS-MD
+                 */
+                sku: string;
+                /**
+                 * @description This field controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+                 *     `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
+                 *     `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory quantity.
+                 * @default 0
+                 * @example 2
+                 * @enum {integer|null}
+                 */
+                inventory_policy?: 0 | 1 | 2 | null;
+                /**
+                 * @description The quantity of the catalog item variant currently in stock.
+                 * @example 25
+                 */
+                inventory_quantity: number;
+                /**
+                 * @description This field can be used to set the price on the catalog item variant, which is what gets displayed for the item variant when included in emails. For most price-update use cases, you will also want to update the `price` on any parent items using the [Update Catalog Item Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_item).
+                 * @example 42
+                 */
+                price: number;
+                /**
+                 * @description URL pointing to the location of the catalog item variant on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url: string;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item variant.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item variant.
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item variant.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item variant. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item variant is published.
+                 * @default true
+                 * @example true
+                 */
+                published?: boolean | null;
+            };
+            relationships: {
+                item: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description The original catalog item ID for which this is a variant.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    };
+                };
+            };
+        };
+        CatalogVariantDeleteJobCreateQuery: {
+            data: components["schemas"]["CatalogVariantDeleteJobCreateQueryResourceObject"];
+        };
+        CatalogVariantDeleteJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantBulkDeleteJobEnum"];
+            attributes: {
+                /** @description Array of catalog variants to delete. */
+                variants: {
+                    data: components["schemas"]["CatalogVariantDeleteQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogVariantDeleteQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantEnum"];
+            /**
+             * @description The catalog variant ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+             */
+            id: string;
+        };
+        /** @enum {string} */
+        CatalogVariantEnum: "catalog-variant";
+        CatalogVariantResponseObjectResource: {
+            type: components["schemas"]["CatalogVariantEnum"];
+            /**
+             * @description The catalog variant ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The ID of the catalog item variant in an external system.
+                 * @example SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                 */
+                external_id?: string | null;
+                /**
+                 * @description The title of the catalog item variant.
+                 * @example Ocean Blue Shirt (Sample) Variant Medium
+                 */
+                title?: string | null;
+                /**
+                 * @description A description of the catalog item variant.
+                 * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
+                 */
+                description?: string | null;
+                /**
+                 * @description The SKU of the catalog item variant.
+                 * @example OBS-MD
+                 */
+                sku?: string | null;
+                /**
+                 * @description This field controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+                 *     `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
+                 *     `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory quantity.
+                 * @example 2
+                 * @enum {integer|null}
+                 */
+                inventory_policy?: 0 | 1 | 2 | null;
+                /**
+                 * @description The quantity of the catalog item variant currently in stock.
+                 * @example 25
+                 */
+                inventory_quantity?: number | null;
+                /**
+                 * @description This field can be used to set the price on the catalog item variant, which is what gets displayed for the item variant when included in emails. For most price-update use cases, you will also want to update the `price` on any parent items using the [Update Catalog Item Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_item).
+                 * @example 42
+                 */
+                price?: number | null;
+                /**
+                 * @description URL pointing to the location of the catalog item variant on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url?: string | null;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item variant.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item variant.
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item variant.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item variant. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item variant is published.
+                 * @example true
+                 */
+                published?: boolean | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the catalog item  variant was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the catalog item variant was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+            };
+            relationships?: {
+                item?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        id: string;
+                    };
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
+        CatalogVariantUpdateJobCreateQuery: {
+            data: components["schemas"]["CatalogVariantUpdateJobCreateQueryResourceObject"];
+        };
+        CatalogVariantUpdateJobCreateQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantBulkUpdateJobEnum"];
+            attributes: {
+                /** @description Array of catalog variants to update. */
+                variants: {
+                    data: components["schemas"]["CatalogVariantUpdateQueryResourceObject"][];
+                };
+            };
+        };
+        CatalogVariantUpdateQueryResourceObject: {
+            type: components["schemas"]["CatalogVariantEnum"];
+            /**
+             * @description The catalog variant ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The title of the catalog item variant.
+                 * @example Ocean Blue Shirt (Sample) Variant Medium
+                 */
+                title?: string | null;
+                /**
+                 * @description A description of the catalog item variant.
+                 * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
+                 */
+                description?: string | null;
+                /**
+                 * @description The SKU of the catalog item variant.
+                 * @example OBS-MD
+                 */
+                sku?: string | null;
+                /**
+                 * @description This field controls the visibility of this catalog item variant in product feeds/blocks. This field supports the following values:
+                 *     `1`: a product will not appear in dynamic product recommendation feeds and blocks if it is out of stock.
+                 *     `0` or `2`: a product can appear in dynamic product recommendation feeds and blocks regardless of inventory quantity.
+                 * @example 2
+                 * @enum {integer|null}
+                 */
+                inventory_policy?: 0 | 1 | 2 | null;
+                /**
+                 * @description The quantity of the catalog item variant currently in stock.
+                 * @example 25
+                 */
+                inventory_quantity?: number | null;
+                /**
+                 * @description This field can be used to set the price on the catalog item variant, which is what gets displayed for the item variant when included in emails. For most price-update use cases, you will also want to update the `price` on any parent items using the [Update Catalog Item Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_item).
+                 * @example 42
+                 */
+                price?: number | null;
+                /**
+                 * @description URL pointing to the location of the catalog item variant on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url?: string | null;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item variant.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item variant.
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item variant.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item variant. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item variant is published.
+                 * @example true
+                 */
+                published?: boolean | null;
+            };
+        };
         CollectionLinks: {
             /** Format: uri */
             self: string;
@@ -516,6 +1468,14 @@ export interface components {
             /** @description The open-tracking consent to revoke on the "EMAIL" channel. */
             open_tracking?: components["schemas"]["OpenTrackingUnsubscriptionParameters"];
         };
+        ErrorSource: {
+            /**
+             * @description A pointer to the source of the error in the request payload.
+             * @default /data
+             * @example /data
+             */
+            pointer?: string | null;
+        };
         EventCreateQueryV2: {
             data: components["schemas"]["EventCreateQueryV2ResourceObject"];
         };
@@ -693,6 +1653,11 @@ export interface components {
         };
         GetAccountResponseCollection: {
             data: components["schemas"]["AccountResponseObjectResource"][];
+            links?: components["schemas"]["CollectionLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogVariantResponseCollection: {
+            data: components["schemas"]["CatalogVariantResponseObjectResource"][];
             links?: components["schemas"]["CollectionLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
@@ -937,6 +1902,550 @@ export interface components {
             append?: Record<string, unknown>;
             unappend?: Record<string, unknown>;
         };
+        PostCatalogCategoryCreateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogCategoryBulkCreateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    categories?: {
+                        data?: {
+                            type: components["schemas"]["CatalogCategoryEnum"];
+                            /**
+                             * @description IDs of the created catalog categories.
+                             * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogCategoryUpdateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogCategoryBulkUpdateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    categories?: {
+                        data?: {
+                            type: components["schemas"]["CatalogCategoryEnum"];
+                            /**
+                             * @description IDs of the updated catalog categories.
+                             * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogItemCreateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogItemBulkCreateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    items?: {
+                        data?: {
+                            type: components["schemas"]["CatalogItemEnum"];
+                            /**
+                             * @description IDs of the created catalog items.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogItemDeleteJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogItemBulkDeleteJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    items?: {
+                        data?: {
+                            type: components["schemas"]["CatalogItemEnum"];
+                            /**
+                             * @description IDs of the deleted catalog items.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogItemUpdateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogItemBulkUpdateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    items?: {
+                        data?: {
+                            type: components["schemas"]["CatalogItemEnum"];
+                            /**
+                             * @description IDs of the updated catalog items.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogVariantCreateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogVariantBulkCreateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    variants?: {
+                        data?: {
+                            type: components["schemas"]["CatalogVariantEnum"];
+                            /**
+                             * @description IDs of the created catalog variants.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogVariantDeleteJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogVariantBulkDeleteJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    variants?: {
+                        data?: {
+                            type: components["schemas"]["CatalogVariantEnum"];
+                            /**
+                             * @description IDs of the deleted catalog variants.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        PostCatalogVariantUpdateJobResponse: {
+            data: {
+                type: components["schemas"]["CatalogVariantBulkUpdateJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /** @description Array of errors encountered during the processing of the job. */
+                    errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                };
+                relationships?: {
+                    variants?: {
+                        data?: {
+                            type: components["schemas"]["CatalogVariantEnum"];
+                            /**
+                             * @description IDs of the updated catalog variants.
+                             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                             */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
         PostProfileResponse: {
             data: {
                 type: components["schemas"]["ProfileEnum"];
@@ -1104,6 +2613,28 @@ export interface components {
         };
         /** @enum {string} */
         ProfileEnum: "profile";
+        ProfileIdentifierDTOResourceObject: {
+            type: components["schemas"]["ProfileEnum"];
+            /**
+             * @description Primary key that uniquely identifies this profile. Generated by Klaviyo.
+             * @example 01GDDKASAP8TKDDA2GRZDSVP4H
+             */
+            id?: string | null;
+            attributes: {
+                /**
+                 * @description Individual's email address
+                 * @example sarah.mason@klaviyo-demo.com
+                 */
+                email?: string | null;
+                /**
+                 * @description Individual's phone number in E.164 format
+                 * @example +15005550006
+                 */
+                phone_number?: string | null;
+                /** @description A unique identifier used by customers to associate Klaviyo profiles with profiles in an external system, such as a point-of-sale system. Format varies based on the external system. */
+                external_id?: string | null;
+            };
+        };
         ProfileLocation: {
             /**
              * @description First line of street address
@@ -1695,6 +3226,50 @@ export interface components {
         };
         /** @enum {string} */
         SegmentEnum: "segment";
+        ServerBISSubscriptionCreateQuery: {
+            data: components["schemas"]["ServerBISSubscriptionCreateQueryResourceObject"];
+        };
+        ServerBISSubscriptionCreateQueryResourceObject: {
+            type: components["schemas"]["BackInStockSubscriptionEnum"];
+            attributes: {
+                /**
+                 * @description The channel(s) through which the profile would like to receive the back in stock notification. This can be leveraged within a back in stock flow to notify the subscriber through their preferred channel(s).
+                 * @example [
+                 *       "EMAIL",
+                 *       "SMS"
+                 *     ]
+                 */
+                channels: ("EMAIL" | "PUSH" | "SMS" | "WHATSAPP")[];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "type": "profile",
+                 *         "attributes": {
+                 *           "id": "01GDDKASAP8TKDDA2GRZDSVP4H",
+                 *           "email": "sarah.mason@klaviyo-demo.com",
+                 *           "phone_number": "+15005550006",
+                 *           "external_id": "63f64a2b-c6bf-40c7-b81f-bed08162edbe"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                profile?: {
+                    data: components["schemas"]["ProfileIdentifierDTOResourceObject"];
+                } | null;
+            };
+            relationships: {
+                variant: {
+                    data?: {
+                        type: components["schemas"]["CatalogVariantEnum"];
+                        /**
+                         * @description The catalog variant ID for which the profile is subscribing to back in stock notifications. This ID is made up of the integration type, catalog ID, and and the external ID of the variant like so: `integrationType:::catalogId:::externalId`. If the integration you are using is not set up for multi-catalog storage, the 'catalogId' will be `$default`. For Shopify `$shopify:::$default:::33001893429341`
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                         */
+                        id: string;
+                    };
+                };
+            };
+        };
         StreetAddress: {
             /** @example 125 Summer Street */
             address1?: string | null;
@@ -2338,6 +3913,325 @@ export interface operations {
         requestBody: {
             content: {
                 "application/vnd.api+json": components["schemas"]["SubscriptionDeleteJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_create_catalog_items: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogItemCreateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogItemCreateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_update_catalog_items: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogItemUpdateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogItemUpdateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_delete_catalog_items: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-delete-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogItemDeleteJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogItemDeleteJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_create_catalog_variants: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogVariantCreateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogVariantCreateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_update_catalog_variants: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogVariantUpdateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogVariantUpdateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_delete_catalog_variants: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-delete-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogVariantDeleteJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogVariantDeleteJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_create_catalog_categories: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogCategoryCreateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogCategoryCreateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_update_catalog_categories: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["CatalogCategoryUpdateJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostCatalogCategoryUpdateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_catalog_variants: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant]"?: ("created" | "custom_metadata" | "description" | "external_id" | "id" | "image_full_url" | "image_thumbnail_url" | "images" | "inventory_policy" | "inventory_quantity" | "price" | "published" | "sku" | "title" | "updated" | "url")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering<br>Allowed field(s)/operator(s):<br>`ids`: `any`<br>`item.id`: `equals`<br>`sku`: `equals`<br>`title`: `contains`<br>`published`: `equals` */
+                filter?: string;
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination */
+                "page[cursor]"?: string;
+                /** @description Default: 100. Min: 1. Max: 100. */
+                "page[size]"?: number;
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sorting */
+                sort?: "created" | "-created";
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogVariantResponseCollection"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    create_back_in_stock_subscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["ServerBISSubscriptionCreateQuery"];
             };
         };
         responses: {

@@ -41,5 +41,55 @@ export const RATE_LIMITS = {
     "operationId": "bulk_unsubscribe_profiles",
     "burst": "75/s",
     "steady": "750/m"
+  },
+  "POST /api/catalog-item-bulk-create-jobs": {
+    "operationId": "bulk_create_catalog_items",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-item-bulk-update-jobs": {
+    "operationId": "bulk_update_catalog_items",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-item-bulk-delete-jobs": {
+    "operationId": "bulk_delete_catalog_items",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-variant-bulk-create-jobs": {
+    "operationId": "bulk_create_catalog_variants",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-variant-bulk-update-jobs": {
+    "operationId": "bulk_update_catalog_variants",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-variant-bulk-delete-jobs": {
+    "operationId": "bulk_delete_catalog_variants",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-category-bulk-create-jobs": {
+    "operationId": "bulk_create_catalog_categories",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "POST /api/catalog-category-bulk-update-jobs": {
+    "operationId": "bulk_update_catalog_categories",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/catalog-variants": {
+    "operationId": "get_catalog_variants",
+    "burst": "350/s",
+    "steady": "3500/m"
+  },
+  "POST /api/back-in-stock-subscriptions": {
+    "operationId": "create_back_in_stock_subscription",
+    "burst": "350/s",
+    "steady": "3500/m"
   }
 } as const;
