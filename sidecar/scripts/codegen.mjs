@@ -30,6 +30,10 @@ export const OPERATIONS = {
   '/api/catalog-category-bulk-update-jobs': ['post'],
   '/api/catalog-variants': ['get'],
   '/api/back-in-stock-subscriptions': ['post'],
+  '/api/event-bulk-create-jobs': ['post'],
+  '/api/profile-bulk-import-jobs': ['post'],
+  '/api/profile-bulk-import-jobs/{job_id}': ['get'],
+  '/api/profile-bulk-import-jobs/{id}/import-errors': ['get'],
 };
 const specPath = process.env.KLAVIYO_SPEC ?? resolve(repoRoot, '..', 'shared', 'klaviyo', 'openapi-stable.json');
 const outDir = join(here, '..', 'src', 'klaviyo', 'generated');

@@ -15,6 +15,29 @@ export type GetListResponse = Schemas['GetListRetrieveResponseCompoundDocument']
 export type ProfilesResponse = Schemas['GetProfileResponsePluralConversationsCollectionCompoundDocument'];
 export type SubscribeJobBody = Schemas['SubscriptionCreateJobCreateQuery'];
 export type UnsubscribeJobBody = Schemas['SubscriptionDeleteJobCreateQuery'];
+/** The bulk endpoints of a history sync: event-bulk-create-jobs and profile-bulk-import-jobs (with its job and errors). */
+export type BulkEventsBody = Schemas['EventsBulkCreateJob'];
+export type BulkProfilesBody = Schemas['ProfileImportJobCreateQuery'];
+export type ProfileImportJobResponse = Schemas['PostProfileImportJobResponse'];
+export type ProfileImportJobDocument = Schemas['GetProfileImportJobResponseCompoundDocument'];
+export type ImportErrorsResponse = Schemas['GetImportErrorResponseCollection'];
+
+/** A profile import job as the client reports it. */
+export interface ProfileImportJob {
+  id: string;
+  status: 'queued' | 'processing' | 'complete' | 'cancelled';
+  total: number;
+  completed: number;
+  failed: number;
+}
+
+/** One per-record error of a profile import job: Klaviyo's code and detail, where in the body, and the record. */
+export interface ImportErrorItem {
+  code: string;
+  detail: string;
+  pointer: string | null;
+  payload: Record<string, unknown> | null;
+}
 /** One profile of a subscribe job, and one of an unsubscribe job. */
 export type SubscribeProfile = SubscribeJobBody['data']['attributes']['profiles']['data'][number];
 export type UnsubscribeProfile = UnsubscribeJobBody['data']['attributes']['profiles']['data'][number];

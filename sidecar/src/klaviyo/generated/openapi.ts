@@ -541,6 +541,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/event-bulk-create-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Create Events
+         * @description Create a batch of events for one or more profiles.
+         *
+         *     Note that this endpoint allows you to create new profiles or update existing profile properties.
+         *
+         *     At a minimum, profile and metric objects should include at least one profile identifier (e.g., `id`, `email`, or `phone_number`) and the metric `name`, respectively.
+         *
+         *     Accepts up to 1,000 events per request. The maximum allowed payload size is 5MB. A single string cannot exceed 100KB.<br><br>*Rate limits*:<br>Burst: `10/s`<br>Steady: `150/m`
+         *
+         *     **Scopes:**
+         *     `events:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_create_events.json)
+         */
+        post: operations["bulk_create_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile-bulk-import-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Import Profiles
+         * @description Create a bulk profile import job to create or update a batch of profiles.
+         *
+         *     Accepts up to 10,000 profiles per request. The maximum allowed payload size is 5MB. The maximum allowed payload size per-profile is 100KB.
+         *
+         *     To learn more, see our [Bulk Profile Import API guide](https://developers.klaviyo.com/en/docs/use_klaviyos_bulk_profile_import_api).<br><br>*Rate limits*:<br>Burst: `10/s`<br>Steady: `150/m`
+         *
+         *     **Scopes:**
+         *     `lists:write`
+         *     `profiles:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/bulk_import_profiles.json)
+         */
+        post: operations["bulk_import_profiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile-bulk-import-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Import Profiles Job
+         * @description Get a bulk profile import job with the given job ID.<br><br>*Rate limits*:<br>Burst: `10/s`<br>Steady: `150/m`
+         *
+         *     **Scopes:**
+         *     `lists:read`
+         *     `profiles:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_import_profiles_job.json)
+         */
+        get: operations["get_bulk_import_profiles_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile-bulk-import-jobs/{id}/import-errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Errors for Bulk Import Profiles Job
+         * @description Get import errors for the bulk profile import job with the given ID.<br><br>*Rate limits*:<br>Burst: `10/s`<br>Steady: `150/m`
+         *
+         *     **Scopes:**
+         *     `profiles:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_errors_for_bulk_import_profiles_job.json)
+         */
+        get: operations["get_errors_for_bulk_import_profiles_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -614,6 +726,62 @@ export interface components {
         };
         /** @enum {string} */
         BackInStockSubscriptionEnum: "back-in-stock-subscription";
+        BaseEventCreateQueryBulkEntryResourceObject: {
+            type: components["schemas"]["EventEnum"];
+            attributes: {
+                /**
+                 * @description Properties of this event (must not exceed 400 properties). The size of the event payload must not exceed 5 MB,
+                 *     and each string cannot be larger than 100 KB. For a full list of data limits on event payloads,
+                 *     see [Limitations](https://developers.klaviyo.com/en/reference/events_api_overview#limitations).
+                 *
+                 *     Note any top-level property that is not an object can be
+                 *     used to create segments. The `$extra` property records any
+                 *     non-segmentable values that can be referenced later, e.g., HTML templates are
+                 *     useful on a segment but are not used to create a segment.
+                 * @example {
+                 *       "Brand": "Kids Book",
+                 *       "ProductID": 1111,
+                 *       "ProductName": "Winnie the Pooh"
+                 *     }
+                 */
+                properties: Record<string, unknown>;
+                /**
+                 * Format: date-time
+                 * @description When this event occurred. By default, the time the request was received will be used.
+                 *     The time is truncated to the second. The time must be after the year 1990 and can only
+                 *     be up to 1 year in the future.
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                time?: string | null;
+                /**
+                 * @description A numeric, monetary value to associate with this event. For example, the dollar amount of a purchase.
+                 * @example 9.99
+                 */
+                value?: number | null;
+                /**
+                 * @description The ISO 4217 currency code of the value associated with the event.
+                 * @example USD
+                 */
+                value_currency?: string | null;
+                /**
+                 * @description When true, the event is recorded but does NOT trigger flows. Use this when backfilling
+                 *     historical events so existing flow definitions do not re-fire on events that already
+                 *     fired in the past.
+                 * @default false
+                 */
+                backfill?: boolean | null;
+                metric: {
+                    data: components["schemas"]["MetricCreateQueryResourceObject"];
+                };
+                /**
+                 * @description A unique identifier for an event. If a unique_id is repeated for the same profile and metric,
+                 *     the request will fail and no events will be processed. If this field is not
+                 *     present, this field will use the time to the second. Using the default, this limits only one
+                 *     event per profile per second.
+                 */
+                unique_id?: string | null;
+            };
+        };
         /** @enum {string} */
         CampaignEnum: "campaign";
         /** @enum {string} */
@@ -1476,6 +1644,10 @@ export interface components {
              */
             pointer?: string | null;
         };
+        /** @enum {string} */
+        EventBulkCreateEnum: "event-bulk-create";
+        /** @enum {string} */
+        EventBulkCreateJobEnum: "event-bulk-create-job";
         EventCreateQueryV2: {
             data: components["schemas"]["EventCreateQueryV2ResourceObject"];
         };
@@ -1606,6 +1778,35 @@ export interface components {
                 meta?: components["schemas"]["OnsiteProfileMeta"];
             };
         };
+        EventsBulkCreateJob: {
+            data: components["schemas"]["EventsBulkCreateJobResourceObject"];
+        };
+        EventsBulkCreateJobResourceObject: {
+            type: components["schemas"]["EventBulkCreateJobEnum"];
+            attributes: {
+                "events-bulk-create": {
+                    data: components["schemas"]["EventsBulkCreateQueryResourceObject"][];
+                };
+            };
+        };
+        EventsBulkCreateQueryResourceObject: {
+            type: components["schemas"]["EventBulkCreateEnum"];
+            attributes: {
+                /**
+                 * @description When true, the event is recorded but does NOT trigger flows. Use this when backfilling
+                 *     historical events so existing flow definitions do not re-fire on events that already
+                 *     fired in the past.
+                 * @default false
+                 */
+                backfill?: boolean | null;
+                profile: {
+                    data: components["schemas"]["OnsiteProfileCreateQueryResourceObject"];
+                };
+                events: {
+                    data: components["schemas"]["BaseEventCreateQueryBulkEntryResourceObject"][];
+                };
+            };
+        };
         /** @enum {string} */
         FlowActionEnum: "flow-action";
         /** @enum {string} */
@@ -1661,6 +1862,11 @@ export interface components {
             links?: components["schemas"]["CollectionLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
+        GetImportErrorResponseCollection: {
+            data: components["schemas"]["ImportErrorResponseObjectResource"][];
+            links?: components["schemas"]["CollectionLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
         GetListListResponseCollectionCompoundDocument: {
             data: components["schemas"]["ListListResponseObjectResource"][];
             links?: components["schemas"]["CollectionLinks"];
@@ -1678,6 +1884,12 @@ export interface components {
             links?: components["schemas"]["ObjectLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
+        GetProfileImportJobResponseCompoundDocument: {
+            data: components["schemas"]["ProfileImportJobResponseObjectResource"];
+            included?: components["schemas"]["ListResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
         GetProfileResponsePluralConversationsCollectionCompoundDocument: {
             data: ({
                 type?: components["schemas"]["ProfileEnum"];
@@ -1691,8 +1903,95 @@ export interface components {
             included?: (components["schemas"]["ConversationResponseObjectResource"] | components["schemas"]["PushTokenResponseObjectResource"])[];
         };
         /** @enum {string} */
+        ImportErrorEnum: "import-error";
+        ImportErrorResponseObjectResource: {
+            type: components["schemas"]["ImportErrorEnum"];
+            /**
+             * @description Unique identifier for the error.
+             * @example e4eebb08-b055-4a6f-bb13-c8cb69c9eb94
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description A code for classifying the error type.
+                 * @example invalid
+                 */
+                code: string;
+                /**
+                 * @description A high-level message about the error.
+                 * @example Invalid input
+                 */
+                title: string;
+                /**
+                 * @description Specific details about the error.
+                 * @example The payload provided in the request is invalid.
+                 */
+                detail: string;
+                /** @description Additional information on the source of the error. */
+                source: components["schemas"]["ErrorSource"];
+                original_payload?: Record<string, unknown> | null;
+            };
+        };
+        /** @enum {string} */
         ListEnum: "list";
         ListListResponseObjectResource: {
+            type: components["schemas"]["ListEnum"];
+            /**
+             * @description Primary key that uniquely identifies this list. Generated by Klaviyo.
+             * @example Y6nRLr
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description A helpful name to label the list
+                 * @example Newsletter
+                 */
+                name?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the list was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the list was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm)
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+                /**
+                 * @description The opt-in process for this list. Valid values: 'double_opt_in', 'single_opt_in'.
+                 * @example double_opt_in
+                 * @enum {string|null}
+                 */
+                opt_in_process?: "double_opt_in" | "single_opt_in" | null;
+            };
+            relationships?: {
+                profiles?: {
+                    data?: {
+                        type: components["schemas"]["ProfileEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                tags?: {
+                    data?: {
+                        type: components["schemas"]["TagEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                "flow-triggers"?: {
+                    data?: {
+                        type: components["schemas"]["FlowEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
+        ListResponseObjectResource: {
             type: components["schemas"]["ListEnum"];
             /**
              * @description Primary key that uniquely identifies this list. Generated by Klaviyo.
@@ -1823,6 +2122,76 @@ export interface components {
         ObjectLinks: {
             /** Format: uri */
             self: string;
+        };
+        OnlyRelatedLinks: {
+            /** Format: uri */
+            related: string;
+        };
+        OnsiteProfileCreateQueryResourceObject: {
+            type: components["schemas"]["ProfileEnum"];
+            /** @description Primary key that uniquely identifies this profile. Generated by Klaviyo. */
+            id?: string | null;
+            attributes: {
+                /**
+                 * @description Individual's email address
+                 * @example sarah.mason@klaviyo-demo.com
+                 */
+                email?: string | null;
+                /**
+                 * @description Individual's phone number in E.164 format
+                 * @example +15005550006
+                 */
+                phone_number?: string | null;
+                /** @description A unique identifier used by customers to associate Klaviyo profiles with profiles in an external system, such as a point-of-sale system. Format varies based on the external system. */
+                external_id?: string | null;
+                anonymous_id?: string | null;
+                /**
+                 * @description Also known as the `exchange_id`, this is an encrypted identifier used for identifying a
+                 *     profile by Klaviyo's web tracking.
+                 *
+                 *     You can use this field as a filter when retrieving profiles via the Get Profiles endpoint.
+                 */
+                _kx?: string | null;
+                /**
+                 * @description Individual's first name
+                 * @example Sarah
+                 */
+                first_name?: string | null;
+                /**
+                 * @description Individual's last name
+                 * @example Mason
+                 */
+                last_name?: string | null;
+                /**
+                 * @description Name of the company or organization within the company for whom the individual works
+                 * @example Example Corporation
+                 */
+                organization?: string | null;
+                /**
+                 * @description The locale of the profile, in the IETF BCP 47 language tag format like (ISO 639-1/2)-(ISO 3166 alpha-2)
+                 * @example en-US
+                 */
+                locale?: string | null;
+                /**
+                 * @description Individual's job title
+                 * @example Regional Manager
+                 */
+                title?: string | null;
+                /**
+                 * @description URL pointing to the location of a profile image
+                 * @example https://images.pexels.com/photos/3760854/pexels-photo-3760854.jpeg
+                 */
+                image?: string | null;
+                location?: components["schemas"]["ProfileLocation"];
+                /**
+                 * @description An object containing key/value pairs for any custom properties assigned to this profile
+                 * @example {
+                 *       "pseudonym": "Dr. Octopus"
+                 *     }
+                 */
+                properties?: Record<string, unknown> | null;
+            };
+            meta?: components["schemas"]["OnsiteProfileMeta"];
         };
         OnsiteProfileMeta: {
             /**
@@ -2446,6 +2815,91 @@ export interface components {
             links?: components["schemas"]["ObjectLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
+        PostProfileImportJobResponse: {
+            data: {
+                type: components["schemas"]["ProfileBulkImportJobEnum"];
+                /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+                id: string;
+                attributes: {
+                    /**
+                     * @description Status of the asynchronous job.
+                     * @example processing
+                     * @enum {string}
+                     */
+                    status: "cancelled" | "complete" | "processing" | "queued";
+                    /**
+                     * Format: date-time
+                     * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    created_at: string;
+                    /**
+                     * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                     * @example 10
+                     */
+                    total_count: number;
+                    /**
+                     * @description The total number of operations that have been completed by the job.
+                     * @default 0
+                     * @example 9
+                     */
+                    completed_count?: number | null;
+                    /**
+                     * @description The total number of operations that have failed as part of the job.
+                     * @default 0
+                     * @example 1
+                     */
+                    failed_count?: number | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    completed_at?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    expires_at?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description Date and time the job started processing in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                     * @example 2022-11-08T00:00:00+00:00
+                     */
+                    started_at?: string | null;
+                };
+                relationships?: {
+                    lists?: {
+                        data?: {
+                            type: components["schemas"]["ListEnum"];
+                            /** @description List to add the profiles to */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                    profiles?: {
+                        data?: {
+                            type: components["schemas"]["ProfileEnum"];
+                            /** @description IDs of the created/updated profiles */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                    "import-errors"?: {
+                        data?: {
+                            type: components["schemas"]["ImportErrorEnum"];
+                            /** @description Errors encountering during import */
+                            id: string;
+                        }[];
+                        links?: components["schemas"]["OnlyRelatedLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
         PostProfileResponse: {
             data: {
                 type: components["schemas"]["ProfileEnum"];
@@ -2612,6 +3066,8 @@ export interface components {
             ranked_channel_affinity?: ("email" | "push" | "sms" | "whatsapp")[] | null;
         };
         /** @enum {string} */
+        ProfileBulkImportJobEnum: "profile-bulk-import-job";
+        /** @enum {string} */
         ProfileEnum: "profile";
         ProfileIdentifierDTOResourceObject: {
             type: components["schemas"]["ProfileEnum"];
@@ -2634,6 +3090,111 @@ export interface components {
                 /** @description A unique identifier used by customers to associate Klaviyo profiles with profiles in an external system, such as a point-of-sale system. Format varies based on the external system. */
                 external_id?: string | null;
             };
+        };
+        ProfileImportJobCreateQuery: {
+            data: components["schemas"]["ProfileImportJobCreateQueryResourceObject"];
+        };
+        ProfileImportJobCreateQueryResourceObject: {
+            type: components["schemas"]["ProfileBulkImportJobEnum"];
+            attributes: {
+                /** @description Array of profiles to create or update */
+                profiles: {
+                    data: components["schemas"]["ProfileUpsertQueryResourceObject"][];
+                };
+            };
+            relationships?: {
+                lists?: {
+                    data?: {
+                        type: components["schemas"]["ListEnum"];
+                        /**
+                         * @description Optional list to add the profiles to
+                         * @example VRgFBd
+                         */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        ProfileImportJobResponseObjectResource: {
+            type: components["schemas"]["ProfileBulkImportJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job started processing in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                started_at?: string | null;
+            };
+            relationships?: {
+                lists?: {
+                    data?: {
+                        type: components["schemas"]["ListEnum"];
+                        /** @description List to add the profiles to */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                profiles?: {
+                    data?: {
+                        type: components["schemas"]["ProfileEnum"];
+                        /** @description IDs of the created/updated profiles */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                "import-errors"?: {
+                    data?: {
+                        type: components["schemas"]["ImportErrorEnum"];
+                        /** @description Errors encountering during import */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["OnlyRelatedLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         ProfileLocation: {
             /**
@@ -4241,6 +4802,134 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_create_events: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["EventsBulkCreateJob"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulk_import_profiles: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[profile-bulk-import-job]"?: ("completed_at" | "completed_count" | "created_at" | "expires_at" | "failed_count" | "id" | "started_at" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["ProfileImportJobCreateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PostProfileImportJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_import_profiles_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[list]"?: ("created" | "id" | "name" | "opt_in_process" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[profile-bulk-import-job]"?: ("completed_at" | "completed_count" | "created_at" | "expires_at" | "failed_count" | "id" | "started_at" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "lists"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetProfileImportJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_errors_for_bulk_import_profiles_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[import-error]"?: ("code" | "detail" | "id" | "original_payload" | "source" | "source.pointer" | "title")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination */
+                "page[cursor]"?: string;
+                /** @description Default: 20. Min: 1. Max: 100. */
+                "page[size]"?: number;
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetImportErrorResponseCollection"];
+                };
             };
             "4XX": components["responses"]["ClientError"];
             "5XX": components["responses"]["ServerError"];

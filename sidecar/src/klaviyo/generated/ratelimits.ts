@@ -91,5 +91,25 @@ export const RATE_LIMITS = {
     "operationId": "create_back_in_stock_subscription",
     "burst": "350/s",
     "steady": "3500/m"
+  },
+  "POST /api/event-bulk-create-jobs": {
+    "operationId": "bulk_create_events",
+    "burst": "10/s",
+    "steady": "150/m"
+  },
+  "POST /api/profile-bulk-import-jobs": {
+    "operationId": "bulk_import_profiles",
+    "burst": "10/s",
+    "steady": "150/m"
+  },
+  "GET /api/profile-bulk-import-jobs/{job_id}": {
+    "operationId": "get_bulk_import_profiles_job",
+    "burst": "10/s",
+    "steady": "150/m"
+  },
+  "GET /api/profile-bulk-import-jobs/{id}/import-errors": {
+    "operationId": "get_errors_for_bulk_import_profiles_job",
+    "burst": "10/s",
+    "steady": "150/m"
   }
 } as const;
