@@ -1,6 +1,6 @@
 /**
  * npm run bench: builds the sidecar, runs every benchmark in one run on this machine and writes
- * docs/benchmarks.md. BENCH_ONLY=ingress,drain,latency,rss,limits runs a subset (and then writes
+ * docs/benchmarks.md. BENCH_ONLY=ingress,drain,latency,rss,limits,history runs a subset (and then writes
  * docs/benchmarks.partial.md unless BENCH_WRITE_DOCS=1). Durations: BENCH_SECONDS (ingress, per measurement),
  * BENCH_DRAIN_SECONDS, BENCH_LATENCY_SECONDS, BENCH_RSS_SECONDS.
  */
@@ -13,11 +13,12 @@ import { f, REPO, textKnob } from './common.js';
 import { EVENTS_ALLOWED_PER_MINUTE, EVENTS_ALLOWED_PER_SECOND, runDrain, type DrainResult } from './drain.js';
 import { median, runIngress, type IngressResult } from './ingress.js';
 import { runLatency, type LatencyResult } from './latency.js';
+import { runHistory, type HistoryResult } from './history.js';
 import { runLimits, type LimitsResult } from './limits.js';
 import { redisBackend, sqliteBackend, type BackendFactory, type OnBackend } from './redis-backend.js';
 import { runRss, type RssResult } from './rss.js';
 
-const ALL = ['ingress', 'drain', 'latency', 'rss', 'limits'] as const;
+const ALL = ['ingress', 'drain', 'latency', 'rss', 'limits', 'history'] as const;
 const only = (textKnob('BENCH_ONLY') ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const o of only) if (!(ALL as readonly string[]).includes(o)) throw new Error(`BENCH_ONLY: unknown benchmark ${o} (known: ${ALL.join(', ')})`);
 const full = ALL.every((a) => only.includes(a));
@@ -34,6 +35,7 @@ let drain: OnBackend<DrainResult>[] | undefined;
 let latency: OnBackend<LatencyResult>[] | undefined;
 let rss: OnBackend<RssResult>[] | undefined;
 let limits: LimitsResult | undefined;
+let history: HistoryResult | undefined;
 /** Drain, latency and RSS run on each backend in turn, each time on a fresh one (on Redis: its own key prefix). */
 const backends: BackendFactory[] = [sqliteBackend, redisBackend];
 /** The machine's 1-minute load average before and after each benchmark: how busy the 2 cores were. */
@@ -52,6 +54,7 @@ try {
   if (only.includes('latency')) latency = await phase('latency', () => runLatency(double, backends));
   if (only.includes('rss')) rss = await phase('rss', () => runRss(double, backends));
   if (only.includes('limits')) limits = await phase('limits', () => runLimits());
+  if (only.includes('history')) history = await phase('history', () => runHistory());
 } finally {
   await double.close();
 }
@@ -244,6 +247,29 @@ ${limits.rows.map((r) => `| ${r.name}: ${r.limits} | ${r.result.accepted} | ${r.
 `);
 }
 
+if (history) {
+  const largest = history.rows[history.rows.length - 1]!;
+  const share = largest.usedShare;
+  summary.push(`| history sync, ${largest.orders} orders (${largest.events} events) through event-bulk-create-jobs | ${f(largest.simulatedMinutes, 1)} simulated min, ${f(largest.eventsPerMinute, 0)} events/min: ${f(history.ratio, 1)}× the single-event path (${f(history.single.eventsPerMinute, 0)}/min, ${f(history.timeForLargestSingleMinutes, 0)} min for the same backlog) | — | reported |`);
+  summary.push(`| history sync: share of the bulk endpoint's allowed rate used | ${share === null ? 'run shorter than a minute' : `${f(share * 100, 1)}%`} | ≥ 90% | ${share === null ? 'not measured' : met(share >= 0.9)} |`);
+  sections.push(`## 7. History sync through the bulk endpoint
+
+Method: \`bench/history.ts\`. Synthetic orders (completed, two line items: four events each, 25,000 shoppers) are
+mapped by the live mapper a page of 100 at a time, merged into \`POST /api/event-bulk-create-jobs\` bodies
+(mapping/bulk.ts: 1,000 events, under 5 MB, \`backfill: true\`) and sent by the sidecar's client and in-process
+limiter from 4 senders against the double with Klaviyo's real limits (M tier, 10/s and 150/min); beside it, the
+single-event path (\`POST /api/events\`, XL tier) from 8 senders for ${history.single.minutes} minutes. The clock is simulated, as in
+section 5. Memory is the whole process (mapper, sender and the in-process double, which drops accepted events as it
+goes). This measures the bulk bodies and the limits, not yet a history sync from WooCommerce (no runner yet).
+During this benchmark: ${loads.history}.
+
+| orders | events | bulk requests | throttled | simulated minutes | events/min | share of allowed rate (complete minutes) | RSS / heap MB after | wall s |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${history.rows.map((r) => `| ${r.orders} | ${r.events} | ${r.requests} | ${r.throttled} | ${f(r.simulatedMinutes, 2)} | ${f(r.eventsPerMinute, 0)} | ${r.usedShare === null ? '—' : `${f(r.usedShare * 100, 1)}%`} | ${f(r.rssMb, 0)} / ${f(r.heapMb, 0)} | ${f(r.wallSeconds, 0)} |`).join('\n')}
+
+Single-event path in the same run: ${history.single.events} events in ${history.single.minutes} simulated minutes (${f(history.single.eventsPerMinute, 0)}/min, ${history.single.throttled} throttled).
+`);
+}
 const doc = `# Benchmarks
 
 Produced by \`npm run bench\` (sidecar/bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in
