@@ -34,6 +34,8 @@ export const OPERATIONS = {
   '/api/profile-bulk-import-jobs': ['post'],
   '/api/profile-bulk-import-jobs/{job_id}': ['get'],
   '/api/profile-bulk-import-jobs/{id}/import-errors': ['get'],
+  '/api/metrics': ['get'],
+  '/api/mapped-metrics/{id}': ['get', 'patch'],
 };
 const specPath = process.env.KLAVIYO_SPEC ?? resolve(repoRoot, '..', 'shared', 'klaviyo', 'openapi-stable.json');
 const outDir = join(here, '..', 'src', 'klaviyo', 'generated');

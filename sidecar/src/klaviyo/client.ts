@@ -10,7 +10,8 @@ import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
 import type {
   AccountsResponse, BackInStockBody, BulkEventsBody, BulkProfilesBody, CatalogChange, CatalogVariantsResponse, GetListResponse, ImportErrorItem,
-  ImportErrorsResponse, KlaviyoRequest, ListsResponse, ProfileImportJob, ProfileImportJobDocument, ProfileImportJobResponse, ProfilesResponse,
+  ImportErrorsResponse, KlaviyoRequest, ListsResponse, MappedMetricResponse, MappedMetricUpdateBody, MetricsResponse, ProfileImportJob,
+  ProfileImportJobDocument, ProfileImportJobResponse, ProfilesResponse,
 } from './types.js';
 
 /** Klaviyo's catalog bulk jobs take at most 100 resources each. */
@@ -151,6 +152,25 @@ export class KlaviyoClient {
     return ids;
   }
 
+  /** The id of the account's metric of this name sent through the API (GET /api/metrics, M tier), or null. */
+  async apiMetricId(apiKey: string, name: string): Promise<string | null> {
+    const q = new URLSearchParams({ filter: 'equals(integration.name,"API")' });
+    const res = await this.call(apiKey, 'GET', `/api/metrics?${q.toString()}`, 'GET /api/metrics', undefined, 'backlog');
+    return (res.body as MetricsResponse).data.find((m) => m.attributes.name === name)?.id ?? null;
+  }
+
+  /** The metric a mapped metric (`revenue`, …) counts, or null: GET /api/mapped-metrics/{id} (S tier). */
+  async mappedMetric(apiKey: string, id: 'revenue'): Promise<string | null> {
+    const res = await this.call(apiKey, 'GET', `/api/mapped-metrics/${id}`, 'GET /api/mapped-metrics/{id}', undefined, 'backlog');
+    return (res.body as MappedMetricResponse).data.relationships?.metric?.data?.id ?? null;
+  }
+
+  /** Maps a mapped metric to a metric: PATCH /api/mapped-metrics/{id} (XS tier, 30 a day). */
+  async mapMetric(apiKey: string, id: 'revenue', metricId: string): Promise<void> {
+    const body: MappedMetricUpdateBody = { data: { type: 'mapped-metric', id, relationships: { metric: { data: { type: 'metric', id: metricId } } } } };
+    await this.call(apiKey, 'PATCH', `/api/mapped-metrics/${id}`, 'PATCH /api/mapped-metrics/{id}', body, 'backlog');
+  }
+
   /** A back-in-stock subscription for a catalog variant: POST /api/back-in-stock-subscriptions (XL tier). */
   async createBackInStock(apiKey: string, body: BackInStockBody): Promise<SendResult> {
     return this.call(apiKey, 'POST', '/api/back-in-stock-subscriptions', 'POST /api/back-in-stock-subscriptions', body);
@@ -253,7 +273,7 @@ export class KlaviyoClient {
     return out;
   }
 
-  private async call(apiKey: string, method: 'GET' | 'POST', path: string, operation: Operation, body?: unknown, priority: Priority = 'live'): Promise<SendResult> {
+  private async call(apiKey: string, method: 'GET' | 'POST' | 'PATCH', path: string, operation: Operation, body?: unknown, priority: Priority = 'live'): Promise<SendResult> {
     const account = accountIdForKey(apiKey);
     const blocked = this.breaker.check(account);
     if (blocked > 0) throw new KlaviyoCircuitOpenError(blocked);

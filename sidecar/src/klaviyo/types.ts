@@ -61,6 +61,9 @@ export type CatalogCategoryCreateJobBody = Schemas['CatalogCategoryCreateJobCrea
 export type CatalogCategoryUpdateJobBody = Schemas['CatalogCategoryUpdateJobCreateQuery'];
 export type CatalogVariantsResponse = Schemas['GetCatalogVariantResponseCollection'];
 export type BackInStockBody = Schemas['ServerBISSubscriptionCreateQuery'];
+export type MetricsResponse = Schemas['GetMetricResponseCollectionCompoundDocument'];
+export type MappedMetricResponse = Schemas['GetMappedMetricResponseCompoundDocument'];
+export type MappedMetricUpdateBody = Schemas['MappedMetricPartialUpdateQuery'];
 
 /**
  * One product's (or variation's) change to Klaviyo's catalog, as the client sends it, in this order: categories,

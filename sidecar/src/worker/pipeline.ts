@@ -10,8 +10,9 @@ import type { StoreCache } from '../storage/store-cache.js';
 import type { Job, Storage } from '../storage/types.js';
 import { CONSENT_META_KEY, mergeSubscriptions } from '../mapping/consent.js';
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import type { ListInfo } from '../mapping/index.js';
+import { METRICS, type ListInfo } from '../mapping/index.js';
 import { ListLookup } from './lists.js';
+import { RevenueMapping } from './mapped-metrics.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
 import { mapReceived, planAndApply } from './planning.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -55,6 +56,7 @@ export class Pipeline {
   private saturatedUntil = 0;
   private readonly outcomes: OutcomeDeps;
   private readonly lists: ListLookup;
+  private readonly revenue: RevenueMapping;
   private readonly heldSubscriptions: Job[] = [];
   private subscriptionFlush: Promise<void> | null = null;
 
@@ -67,6 +69,7 @@ export class Pipeline {
   ) {
     this.outcomes = { storage, stores, log, retry: opts.retry };
     this.lists = new ListLookup(client, stores);
+    this.revenue = new RevenueMapping(client, stores, log);
   }
 
   async start(): Promise<void> {
@@ -254,6 +257,7 @@ export class Pipeline {
     }
     metrics?.sent(job.storeId, request, status, (performance.now() - started) / 1000);
     for (const j of jobs) await applySent(this.outcomes, j, status);
+    if (request.kind === 'event' && request.metric === METRICS.placed) void this.revenue.placedOrderSent(job.storeId);
   }
 
   /** Stops taking work and waits for the requests already sent. */

@@ -9,8 +9,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { createCatalog, type BackInStockSubscription, type CatalogState, type JobError } from './catalog.js';
+import { createMetrics, type MappedMetric } from './metrics.js';
 import { loadSpec, type Operation } from './spec.js';
 
+export type { MappedMetric } from './metrics.js';
 export type { BackInStockSubscription, CatalogCategory, CatalogItem, CatalogState, CatalogVariant, JobError } from './catalog.js';
 
 export interface RecordedRequest {
@@ -120,6 +122,8 @@ export interface KlaviyoDouble {
   catalog(): CatalogState;
   /** Every back-in-stock subscription taken, oldest first. */
   readonly backInStock: BackInStockSubscription[];
+  /** The mapped metrics (revenue, …) keys have mapped to a metric. */
+  mappedMetrics(): MappedMetric[];
   revokeKey(key: string): void;
   restoreKey(key: string): void;
   inject(fault: Fault): void;
@@ -434,10 +438,12 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     },
   });
 
+  const metrics = createMetrics({ baseUrl: () => baseUrl, nowIso, clock, events: () => events, error: klaviyoError });
+
   const handle = (op: Operation, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[], params: Record<string, string> = {}): { status: number; body?: unknown } => {
     const data = (body?.data ?? {}) as Json;
     const attrs = (data.attributes ?? {}) as Json;
-    const fromCatalog = catalog.handle(op.operationId, apiKey, query, body, errors, params);
+    const fromCatalog = catalog.handle(op.operationId, apiKey, query, body, errors, params) ?? metrics.handle(op.operationId, apiKey, query, body, errors, params);
     if (fromCatalog) return fromCatalog;
     switch (op.operationId) {
       case 'create_event': {
@@ -776,11 +782,12 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     url: '',
     requests, events, profiles, subscriptions, bulkJobs,
     backInStock: catalog.backInStock,
+    mappedMetrics: () => metrics.mapped(),
     catalog: () => catalog.state(),
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
       requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0;
-      seenEvents.clear(); revoked.clear(); faults = []; windows.clear(); catalog.clear();
+      seenEvents.clear(); revoked.clear(); faults = []; windows.clear(); catalog.clear(); metrics.clear();
     },
     revokeKey: (k) => void revoked.add(k),
     restoreKey: (k) => void revoked.delete(k),
@@ -806,7 +813,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     const body = raw ? JSON.parse(raw) as Json : {};
     const counts: Record<string, number> = {};
     for (const r of requests) counts[`${r.method} ${r.path} ${r.status}`] = (counts[`${r.method} ${r.path} ${r.status}`] ?? 0) + 1;
-    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), catalog: catalog.state(), backInStock: catalog.backInStock, requests: counts, invalid: double.invalidRequests() });
+    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), catalog: catalog.state(), backInStock: catalog.backInStock, mappedMetrics: metrics.mapped(), requests: counts, invalid: double.invalidRequests() });
     if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }

@@ -46,6 +46,9 @@ export const SERVED: Record<string, string[]> = {
   '/api/catalog-category-bulk-delete-jobs': ['post'],
   '/api/catalog-category-bulk-delete-jobs/{job_id}': ['get'],
   '/api/back-in-stock-subscriptions': ['post'],
+  '/api/metrics': ['get'],
+  '/api/mapped-metrics': ['get'],
+  '/api/mapped-metrics/{id}': ['get', 'patch'],
 };
 
 export function defaultSpecPath(): string {

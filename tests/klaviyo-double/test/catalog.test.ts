@@ -146,3 +146,32 @@ describe('Klaviyo double: catalog', () => {
     } finally { await limited.close(); }
   });
 });
+
+describe('Klaviyo double: metrics and mapped metrics', () => {
+  let d: KlaviyoDouble;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(d.url + path, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) as Record<string, any> : null };
+  };
+  before(async () => { d = await startKlaviyoDouble(); });
+  after(() => d.close());
+  beforeEach(() => d.reset());
+
+  it('a metric exists once an event of its name was accepted; revenue maps to it once, only to a metric that exists', async () => {
+    assert.deepEqual((await call('GET', '/api/metrics')).body!.data, []);
+    const patch = (metricId: string) => call('PATCH', '/api/mapped-metrics/revenue', { data: { type: 'mapped-metric', id: 'revenue', relationships: { metric: { data: { type: 'metric', id: metricId } } } } });
+    assert.equal((await patch('nope12')).status, 404);
+    await call('POST', '/api/events', { data: { type: 'event', attributes: { properties: {}, unique_id: 'u1', metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } }, profile: { data: { type: 'profile', attributes: { email: 'a@example.com' } } } } } });
+    const metrics = await call('GET', `/api/metrics?filter=${encodeURIComponent('equals(integration.name,"API")')}`);
+    assert.deepEqual(metrics.body!.data.map((m: { attributes: { name: string } }) => m.attributes.name), ['Placed Order']);
+    const placedId = String(metrics.body!.data[0].id);
+    assert.equal((await patch(placedId)).status, 200);
+    const read = await call('GET', '/api/mapped-metrics/revenue');
+    assert.equal(read.body!.data.relationships.metric.data.id, placedId);
+    assert.deepEqual(d.mappedMetrics().map((m) => [m.id, m.metricId]), [['revenue', placedId]]);
+    assert.equal((await call('GET', '/api/mapped-metrics')).body!.data.length, 7);
+    assert.equal((await call('GET', '/api/mapped-metrics/unknown')).status, 404);
+    assert.deepEqual(d.invalidRequests(), []);
+  });
+});

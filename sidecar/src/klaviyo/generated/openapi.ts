@@ -653,6 +653,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Metrics
+         * @description Get all metrics in an account.
+         *
+         *     Requests can be filtered by the following fields:
+         *     integration `name`, integration `category`
+         *
+         *     Returns a maximum of 200 results per page.<br><br>*Rate limits*:<br>Burst: `10/s`<br>Steady: `150/m`
+         *
+         *     **Scopes:**
+         *     `metrics:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_metrics.json)
+         */
+        get: operations["get_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mapped-metrics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mapped Metric
+         * @description Get the mapped metric with the given ID.<br><br>*Rate limits*:<br>Burst: `3/s`<br>Steady: `60/m`
+         *
+         *     **Scopes:**
+         *     `metrics:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_mapped_metric.json)
+         */
+        get: operations["get_mapped_metric"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Mapped Metric
+         * @description Update the mapped metric with the given ID.<br><br>*Rate limits*:<br>Burst: `1/s`<br>Steady: `15/m`<br>Daily: `30/d`
+         *
+         *     **Scopes:**
+         *     `metrics:write`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/update_mapped_metric.json)
+         */
+        patch: operations["update_mapped_metric"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -781,6 +845,16 @@ export interface components {
                  */
                 unique_id?: string | null;
             };
+        };
+        BooleanFilter: {
+            /** @enum {string} */
+            type: "boolean";
+            /**
+             * @description Operators for boolean filters.
+             * @enum {string}
+             */
+            operator: "equals";
+            value: boolean;
         };
         /** @enum {string} */
         CampaignEnum: "campaign";
@@ -1475,6 +1549,119 @@ export interface components {
             };
             links: components["schemas"]["ObjectLinks"];
         };
+        CustomMetricCondition: {
+            property: string;
+            filter: components["schemas"]["NumericOperatorNumericFilter"] | components["schemas"]["StringInArrayFilter"] | components["schemas"]["ExistenceOperatorExistenceFilter"] | components["schemas"]["BooleanFilter"] | components["schemas"]["StringOperatorStringFilter"] | components["schemas"]["ListContainsOperatorListContainsFilter"] | components["schemas"]["ListRegexOperatorListContainsFilter"] | components["schemas"]["ListSubstringFilter"];
+        };
+        CustomMetricDefinition: {
+            /**
+             * @description Method of aggregation for custom metric measurements. If a metric has a `value` aggregation method, it will be treated as a revenue metric, such as a Placed Order metric. If a metric has a `count` aggregation method, it will only be able to report on conversions like an Active on Site metric.
+             * @enum {string}
+             */
+            aggregation_method: "count" | "value";
+            metric_groups: components["schemas"]["CustomMetricGroup"][];
+        };
+        /** @enum {string} */
+        CustomMetricEnum: "custom-metric";
+        CustomMetricGroup: {
+            /** @description The ID of the metric that composes the custom metric. */
+            metric_id: string;
+            /** @description An optional array of objects for filtering on properties of the metric. */
+            metric_filters?: components["schemas"]["CustomMetricCondition"][] | null;
+            /** @description If the custom metric has a `value` aggregation method, the `value_property` of each `metric_group` of the `definition` should specify the property to calculate the conversion value. If null, the default `$value` property will be used. */
+            value_property?: string | null;
+        };
+        CustomMetricResponseObjectResource: {
+            type: components["schemas"]["CustomMetricEnum"];
+            /**
+             * @description The ID of the custom metric
+             * @example 925e385b52fb405715f3616c337cc65c
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The name for this custom metric. Names must be unique across the account.         Attempting to create a metric with a duplicate name will return a 400 status code.
+                 * @example My custom metric
+                 */
+                name: string;
+                /**
+                 * Format: date-time
+                 * @description The datetime when this custom metric was created.
+                 * @example 2025-04-15T00:00:00Z
+                 */
+                created: string;
+                /**
+                 * Format: date-time
+                 * @description The datetime when this custom metric was updated.
+                 * @example 2025-04-15T00:00:00Z
+                 */
+                updated: string;
+                /**
+                 * @description The definition of a custom metric. It is composed of a list of         `metric_groups`. Each group specifies how to query a particular metric with         customized filters and the value property to calculate conversion value measurements         (if applicable). The groups are combined with `AND` relationships, i.e., conversion         and conversion value measurements for each group will be added together to get the final         result.
+                 * @example {
+                 *       "aggregation_method": "value",
+                 *       "metric_groups": [
+                 *         {
+                 *           "metric_id": "AAAAAA",
+                 *           "metric_filters": [
+                 *             {
+                 *               "property": "my_string_property",
+                 *               "filter": {
+                 *                 "type": "string",
+                 *                 "operator": "starts-with",
+                 *                 "value": "some_substring"
+                 *               }
+                 *             },
+                 *             {
+                 *               "property": "my_numeric_property",
+                 *               "filter": {
+                 *                 "type": "numeric",
+                 *                 "operator": "greater-than-or-equal",
+                 *                 "value": 999
+                 *               }
+                 *             }
+                 *           ],
+                 *           "value_property": "$value"
+                 *         },
+                 *         {
+                 *           "metric_id": "BBBBBB",
+                 *           "metric_filters": [
+                 *             {
+                 *               "property": "my_boolean_property",
+                 *               "filter": {
+                 *                 "type": "boolean",
+                 *                 "operator": "equals",
+                 *                 "value": false
+                 *               }
+                 *             },
+                 *             {
+                 *               "property": "my_list_property",
+                 *               "filter": {
+                 *                 "type": "list",
+                 *                 "operator": "contains",
+                 *                 "value": "some_value_in_a_list"
+                 *               }
+                 *             }
+                 *           ],
+                 *           "value_property": "my_numeric_property"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                definition: components["schemas"]["CustomMetricDefinition"];
+            };
+            relationships?: {
+                metrics?: {
+                    data?: {
+                        type: components["schemas"]["MetricEnum"];
+                        /** @description Related metrics */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         DeviceMetadata: {
             /**
              * @description Relatively stable ID for the device. Will update on app uninstall and reinstall
@@ -1807,6 +1994,15 @@ export interface components {
                 };
             };
         };
+        ExistenceOperatorExistenceFilter: {
+            /** @enum {string} */
+            type: "existence";
+            /**
+             * @description Operators for existence filters.
+             * @enum {string}
+             */
+            operator: "is-set" | "not-set";
+        };
         /** @enum {string} */
         FlowActionEnum: "flow-action";
         /** @enum {string} */
@@ -1884,6 +2080,18 @@ export interface components {
             links?: components["schemas"]["ObjectLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
+        GetMappedMetricResponseCompoundDocument: {
+            data: components["schemas"]["MappedMetricResponseObjectResource"];
+            included?: (components["schemas"]["MetricResponseObjectResource"] | components["schemas"]["CustomMetricResponseObjectResource"])[];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetMetricResponseCollectionCompoundDocument: {
+            data: components["schemas"]["MetricResponseObjectResource"][];
+            links?: components["schemas"]["CollectionLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+            included?: components["schemas"]["FlowResponseObjectResource"][];
+        };
         GetProfileImportJobResponseCompoundDocument: {
             data: components["schemas"]["ProfileImportJobResponseObjectResource"];
             included?: components["schemas"]["ListResponseObjectResource"][];
@@ -1931,6 +2139,16 @@ export interface components {
                 source: components["schemas"]["ErrorSource"];
                 original_payload?: Record<string, unknown> | null;
             };
+        };
+        ListContainsOperatorListContainsFilter: {
+            /** @enum {string} */
+            type: "list";
+            /**
+             * @description Operators for list contains filters.
+             * @enum {string}
+             */
+            operator: "contains" | "not-contains";
+            value: (number | string) | null;
         };
         /** @enum {string} */
         ListEnum: "list";
@@ -1990,6 +2208,16 @@ export interface components {
                 };
             };
             links: components["schemas"]["ObjectLinks"];
+        };
+        ListRegexOperatorListContainsFilter: {
+            /** @enum {string} */
+            type: "list";
+            /**
+             * @description Operators for list regex filters.
+             * @enum {string}
+             */
+            operator: "contains-ends-with" | "contains-starts-with" | "not-contains-ends-with" | "not-contains-starts-with";
+            value: (number | string) | null;
         };
         ListResponseObjectResource: {
             type: components["schemas"]["ListEnum"];
@@ -2105,6 +2333,82 @@ export interface components {
             };
             links: components["schemas"]["ObjectLinks"];
         };
+        ListSubstringFilter: {
+            /** @enum {string} */
+            type: "list";
+            /**
+             * @description Operators for list substring filters.
+             * @enum {string}
+             */
+            operator: "contains-substring" | "not-contains-substring";
+            value: string | null;
+        };
+        /** @enum {string} */
+        MappedMetricEnum: "mapped-metric";
+        MappedMetricPartialUpdateQuery: {
+            data: components["schemas"]["MappedMetricPartialUpdateQueryResourceObject"];
+        };
+        MappedMetricPartialUpdateQueryResourceObject: {
+            type: components["schemas"]["MappedMetricEnum"];
+            /**
+             * @description The type of mapping.
+             * @example revenue
+             * @enum {string}
+             */
+            id: "added_to_cart" | "cancelled_sales" | "ordered_product" | "refunded_sales" | "revenue" | "started_checkout" | "viewed_product";
+            relationships?: {
+                metric?: {
+                    data?: {
+                        type: components["schemas"]["MetricEnum"];
+                        /** @description The ID of the metric for this mapping. A null value will unset the mapping. */
+                        id: string;
+                    };
+                };
+                "custom-metric"?: {
+                    data?: {
+                        type: components["schemas"]["CustomMetricEnum"];
+                        /** @description The ID of the custom metric for this mapping. A null value will unset the mapping. */
+                        id: string;
+                    };
+                };
+            };
+        };
+        MappedMetricResponseObjectResource: {
+            type: components["schemas"]["MappedMetricEnum"];
+            /**
+             * @description The type of mapping.
+             * @example revenue
+             * @enum {string}
+             */
+            id: "added_to_cart" | "cancelled_sales" | "ordered_product" | "refunded_sales" | "revenue" | "started_checkout" | "viewed_product";
+            attributes: {
+                /**
+                 * Format: date-time
+                 * @description The datetime when this mapping was last updated.
+                 * @example 2025-04-15T00:00:00Z
+                 */
+                updated: string;
+            };
+            relationships?: {
+                metric?: {
+                    data?: {
+                        type: components["schemas"]["MetricEnum"];
+                        /** @description The ID of the metric for this mapping. */
+                        id: string;
+                    };
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+                "custom-metric"?: {
+                    data?: {
+                        type: components["schemas"]["CustomMetricEnum"];
+                        /** @description The ID of the custom metric for this mapping. */
+                        id: string;
+                    };
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         MetricCreateQueryResourceObject: {
             type: components["schemas"]["MetricEnum"];
             attributes: {
@@ -2119,6 +2423,41 @@ export interface components {
         };
         /** @enum {string} */
         MetricEnum: "metric";
+        MetricResponseObjectResource: {
+            type: components["schemas"]["MetricEnum"];
+            /** @description The Metric ID */
+            id: string;
+            attributes: {
+                /** @description The name of the metric */
+                name?: string | null;
+                /** @description Creation time in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) */
+                created?: string | null;
+                /** @description Last updated time in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) */
+                updated?: string | null;
+                /** @description The integration associated with the event */
+                integration?: Record<string, unknown> | null;
+            };
+            relationships?: {
+                "flow-triggers"?: {
+                    data?: {
+                        type: components["schemas"]["FlowEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
+        NumericOperatorNumericFilter: {
+            /** @enum {string} */
+            type: "numeric";
+            /**
+             * @description Operators for numeric filters.
+             * @enum {string}
+             */
+            operator: "equals" | "greater-than" | "greater-than-or-equal" | "less-than" | "less-than-or-equal" | "not-equals";
+            value: number;
+        };
         ObjectLinks: {
             /** Format: uri */
             self: string;
@@ -2270,6 +2609,46 @@ export interface components {
         PatchIdentifiers: {
             append?: Record<string, unknown>;
             unappend?: Record<string, unknown>;
+        };
+        PatchMappedMetricResponse: {
+            data: {
+                type: components["schemas"]["MappedMetricEnum"];
+                /**
+                 * @description The type of mapping.
+                 * @example revenue
+                 * @enum {string}
+                 */
+                id: "added_to_cart" | "cancelled_sales" | "ordered_product" | "refunded_sales" | "revenue" | "started_checkout" | "viewed_product";
+                attributes: {
+                    /**
+                     * Format: date-time
+                     * @description The datetime when this mapping was last updated.
+                     * @example 2025-04-15T00:00:00Z
+                     */
+                    updated: string;
+                };
+                relationships?: {
+                    metric?: {
+                        data?: {
+                            type: components["schemas"]["MetricEnum"];
+                            /** @description The ID of the metric for this mapping. */
+                            id: string;
+                        };
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                    "custom-metric"?: {
+                        data?: {
+                            type: components["schemas"]["CustomMetricEnum"];
+                            /** @description The ID of the custom metric for this mapping. */
+                            id: string;
+                        };
+                        links?: components["schemas"]["RelationshipLinks"];
+                    };
+                };
+                links: components["schemas"]["ObjectLinks"];
+            };
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
         };
         PostCatalogCategoryCreateJobResponse: {
             data: {
@@ -3851,6 +4230,23 @@ export interface components {
             /** @example 04323 */
             zip?: string | null;
         };
+        StringInArrayFilter: {
+            /** @enum {string} */
+            operator: "in";
+            value: string[];
+            /** @enum {string} */
+            type: "string";
+        };
+        StringOperatorStringFilter: {
+            /** @enum {string} */
+            type: "string";
+            /**
+             * @description Operators for string filters.
+             * @enum {string}
+             */
+            operator: "contains" | "ends-with" | "equals" | "not-contains" | "not-ends-with" | "not-equals" | "not-starts-with" | "nregex" | "regex" | "starts-with";
+            value: string | null;
+        };
         SubscriptionChannels: {
             /** @description The subscription parameters to subscribe to on the "EMAIL" Channel. */
             email?: components["schemas"]["EmailSubscriptionParameters"];
@@ -4929,6 +5325,115 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.api+json": components["schemas"]["GetImportErrorResponseCollection"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_metrics: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[flow]"?: ("archived" | "created" | "id" | "name" | "status" | "trigger_type" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[metric]"?: ("created" | "id" | "integration" | "name" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#filtering<br>Allowed field(s)/operator(s):<br>`integration.name`: `equals`<br>`integration.category`: `equals` */
+                filter?: string;
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "flow-triggers"[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#pagination */
+                "page[cursor]"?: string;
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetMetricResponseCollectionCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_mapped_metric: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[custom-metric]"?: ("created" | "definition" | "definition.aggregation_method" | "definition.metric_groups" | "id" | "name" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[mapped-metric]"?: ("id" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[metric]"?: ("created" | "id" | "integration" | "name" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: ("custom-metric" | "metric")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description The type of mapping. */
+                id: "added_to_cart" | "cancelled_sales" | "ordered_product" | "refunded_sales" | "revenue" | "started_checkout" | "viewed_product";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetMappedMetricResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    update_mapped_metric: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[mapped-metric]"?: ("id" | "updated")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description The type of mapping. */
+                id: "added_to_cart" | "cancelled_sales" | "ordered_product" | "refunded_sales" | "revenue" | "started_checkout" | "viewed_product";
+            };
+            cookie?: never;
+        };
+        /** @description Update a mapped metric by ID */
+        requestBody: {
+            content: {
+                "application/vnd.api+json": components["schemas"]["MappedMetricPartialUpdateQuery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["PatchMappedMetricResponse"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

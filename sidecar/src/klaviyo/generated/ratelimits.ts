@@ -111,5 +111,21 @@ export const RATE_LIMITS = {
     "operationId": "get_errors_for_bulk_import_profiles_job",
     "burst": "10/s",
     "steady": "150/m"
+  },
+  "GET /api/metrics": {
+    "operationId": "get_metrics",
+    "burst": "10/s",
+    "steady": "150/m"
+  },
+  "GET /api/mapped-metrics/{id}": {
+    "operationId": "get_mapped_metric",
+    "burst": "3/s",
+    "steady": "60/m"
+  },
+  "PATCH /api/mapped-metrics/{id}": {
+    "operationId": "update_mapped_metric",
+    "burst": "1/s",
+    "steady": "15/m",
+    "daily": "30/d"
   }
 } as const;
