@@ -144,7 +144,10 @@ final class OrderBox {
 			echo '<br /><span class="wck-order-delivery-error">' . esc_html( sprintf( __( 'Error: %s', 'wc-klaviyo-sync' ), (string) ( $error['message'] ?? '' ) ) )
 				. ( array() !== $details ? ' — ' . esc_html( implode( '; ', array_filter( $details ) ) ) : '' ) . '</span>';
 		}
-		echo '<br /><button type="button" class="button wck-send-again" data-delivery="' . esc_attr( (string) ( $d['id'] ?? '' ) ) . '">' . esc_html__( 'Send again', 'wc-klaviyo-sync' ) . '</button>';
+		// A delivery that sent nothing (a repeat of content already sent, or nothing to send) has nothing to send again.
+		if ( array() !== $sent ) {
+			echo '<br /><button type="button" class="button wck-send-again" data-delivery="' . esc_attr( (string) ( $d['id'] ?? '' ) ) . '">' . esc_html__( 'Send again', 'wc-klaviyo-sync' ) . '</button>';
+		}
 		echo '</li>';
 	}
 
