@@ -348,9 +348,13 @@ final class Connector {
 		}
 		$key = is_array( $result['body']['key'] ?? null ) ? $result['body']['key'] : array();
 		if ( 'invalid' === ( $key['status'] ?? '' ) ) {
+			// A redeemed code or exchanged token is spent: the connection it gave is kept, only the key is not.
+			$connected = in_array( $connection['mode'], array( 'code', 'admin', 'legacy' ), true );
 			return new WP_Error(
 				'wck_klaviyo_key_invalid',
-				__( 'Klaviyo rejected this private API key. Check that it is a private key with read and write access, then save again. Nothing was changed.', 'wc-klaviyo-sync' ),
+				$connected
+					? __( 'Klaviyo rejected this private API key. The store is now connected to the sync service (the code is used up; do not paste it again), but the key was not saved. Check that it is a private key with read and write access, then save again.', 'wc-klaviyo-sync' )
+					: __( 'Klaviyo rejected this private API key. Check that it is a private key with read and write access, then save again. Nothing was changed.', 'wc-klaviyo-sync' ),
 				array(
 					'status' => 409,
 					'field'  => 'klaviyoPrivateKey',

@@ -223,6 +223,22 @@ final class ConnectTest extends WckTestCase {
 		$this->assertSame( $store, $ok->get_data()['storeId'] );
 	}
 
+	public function test_a_code_redeemed_with_a_key_klaviyo_refuses_keeps_the_connection_and_says_so(): void {
+		$store    = $this->unique_store( 'badkey' );
+		$code     = $this->connect_code( $store );
+		$response = $this->rest( 'POST', '/settings', array( 'connectionCode' => $code, 'klaviyoPrivateKey' => 'pk_bad_0123456789' ) );
+		$this->assertSame( 409, $response->get_status() );
+		$message = $response->as_error()->get_error_message();
+		$this->assertStringContainsString( 'The store is now connected to the sync service', $message );
+		$this->assertStringNotContainsString( 'Nothing was changed', $message, 'the code was spent: something did change' );
+		$this->assertMatchesRegularExpression( '/^wcks_/', $this->credential(), 'the connection the code gave is kept' );
+		$this->assertSame( '', Plugin::instance()->settings()->klaviyo_key(), 'the refused key is not saved' );
+		// Saving again with a good key needs no new code.
+		$ok = $this->rest( 'POST', '/settings', array( 'klaviyoPrivateKey' => 'pk_test_0123456789abcdef' ) );
+		$this->assertSame( 200, $ok->get_status(), wp_json_encode( $ok->get_data() ) );
+		$this->assertSame( $store, $ok->get_data()['storeId'] );
+	}
+
 	public function test_an_admin_token_pasted_once_is_exchanged_and_not_stored(): void {
 		$saved      = $this->configure();
 		$credential = $this->credential();
