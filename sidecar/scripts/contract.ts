@@ -149,7 +149,8 @@ export function authTable(doc: OpenApiDoc): string {
   const rows = Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m] !== undefined).map((m) => {
     const auth = (item[m] as { 'x-auth'?: string })['x-auth'];
     if (!auth || !(auth in AUTH_WORDS)) throw new Error(`${m.toUpperCase()} ${path} has no x-auth`);
-    const note = path === '/v1/stores/{storeId}/webhooks/woocommerce' ? ' (signed by WooCommerce)' : path === '/v1/connect' ? ' (the connection code is the credential)' : '';
+    const note = path === '/v1/stores/{storeId}/webhooks/woocommerce' ? ' (signed by WooCommerce)' : path === '/v1/connect' ? ' (the connection code is the credential)'
+      : path === '/v1/stores/{storeId}/klaviyo/flow-webhooks/{action}' ? ' (the store\'s flow secret in `X-WCK-Flow-Secret`)' : '';
     return `| \`${m.toUpperCase()} ${path}\` | ${AUTH_WORDS[auth]}${note} |`;
   }));
   return ['| route | credential (`Authorization: Bearer …`) |', '| --- | --- |', ...rows].join('\n');

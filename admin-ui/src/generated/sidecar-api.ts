@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/klaviyo/flow-webhooks/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Klaviyo flow webhook action (the store's flow secret in a header, no Bearer)
+         * @description Paste the URL and the header (`X-WCK-Flow-Secret: <the store's flow secret>`, shown by `GET /v1/stores/{storeId}/klaviyo/flow-webhooks`) into the flow's webhook action. The secret is compared in constant time; with a signing secret saved, `Klaviyo-Signature` (HMAC-SHA256 of the raw body with it, base64 or hex) is required too. Stored durably before the answer, as a delivery with the topic `klaviyo.flow.<action>`; the same body again (Klaviyo retries) shows as `duplicate` and does nothing again.
+         */
+        post: operations["receiveKlaviyoFlowWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -356,6 +376,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/klaviyo/flow-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to call the store's flow webhooks from Klaviyo */
+        get: operations["getFlowWebhooks"];
+        /** Save the store's flow webhook settings */
+        put: operations["saveFlowWebhooks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/klaviyo/flow-webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the store's flow secret
+         * @description A new flow secret; flow webhooks with the old one are refused `401 invalid_flow_secret` from now on.
+         */
+        post: operations["rotateFlowSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -489,6 +547,39 @@ export interface components {
         FieldProblem: {
             field: string;
             message: string;
+        };
+        FlowPropertyPath: {
+            /** @description A dotted path into the webhook body (array items by index: `items.0.name`). */
+            path: string;
+            /** @description The top-level profile property it becomes. */
+            property: string;
+        };
+        FlowPropertyPathInput: {
+            /** @description A dotted path into the webhook body (array items by index: `items.0.name`). */
+            path: string;
+            /** @description The top-level profile property it becomes. */
+            property: string;
+        };
+        /** @description How to call the store's flow webhooks from Klaviyo, and their settings. */
+        FlowWebhookSettings: {
+            /** @description The header to add to the flow's webhook action. */
+            header: string;
+            /** @description The store's flow secret: the header's value. */
+            secret: string;
+            /** @description A Klaviyo signing secret is saved, so `Klaviyo-Signature` is required too. */
+            signingSecretSet: boolean;
+            couponCodeProperty: string;
+            couponExpiresProperty: string;
+            profilePaths: components["schemas"]["FlowPropertyPath"][];
+            actions: {
+                action: string;
+                /** @description Paste as the webhook action's URL. */
+                url: string;
+                /** @description A body to start from (Klaviyo template tags). */
+                exampleBody: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         Health: {
             /** @constant */
@@ -894,6 +985,117 @@ export interface operations {
                 };
             };
             /** @description `storage_unavailable`: not stored; WooCommerce retries. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveKlaviyoFlowWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The store's flow secret. */
+                "X-WCK-Flow-Secret": string;
+                /** @description Required when the store saved a signing secret. */
+                "Klaviyo-Signature"?: string;
+            };
+            path: {
+                /** @description The store id. */
+                storeId: string;
+                /** @description What the flow asks of the store; another value is `404 unknown_action`. */
+                action: "coupon" | "tag" | "profile-properties";
+            };
+            cookie?: never;
+        };
+        /** @description The JSON body the flow builds; `email` is required, the rest depends on the action (docs/how-it-works.md). */
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored durably. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressAccepted"];
+                };
+            };
+            /** @description `malformed_json`: not JSON, or not a JSON object; recorded in the sync log as `rejected`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `missing_flow_secret`, `invalid_flow_secret`, `missing_signature` or `invalid_signature`; recorded in the sync log as `rejected`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `unknown_store` or `unknown_action`; recorded in the sync log as `rejected`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `body_too_large`: over MAX_BODY_BYTES; recorded in the sync log as `rejected`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `unsupported_content_type`: not application/json; recorded in the sync log as `rejected`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `missing_email` (the profile has no email), `invalid_body` (the action's fields are missing or wrong; the message says which) or `payload_too_complex`; recorded in the sync log as `rejected`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngressRejected"];
+                };
+            };
+            /** @description `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: not stored; Klaviyo retries. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2037,6 +2239,230 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFlowWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The URLs, the header and its secret, and the settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowWebhookSettings"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveFlowWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Omitted fields keep their value. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    couponCodeProperty?: string;
+                    couponExpiresProperty?: string;
+                    profilePaths?: components["schemas"]["FlowPropertyPathInput"][];
+                    /** @description Klaviyo's signing secret of signed webhooks; null removes it. */
+                    signingSecret?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowWebhookSettings"];
+                };
+            };
+            /** @description `invalid_request`: the body does not validate (`details` says which field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateFlowSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret with the rest of the settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowWebhookSettings"];
                 };
             };
             /** @description `unauthorized`: no Bearer token. */

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ingressRoutes } from '../ingress/route.js';
+import { flowIngressRoutes } from '../ingress/flow-route.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
@@ -17,6 +18,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { statusRoutes } from './status.js';
 import { consentRoutes } from './consent.js';
+import { flowRoutes } from './flows.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -49,11 +51,13 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
 
   await app.register(async (scope) => healthRoutes(scope, { storage, closing: deps.closing }));
   await app.register(async (scope) => ingressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics }));
+  await app.register(async (scope) => flowIngressRoutes(scope, { storage, stores, onAccepted: () => pipeline.kick(), maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics }));
   await app.register(async (scope) => metricsRoutes(scope, { metrics: deps.metrics }));
   await app.register(async (scope) => {
     await storeRoutes(scope, { storage, stores, client, pipeline, publicUrl: deps.publicUrl });
     await statusRoutes(scope, { storage, stores, client, pipeline });
     await accessRoutes(scope, { storage, stores, adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
     await consentRoutes(scope, { storage, stores, client });
+    await flowRoutes(scope, { storage, stores, publicUrl: deps.publicUrl });
   });
 }

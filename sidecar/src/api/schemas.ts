@@ -296,3 +296,31 @@ export const storeErrors = {
   500: answer('`internal_error`: an unexpected failure (details are logged, not returned).', ErrorBody),
   503: answer('`storage_unavailable`: storage could not be reached or refused the write; try again.', ErrorBody),
 } as const;
+
+// Klaviyo flow webhooks.
+
+export const FlowPropertyPathSchema = z.object({
+  path: z.string().min(1).max(200).regex(/^[^.\s]+(\.[^.\s]+)*$/, 'path must be a dotted path like event.extra.value').describe('A dotted path into the webhook body (array items by index: `items.0.name`).'),
+  property: z.string().min(1).max(100).describe('The top-level profile property it becomes.'),
+}).meta({ id: 'FlowPropertyPath' });
+
+export const FlowWebhookSettings = z.object({
+  header: z.string().describe('The header to add to the flow\'s webhook action.'),
+  secret: z.string().describe('The store\'s flow secret: the header\'s value.'),
+  signingSecretSet: z.boolean().describe('A Klaviyo signing secret is saved, so `Klaviyo-Signature` is required too.'),
+  couponCodeProperty: z.string(),
+  couponExpiresProperty: z.string(),
+  profilePaths: z.array(FlowPropertyPathSchema),
+  actions: z.array(z.object({
+    action: z.string(),
+    url: z.string().describe('Paste as the webhook action\'s URL.'),
+    exampleBody: z.record(z.string(), z.unknown()).describe('A body to start from (Klaviyo template tags).'),
+  })),
+}).meta({ id: 'FlowWebhookSettings', description: 'How to call the store\'s flow webhooks from Klaviyo, and their settings.' });
+
+export const FlowSettingsBody = z.object({
+  couponCodeProperty: z.string().trim().min(1).max(100).optional(),
+  couponExpiresProperty: z.string().trim().min(1).max(100).optional(),
+  profilePaths: z.array(FlowPropertyPathSchema).max(50).optional(),
+  signingSecret: z.string().min(8).max(256).nullable().optional().describe('Klaviyo\'s signing secret of signed webhooks; null removes it.'),
+}).describe('Omitted fields keep their value.');

@@ -7,6 +7,7 @@ import { KlaviyoAuthError, KlaviyoError } from '../klaviyo/errors.js';
 import type { Pipeline } from '../worker/pipeline.js';
 import type { KeyStatus, Storage, StoreRecord } from '../storage/types.js';
 import { last4 } from '../redact.js';
+import { ensureFlowSettings } from './flows.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import { adminErrors, answer, malformedStoreId, storeErrors, unknownStore, ErrorBody, KeyCheck, ListsPage, STORE_ID, StoreBody, StoreIdParams, StoreSaved, VerifyKeyBody } from './schemas.js';
 
@@ -96,6 +97,8 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
       paused: invalid,
       pauseReason: invalid ? 'Klaviyo refused the private key. Save a valid key to resume.' : null,
     });
+    // The store's flow secret is made with the store (kept when it is saved again).
+    await ensureFlowSettings(storage, storeId);
     stores.invalidate(storeId);
     if (existing?.paused && !invalid) pipeline.kick();
     const base = deps.publicUrl ?? `${req.protocol}://${req.host}`;

@@ -1,5 +1,7 @@
 /** Pure mapping from WooCommerce deliveries to Klaviyo requests. See docs/how-it-works.md. */
 import { mapCustomer } from './customer.js';
+import { mapFlowWebhook } from './flow.js';
+import { flowActionOf } from '../flows/actions.js';
 import { MappingError } from './errors.js';
 import { mapOrder } from './order.js';
 import { mapProduct, mapProductRemoval } from './product.js';
@@ -45,5 +47,9 @@ export function mapDelivery(input: MappingInput): MappingResult {
       return mapProduct(storeId, parse(ProductSchema, payload, 'product'), topic === 'product.restored');
     case 'product.deleted':
       return mapProductRemoval(storeId, parse(DeletedSchema, payload, 'product.deleted').id);
+    case 'klaviyo.flow.coupon':
+    case 'klaviyo.flow.tag':
+    case 'klaviyo.flow.profile-properties':
+      return mapFlowWebhook(storeId, flowActionOf(topic)!, payload, input.flow ?? null);
   }
 }

@@ -6,25 +6,29 @@
  * repeated, late or coalesced deliveries produce each lifecycle event exactly once.
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import type { WooTopic } from '../woo/topics.js';
+import type { FlowSettings } from '../flows/actions.js';
+import type { DeliveryTopic } from '../woo/topics.js';
 import type { ConsentMapping, ListInfo } from './consent.js';
 
 export type { ConsentCandidate, ConsentMapping, ConsentRecord, ListInfo } from './consent.js';
 
 export interface MappingInput {
   storeId: string;
-  topic: WooTopic;
+  topic: DeliveryTopic;
   /** The parsed JSON body of the delivery. */
   payload: unknown;
   /** The store's list for consent (null: none configured). */
   list?: ListInfo | null;
   /** When it is mapped (ms epoch): consent over a day old goes as a historical import. Absent: every record is old. */
   now?: number;
+  /** The store's flow webhook settings, for `klaviyo.flow.*` deliveries. */
+  flow?: FlowSettings | null;
 }
 
 export interface DeliverySummary {
-  resource: 'order' | 'customer' | 'product';
-  resourceId: number;
+  /** `profile`: a Klaviyo flow webhook, about the profile it names. */
+  resource: 'order' | 'customer' | 'product' | 'profile';
+  resourceId?: number;
   email?: string;
   /** WooCommerce order number (`number`), for orders. */
   orderNumber?: string;

@@ -9,7 +9,8 @@
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
-import type { WooTopic } from '../woo/topics.js';
+import type { FlowSettings } from '../flows/actions.js';
+import type { DeliveryTopic } from '../woo/topics.js';
 
 export {
   DELIVERY_STATUSES, JOB_STATUSES, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus, type JobView,
@@ -52,7 +53,7 @@ export interface Rejection {
 export interface ReceivedDelivery {
   id: string;
   storeId: string;
-  topic: WooTopic;
+  topic: DeliveryTopic;
   body: string;
 }
 
@@ -196,7 +197,13 @@ export interface ConsentStore {
   consentSyncCursor(storeId: string): Promise<string | null>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore {
+/** A store's Klaviyo flow webhook settings (its flow secret among them), sealed at rest as one value. */
+export interface FlowSettingsStore {
+  flowSettings(storeId: string): Promise<FlowSettings | null>;
+  saveFlowSettings(storeId: string, settings: FlowSettings): Promise<void>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -15,6 +15,12 @@ export const WOO_TOPICS = [
 ] as const;
 export type WooTopic = (typeof WOO_TOPICS)[number];
 
+/**
+ * Every topic a stored delivery can have: WooCommerce's, and the Klaviyo flow webhooks' (`klaviyo.flow.<action>`,
+ * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions).
+ */
+export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties';
+
 export function parseTopic(header: string | undefined | null): WooTopic | null {
   const t = (header ?? '').trim();
   return (WOO_TOPICS as readonly string[]).includes(t) ? (t as WooTopic) : null;

@@ -11,6 +11,7 @@ import type { Job, Storage } from '../storage/types.js';
 import { CONSENT_META_KEY, mergeSubscriptions } from '../mapping/consent.js';
 import type { KlaviyoRequest } from '../klaviyo/types.js';
 import { METRICS, type ListInfo } from '../mapping/index.js';
+import type { FlowSettings } from '../flows/actions.js';
 import { ListLookup } from './lists.js';
 import { RevenueMapping } from './mapped-metrics.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
@@ -119,9 +120,14 @@ export class Pipeline {
           for (const storeId of new Set(batch.filter((d) => d.body.includes(CONSENT_META_KEY)).map((d) => d.storeId))) {
             lists.set(storeId, await this.lists.get(storeId).catch(() => null));
           }
+          // The flow webhook settings of the stores with flow webhooks in the batch (their body paths, property names).
+          const flows = new Map<string, FlowSettings | null>();
+          for (const storeId of new Set(batch.filter((d) => d.topic.startsWith('klaviyo.flow.')).map((d) => d.storeId))) {
+            flows.set(storeId, await this.storage.flowSettings(storeId));
+          }
           // In id order, each plan queued before the next one's: of equal deliveries the first is planned first.
           await Promise.all(batch.map((d) => {
-            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'), lists.get(d.storeId) ?? null);
+            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'), lists.get(d.storeId) ?? null, flows.get(d.storeId) ?? null);
             return planAndApply(this.storage, d.id, outcome);
           }));
           void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time

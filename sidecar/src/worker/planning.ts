@@ -8,15 +8,16 @@ import { mapDelivery, MappingError } from '../mapping/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../storage/types.js';
 import { consentSubject, planDelivery, planningKeys, totalsSubject, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
 import type { ListInfo } from '../mapping/index.js';
+import type { FlowSettings } from '../flows/actions.js';
 
 /** More conflicts than this in a row for one delivery means something is wrong, not busy. */
 const MAX_PLANNING_ROUNDS = 20;
 
 /** Parses and maps a stored delivery; a payload that cannot be mapped becomes a failed outcome, never a throw. */
-export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void, list: ListInfo | null = null): MappingOutcome {
+export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void, list: ListInfo | null = null, flow: FlowSettings | null = null): MappingOutcome {
   try {
     const payload = JSON.parse(d.body) as unknown;
-    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload, list, now: Date.now() }) };
+    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload, list, now: Date.now(), flow }) };
   } catch (err) {
     if (err instanceof MappingError || err instanceof SyntaxError) return { ok: false, error: err.message };
     onUnexpected?.(err);

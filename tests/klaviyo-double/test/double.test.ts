@@ -79,6 +79,12 @@ describe('Klaviyo double', () => {
     assert.equal(d.profiles[0]!.attributes.first_name, 'X');
   });
 
+  it('merges custom properties on profile import, as Klaviyo does: keys sent are set, others kept', async () => {
+    assert.equal((await post('/api/profile-import', profile({ email: 'p@example.com', properties: { WooCommerceCustomerId: 7 } }))).status, 201);
+    assert.equal((await post('/api/profile-import', profile({ email: 'p@example.com', properties: { WooCouponCode: 'ABC' } }))).status, 200);
+    assert.deepEqual(d.profiles[0]!.attributes.properties, { WooCommerceCustomerId: 7, WooCouponCode: 'ABC' });
+  });
+
   it('answers 401 for a revoked key until it is restored', async () => {
     d.revokeKey(KEY);
     assert.equal((await post('/api/events', event())).status, 401);

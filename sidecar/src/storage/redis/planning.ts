@@ -11,7 +11,7 @@ import {
   CONSENT_CHANNELS, newJob, NO_TOTALS, planStoreChange, requestMetric, type ConsentNewest, type ConsentState, type DeliveryPlan, type PlanningState,
   type TotalsState,
 } from '../../sync/index.js';
-import type { WooTopic } from '../../woo/topics.js';
+import type { DeliveryTopic } from '../../woo/topics.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
 import { field, type RedisConnection } from './connection.js';
 import type { Outbox } from './outbox.js';
@@ -38,7 +38,7 @@ export class RedisPlanning implements PlanningStore {
       const [storeId, topic, body, state, contentHash] = rows[i] as (string | null)[];
       if (state !== 'received' || !storeId || !topic || body == null) return;
       this.identities.set(id, { storeId, topic, contentHash: contentHash ?? null });
-      out.push({ id, storeId, topic: topic as WooTopic, body });
+      out.push({ id, storeId, topic: topic as DeliveryTopic, body });
     });
     return out;
   }

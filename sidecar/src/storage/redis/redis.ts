@@ -10,6 +10,7 @@
  * bullmq.ts, the outbox in outbox.ts), the sync log, replay and stats (sync-log.ts), and the compare-and-set of
  * whole deliveries several of them share (deliveries.ts).
  */
+import type { FlowSettings } from '../../flows/actions.js';
 import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
@@ -90,6 +91,8 @@ export class RedisStorage implements Storage {
   takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> { return this.stores.takeConnectCode(hash, now); }
   removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
   listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
+  flowSettings(storeId: string): Promise<FlowSettings | null> { return this.stores.flowSettings(storeId); }
+  saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
   saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }
   setPaused(id: string, paused: boolean, reason: string | null): Promise<void> { return this.stores.setPaused(id, paused, reason); }

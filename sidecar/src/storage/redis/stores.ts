@@ -7,7 +7,8 @@
  */
 import { WAITING_JOB_STATUSES } from '../../sync/index.js';
 import type { SecretBox } from '../secrets.js';
-import type { ConnectCodeRecord, CredentialStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { FlowSettings } from '../../flows/actions.js';
+import type { ConnectCodeRecord, CredentialStore, FlowSettingsStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
 import type { Hash, RedisConnection } from './connection.js';
 import { withStatus, type DeliveryPatcher } from './deliveries.js';
 import type { Outbox } from './outbox.js';
@@ -15,7 +16,7 @@ import type { Outbox } from './outbox.js';
 /** Job ids read per pipeline when looking for the deliveries a pause changes. */
 const CHUNK = 1000;
 
-export class RedisStores implements StoreRepository, CredentialStore {
+export class RedisStores implements StoreRepository, CredentialStore, FlowSettingsStore {
   constructor(
     private readonly c: RedisConnection,
     private readonly box: SecretBox,
@@ -113,7 +114,18 @@ export class RedisStores implements StoreRepository, CredentialStore {
   }
 
   async removeStore(storeId: string, now: number): Promise<boolean> {
-    return (await this.c.run('wckRemoveStore', storeId, String(now)) as number) > 0;
+    const removed = (await this.c.run('wckRemoveStore', storeId, String(now)) as number) > 0;
+    await this.c.redis.del(`${this.c.p}flow:${storeId}`);
+    return removed;
+  }
+
+  async flowSettings(storeId: string): Promise<FlowSettings | null> {
+    const sealed = await this.c.redis.get(`${this.c.p}flow:${storeId}`);
+    return sealed ? JSON.parse(this.box.open(sealed)) as FlowSettings : null;
+  }
+
+  async saveFlowSettings(storeId: string, settings: FlowSettings): Promise<void> {
+    await this.c.redis.set(`${this.c.p}flow:${storeId}`, this.box.seal(JSON.stringify(settings)));
   }
 
   async listStoreIds(): Promise<string[]> {

@@ -3,6 +3,7 @@
  * core's pure functions, and writes the result in one transaction (db.ts: group commit, WAL fsync off the event
  * loop, lock retry; checkpointer.ts: checkpoints in a worker thread). No sync rule lives here.
  */
+import type { FlowSettings } from '../../flows/actions.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
@@ -57,6 +58,8 @@ export class SqliteStorage implements Storage {
   takeConnectCode(hash: string, now: number): Promise<ConnectCodeRecord | null> { return this.stores.takeConnectCode(hash, now); }
   removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
   listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
+  flowSettings(storeId: string): Promise<FlowSettings | null> { return this.stores.flowSettings(storeId); }
+  saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }

@@ -9,7 +9,7 @@ import {
   type TotalsState,
 } from '../../sync/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../types.js';
-import type { WooTopic } from '../../woo/topics.js';
+import type { DeliveryTopic } from '../../woo/topics.js';
 import type { SqliteDb } from './db.js';
 import type { Row } from './schema.js';
 import { applyStoreChange, storePaused } from './shared.js';
@@ -19,7 +19,7 @@ export class SqlitePlanning implements PlanningStore {
 
   async takeReceived(limit: number): Promise<ReceivedDelivery[]> {
     return (this.db.sql(`SELECT id, store_id, topic, body FROM deliveries WHERE state = 'received' ORDER BY id LIMIT ?`).all(limit) as Row[]).map((r) => ({
-      id: String(r.id), storeId: r.store_id as string, topic: r.topic as WooTopic, body: r.body as string,
+      id: String(r.id), storeId: r.store_id as string, topic: r.topic as DeliveryTopic, body: r.body as string,
     }));
   }
 

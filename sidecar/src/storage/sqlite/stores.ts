@@ -1,12 +1,13 @@
 /** Stores: their configuration, secrets sealed at rest, and pausing. */
 import { WAITING_JOB_STATUSES } from '../../sync/index.js';
 import type { SecretBox } from '../secrets.js';
-import type { ConnectCodeRecord, CredentialStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
+import type { FlowSettings } from '../../flows/actions.js';
+import type { ConnectCodeRecord, CredentialStore, FlowSettingsStore, KeyStatus, StoreRecord, StoreRepository } from '../types.js';
 import type { SqliteDb } from './db.js';
 import { refreshDeliveryStatuses } from './shared.js';
 import { sqlList, type Row } from './schema.js';
 
-export class SqliteStores implements StoreRepository, CredentialStore {
+export class SqliteStores implements StoreRepository, CredentialStore, FlowSettingsStore {
   constructor(private readonly db: SqliteDb, private readonly box: SecretBox) {}
 
   async getStore(id: string): Promise<StoreRecord | null> {
@@ -102,8 +103,21 @@ export class SqliteStores implements StoreRepository, CredentialStore {
     return this.db.write(() => {
       const a = this.db.sql(`DELETE FROM stores WHERE id = ?`).run(storeId).changes;
       const b = this.db.sql(`DELETE FROM credentials WHERE store_id = ?`).run(storeId).changes;
+      this.db.sql(`DELETE FROM flow_settings WHERE store_id = ?`).run(storeId);
       this.db.sql(`UPDATE connect_codes SET revoked_at = ? WHERE store_id = ? AND revoked_at IS NULL`).run(now, storeId);
       return a + b > 0;
+    });
+  }
+
+  async flowSettings(storeId: string): Promise<FlowSettings | null> {
+    const r = this.db.sql(`SELECT sealed FROM flow_settings WHERE store_id = ?`).get(storeId) as Row | undefined;
+    return r ? JSON.parse(this.box.open(r.sealed as string)) as FlowSettings : null;
+  }
+
+  saveFlowSettings(storeId: string, settings: FlowSettings): Promise<void> {
+    const sealed = this.box.seal(JSON.stringify(settings));
+    return this.db.write(() => {
+      this.db.sql(`INSERT INTO flow_settings (store_id, sealed) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET sealed = excluded.sealed`).run(storeId, sealed);
     });
   }
 
