@@ -61,9 +61,11 @@ describe('the API contract', () => {
           assert.notEqual(r.description, 'Default Response', `${where} ${code} says why it is given`);
         }
         const auth = (op as { 'x-auth'?: string })['x-auth'];
-        const bearer = path.startsWith('/v1/') && !path.endsWith('/webhooks/woocommerce') && path !== '/v1/connect';
+        // Not Bearer: WooCommerce's signed deliveries, the connection code, and Klaviyo flow webhooks (the flow secret header).
+        const flowWebhook = path === '/v1/stores/{storeId}/klaviyo/flow-webhooks/{action}';
+        const bearer = path.startsWith('/v1/') && !path.endsWith('/webhooks/woocommerce') && path !== '/v1/connect' && !flowWebhook;
         assert.equal(Boolean(op.security?.length), bearer || path === '/metrics', `${where}: Bearer token ${bearer ? 'required' : 'not required'}`);
-        assert.equal(auth === 'store', path.startsWith('/v1/stores/{storeId}') && !path.endsWith('/webhooks/woocommerce') && op.security?.length === 2,
+        assert.equal(auth === 'store', path.startsWith('/v1/stores/{storeId}') && !path.endsWith('/webhooks/woocommerce') && !flowWebhook && op.security?.length === 2,
           `${where}: a store route takes the store's credential or the admin token`);
         if (bearer) for (const c of ['401', '500', '503']) assert.ok(codes.includes(c), `${where} documents ${c}`);
         if (auth === 'store') assert.ok(codes.includes('403'), `${where} documents 403`);

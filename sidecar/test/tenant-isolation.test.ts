@@ -85,7 +85,8 @@ describe('tenant isolation', () => {
     for (const op of ops) assert.ok(['admin', 'store', 'metrics', 'none'].includes(op.auth), `${op.method} ${op.path} declares its credential`);
     for (const op of ops.filter((o) => o.auth === 'store')) assert.ok(op.path.startsWith('/v1/stores/{storeId}'), `${op.method} ${op.path}`);
     assert.deepEqual(ops.filter((o) => o.auth === 'none').map((o) => `${o.method} ${o.path}`).sort(),
-      ['GET /healthz', 'GET /openapi.json', 'GET /readyz', 'POST /v1/connect', 'POST /v1/stores/{storeId}/webhooks/woocommerce']);
+      ['GET /healthz', 'GET /openapi.json', 'GET /readyz', 'POST /v1/connect', 'POST /v1/stores/{storeId}/klaviyo/flow-webhooks/{action}',
+        'POST /v1/stores/{storeId}/webhooks/woocommerce']);
   });
 
   it('answers 403 to store A\'s credential on every one of store B\'s routes, and changes nothing of B', async () => {
