@@ -119,6 +119,15 @@ export type ReplayResponse = SidecarSchemas[ 'ReplayResult' ];
 /** The sidecar's error body (the plugin turns it into a WP_Error). */
 export type SidecarError = SidecarSchemas[ 'Error' ];
 
+/** GET /flow-webhooks: the sidecar's flow webhook settings, proxied unchanged. */
+export type FlowWebhookSettings = SidecarSchemas[ 'FlowWebhookSettings' ];
+export type FlowPropertyPath = SidecarSchemas[ 'FlowPropertyPath' ];
+export interface FlowWebhookSettingsInput {
+	couponCodeProperty?: string;
+	couponExpiresProperty?: string;
+	profilePaths?: FlowPropertyPath[];
+}
+
 export interface ReenableResponse {
 	webhooks: Webhook[];
 }

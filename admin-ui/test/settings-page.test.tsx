@@ -105,7 +105,8 @@ test( 'a configured store: saved secrets are hinted at, lists load, and the save
 		calls
 			.filter( ( c ) => c.path !== '/consent-settings' )
 			.map( ( c ) => `${ c.method } ${ c.path }` ),
-		[ 'GET /settings', 'GET /lists' ]
+		[ 'GET /settings', 'GET /lists', 'GET /flow-webhooks' ],
+		'a configured store also shows its flow webhooks'
 	);
 
 	await click( button( container, 'Refresh lists' ) );

@@ -18,7 +18,11 @@ use WcKlaviyoSync\Alerts\AlertNotices;
 use WcKlaviyoSync\Consent\AccountConsent;
 use WcKlaviyoSync\Consent\CheckoutConsent;
 use WcKlaviyoSync\Consent\ConsentSettings;
+use WcKlaviyoSync\Admin\CustomerTags;
+use WcKlaviyoSync\Flows\FlowActionRoute;
+use WcKlaviyoSync\Flows\FlowActions;
 use WcKlaviyoSync\Rest\AlertsController;
+use WcKlaviyoSync\Rest\FlowWebhooksController;
 use WcKlaviyoSync\Rest\ConsentController;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
@@ -169,6 +173,8 @@ final class Plugin {
 		( new AlertNotices( $this->alerts ) )->register();
 		( new OrderBox( new OrdersController( $this->proxy ) ) )->register();
 		$this->routes()->register();
+		( new FlowActionRoute( $this->settings, new FlowActions() ) )->register();
+		( new CustomerTags() )->register();
 	}
 
 	/**
@@ -184,7 +190,8 @@ final class Plugin {
 			new WebhooksController( $this->registrar ),
 			new ConsentController( new ConsentSettings(), $proxy ),
 			new OrdersController( $proxy ),
-			new AlertsController( $this->alerts )
+			new AlertsController( $this->alerts ),
+			new FlowWebhooksController( $proxy )
 		);
 	}
 

@@ -615,10 +615,10 @@ export interface components {
         JobView: {
             id: string;
             /**
-             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`).
+             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook's action run on the store's WordPress (`metric` is the action: `coupon`, `tag`).
              * @enum {string}
              */
-            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog";
+            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog" | "store";
             metric: string | null;
             /** @description Deterministic request key (an event's `unique_id`). */
             key: string;

@@ -8,6 +8,7 @@ import { AlertEmails } from './AlertEmails';
 import { ConnectionPanel } from './ConnectionPanel';
 import { ConnectionResult } from './ConnectionResult';
 import { ConsentPanel } from './ConsentPanel';
+import { FlowWebhooksPanel } from './FlowWebhooksPanel';
 import { ListField } from './ListField';
 import { SettingsFields } from './SettingsFields';
 import { canLoadLists, useSettingsForm } from './useSettingsForm';
@@ -115,6 +116,7 @@ export function SettingsPage() {
 				webhooks={ saved.webhooks }
 				onChange={ form.setWebhooks }
 			/>
+			{ saved.configured && <FlowWebhooksPanel /> }
 			<AlertEmails />
 		</div>
 	);

@@ -9,6 +9,8 @@ import type {
 	DeliveriesQuery,
 	DeliveriesResponse,
 	DeliveryDetail,
+	FlowWebhookSettings,
+	FlowWebhookSettingsInput,
 	ListsResponse,
 	ReenableResponse,
 	ReplayResponse,
@@ -157,5 +159,28 @@ export function saveAlertEmails(
 		path: `${ NAMESPACE }/alerts`,
 		method: 'POST',
 		data: { emailAlerts },
+	} );
+}
+
+export function getFlowWebhooks(): Promise< FlowWebhookSettings > {
+	return apiFetch< FlowWebhookSettings >( {
+		path: `${ NAMESPACE }/flow-webhooks`,
+	} );
+}
+
+export function saveFlowWebhooks(
+	input: FlowWebhookSettingsInput
+): Promise< FlowWebhookSettings > {
+	return apiFetch< FlowWebhookSettings >( {
+		path: `${ NAMESPACE }/flow-webhooks`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+export function rotateFlowSecret(): Promise< FlowWebhookSettings > {
+	return apiFetch< FlowWebhookSettings >( {
+		path: `${ NAMESPACE }/flow-webhooks/rotate`,
+		method: 'POST',
 	} );
 }

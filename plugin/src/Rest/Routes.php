@@ -80,6 +80,13 @@ final class Routes {
 	private AlertsController $alerts;
 
 	/**
+	 * Klaviyo flow webhook settings.
+	 *
+	 * @var FlowWebhooksController
+	 */
+	private FlowWebhooksController $flows;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param SettingsController   $settings   Settings, save and connection test.
@@ -90,8 +97,9 @@ final class Routes {
 	 * @param ConsentController    $consent    Consent settings and status.
 	 * @param OrdersController     $orders     One order's sync-log entries.
 	 * @param AlertsController     $alerts     Alerts and their email setting.
+	 * @param FlowWebhooksController $flows    Klaviyo flow webhook settings.
 	 */
-	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts ) {
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts, FlowWebhooksController $flows ) {
 		$this->settings   = $settings;
 		$this->lists      = $lists;
 		$this->status     = $status;
@@ -100,6 +108,7 @@ final class Routes {
 		$this->consent    = $consent;
 		$this->orders     = $orders;
 		$this->alerts     = $alerts;
+		$this->flows      = $flows;
 	}
 
 	/**
@@ -231,6 +240,22 @@ final class Routes {
 				array(
 					'methods'  => WP_REST_Server::READABLE,
 					'callback' => array( $this->orders, 'get_order_deliveries' ),
+				),
+			),
+			'/flow-webhooks'                 => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->flows, 'get_flow_webhooks' ),
+				),
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->flows, 'save_flow_webhooks' ),
+				),
+			),
+			'/flow-webhooks/rotate'          => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->flows, 'rotate_flow_secret' ),
 				),
 			),
 			'/alerts'                        => array(

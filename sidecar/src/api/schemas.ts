@@ -143,7 +143,7 @@ export const KlaviyoErrorItem = z.looseObject({
 
 export const JobView = z.object({
   id: z.string(),
-  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`).'),
+  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog', 'store']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook\'s action run on the store\'s WordPress (`metric` is the action: `coupon`, `tag`).'),
   metric: z.string().nullable(),
   key: z.string().describe('Deterministic request key (an event\'s `unique_id`).'),
   status: JobStatus,

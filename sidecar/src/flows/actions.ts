@@ -71,6 +71,27 @@ export function flowBodyProblem(action: FlowAction, payload: unknown): string | 
   return r.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');
 }
 
+/** What the sidecar asks the plugin to do (POST …/flow-actions), built by mapping/flow.ts. */
+export type StoreActionBody =
+  | {
+      action: 'coupon'; key: string; email: string; discountType: 'percent' | 'fixed_cart'; amount: string; expiryDays: number;
+      minimumAmount?: string;
+      /** Not sent to the plugin: the profile properties the code and its expiry are written to. */
+      codeProperty: string; expiresProperty: string;
+    }
+  | { action: 'tag'; key: string; email: string; tag: string; op: 'add' | 'remove'; target: 'customer' | 'order_note'; note?: string };
+
+/** The plugin's answer to a coupon action. */
+export interface CouponResult {
+  couponId: number;
+  code: string;
+  /** ISO 8601 UTC, or null for a coupon without expiry. */
+  expiresAt: string | null;
+  usageCount: number;
+  /** False when the coupon of this key existed already (a retry). */
+  created: boolean;
+}
+
 /** One copied field: a dotted path into the body (`event.extra.items.0.name`) and the profile property it becomes. */
 export const FlowPropertyPath = z.object({
   path: z.string().trim().min(1).max(200).regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a dotted path like event.extra.value'),

@@ -89,6 +89,8 @@ export class KlaviyoClient {
         return this.call(apiKey, 'POST', '/api/profile-subscription-bulk-delete-jobs', 'POST /api/profile-subscription-bulk-delete-jobs', request.body, priority);
       case 'catalog':
         return this.sendCatalog(apiKey, request.body, priority);
+      case 'store':
+        return Promise.reject(new Error('A store action is run by the worker\'s StoreActions, not sent to Klaviyo.'));
     }
   }
 

@@ -2,6 +2,7 @@
  * Request and response bodies of the Klaviyo operations the sidecar calls, taken from the generated
  * OpenAPI types (see scripts/codegen.mjs). Never hand-write a Klaviyo schema.
  */
+import type { StoreActionBody } from '../flows/actions.js';
 import type { components } from './generated/openapi.js';
 
 type Schemas = components['schemas'];
@@ -124,6 +125,16 @@ export type KlaviyoRequest =
       key: string;
       metric: 'product' | 'variation' | 'removal';
       body: CatalogChange;
+    }
+  | {
+      /**
+       * Not a Klaviyo request: a Klaviyo flow webhook's action run on the store's WordPress (worker/store-actions.ts),
+       * for a coupon followed by the profile write of its code. Key: the flow message's.
+       */
+      kind: 'store';
+      key: string;
+      action: StoreActionBody['action'];
+      body: StoreActionBody;
     };
 
 export type RequestKind = KlaviyoRequest['kind'];

@@ -16,6 +16,7 @@ export const endpointOf = (r: KlaviyoRequest): string => ({
   event: '/api/events', profile: '/api/profile-import',
   subscribe: '/api/profile-subscription-bulk-create-jobs', unsubscribe: '/api/profile-subscription-bulk-delete-jobs',
   catalog: '/api/catalog-*-bulk-*-jobs',
+  store: 'wordpress:flow-actions',
 })[r.kind];
 
 export class Metrics {

@@ -14,6 +14,7 @@ import { METRICS, type ListInfo } from '../mapping/index.js';
 import type { FlowSettings } from '../flows/actions.js';
 import { ListLookup } from './lists.js';
 import { RevenueMapping } from './mapped-metrics.js';
+import { StoreActions } from './store-actions.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
 import { mapReceived, planAndApply } from './planning.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -58,6 +59,7 @@ export class Pipeline {
   private readonly outcomes: OutcomeDeps;
   private readonly lists: ListLookup;
   private readonly revenue: RevenueMapping;
+  private readonly storeActions: StoreActions;
   private readonly heldSubscriptions: Job[] = [];
   private subscriptionFlush: Promise<void> | null = null;
 
@@ -71,6 +73,7 @@ export class Pipeline {
     this.outcomes = { storage, stores, log, retry: opts.retry };
     this.lists = new ListLookup(client, stores);
     this.revenue = new RevenueMapping(client, stores, log);
+    this.storeActions = new StoreActions(client);
   }
 
   async start(): Promise<void> {
@@ -251,7 +254,9 @@ export class Pipeline {
     const metrics = this.opts.metrics;
     const started = performance.now();
     try {
-      status = (await this.client.send(store.privateKey, request, job.priority)).status;
+      status = request.kind === 'store'
+        ? await this.storeActions.run(store, request, job.priority)
+        : (await this.client.send(store.privateKey, request, job.priority)).status;
     } catch (err) {
       const answered = err instanceof KlaviyoError ? (err.errorClass === 'circuit_open' ? 'circuit_open' : err.status ?? 'network') : 'network';
       metrics?.sent(job.storeId, request, answered, (performance.now() - started) / 1000);

@@ -137,6 +137,29 @@ export interface KlaviyoDouble {
 
 type Json = Record<string, unknown>;
 
+/** What `/__double/flow-webhook` sends and answers. */
+async function sendFlowWebhook(req: Json): Promise<{ status: number | null; body: unknown; attempts: number }> {
+  const url = String(req.url);
+  const headers = { 'content-type': 'application/json', 'user-agent': 'Klaviyo-Webhooks/1.0 (flow webhook)', ...(req.headers as Record<string, string> | undefined) };
+  const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? {});
+  const retries = typeof req.retries === 'number' ? req.retries : 2;
+  let last: { status: number | null; body: unknown } = { status: null, body: null };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body: raw, redirect: 'manual' });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* keep text */ }
+      last = { status: res.status, body: parsed };
+      if (res.status !== 429 && res.status < 500) return { ...last, attempts: attempt };
+    } catch (err) {
+      last = { status: null, body: String(err) };
+    }
+    if (attempt > retries) return { ...last, attempts: attempt };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function klaviyoError(status: number, code: string, title: string, detail: string, pointer = '/data') {
   return { errors: [{ id: randomUUID(), status, code, title, detail, source: { pointer }, links: {}, meta: {} }] };
 }
@@ -833,6 +856,12 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
       }
       p.updated = nowIso();
       return reply(200, { ok: true });
+    }
+    if (path === '/__double/flow-webhook' && method === 'POST') {
+      // A flow's webhook action: POST the rendered JSON body with the configured headers; like Klaviyo, a 429, a 5xx
+      // or no answer is retried (here up to `retries` times, 100 ms apart) with the same body.
+      void sendFlowWebhook(body).then((r) => reply(200, r), (err: unknown) => reply(502, { error: String(err) }));
+      return;
     }
     if (path === '/__double/rate-limits' && method === 'POST') { double.setRateLimits(body as unknown as RateLimitSettings); return reply(200, { ok: true }); }
     return reply(404, { error: 'unknown control route' });

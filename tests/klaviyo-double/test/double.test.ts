@@ -1,5 +1,6 @@
 /** The double must behave like Klaviyo, or tests against it prove nothing. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startKlaviyoDouble, type KlaviyoDouble } from '../src/index.js';
 
@@ -83,6 +84,31 @@ describe('Klaviyo double', () => {
     assert.equal((await post('/api/profile-import', profile({ email: 'p@example.com', properties: { WooCommerceCustomerId: 7 } }))).status, 201);
     assert.equal((await post('/api/profile-import', profile({ email: 'p@example.com', properties: { WooCouponCode: 'ABC' } }))).status, 200);
     assert.deepEqual(d.profiles[0]!.attributes.properties, { WooCommerceCustomerId: 7, WooCouponCode: 'ABC' });
+  });
+
+  it('sends a flow webhook like a flow\'s webhook action: the body and headers as configured, retried on a 5xx', async () => {
+    const got: { headers: Record<string, unknown>; body: string }[] = [];
+    const target = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => { raw += c; });
+      req.on('end', () => {
+        got.push({ headers: req.headers, body: raw });
+        res.writeHead(got.length === 1 ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ n: got.length }));
+      });
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    const a = target.address();
+    const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook`;
+    const r = await fetch(`${d.url}/__double/flow-webhook`, { method: 'POST', body: JSON.stringify({ url, headers: { 'X-WCK-Flow-Secret': 's3' }, body: { email: 'a@example.com' } }) });
+    const answer = await r.json() as { status: number; body: { n: number }; attempts: number };
+    target.close();
+    assert.deepEqual(answer, { status: 200, body: { n: 2 }, attempts: 2 });
+    assert.equal(got.length, 2);
+    assert.equal(got[0]!.body, got[1]!.body, 'a retry is the same body');
+    assert.equal(got[1]!.headers['x-wck-flow-secret'], 's3');
+    assert.equal(got[1]!.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(got[1]!.body), { email: 'a@example.com' });
   });
 
   it('answers 401 for a revoked key until it is restored', async () => {

@@ -95,6 +95,9 @@ final class RestPermissionsTest extends WckTestCase {
 		array( 'POST', '/deliveries/1/replay' ),
 		array( 'POST', '/replay' ),
 		array( 'POST', '/webhooks/reenable' ),
+		array( 'GET', '/flow-webhooks' ),
+		array( 'POST', '/flow-webhooks' ),
+		array( 'POST', '/flow-webhooks/rotate' ),
 	);
 
 	public function test_anonymous_requests_get_401_on_every_route(): void {

@@ -24,6 +24,8 @@ final class RouteTableTest extends WckTestCase {
 		'/consent-settings'                              => array( 'GET', 'POST' ),
 		'/consent'                                       => array( 'GET' ),
 		'/orders/(?P<order>\\d{1,20})/deliveries'        => array( 'GET' ),
+		'/flow-webhooks'                                 => array( 'GET', 'POST' ),
+		'/flow-webhooks/rotate'                          => array( 'POST' ),
 		'/alerts'                                        => array( 'GET', 'POST' ),
 	);
 
@@ -65,7 +67,7 @@ final class RouteTableTest extends WckTestCase {
 	}
 
 	public function test_every_endpoint_is_registered_with_the_manage_woocommerce_check(): void {
-		$this->assertCount( 17, $this->requests() );
+		$this->assertCount( 20, $this->requests() );
 		$manager = $this->make_user( 'shop_manager' );
 		$others  = array( 0, $this->make_user( 'subscriber' ), $this->make_user( 'customer' ) );
 		foreach ( $this->registered() as $route => $endpoints ) {

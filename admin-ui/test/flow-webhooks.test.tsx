@@ -1,0 +1,110 @@
+/** The settings page's Klaviyo flow webhooks panel, in jsdom against a scripted WP REST API. */
+import './dom';
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import {
+	FlowWebhooksPanel,
+	formatPaths,
+	parsePaths,
+} from '../src/settings/FlowWebhooksPanel';
+import type { FlowWebhookSettings } from '../src/types';
+import {
+	button,
+	byLabel,
+	click,
+	fakeApi,
+	mountPage,
+	setValue,
+	waitUntil,
+} from './page-helpers';
+
+const base = 'http://sidecar.test/v1/stores/wp-abc/klaviyo/flow-webhooks';
+const settings = (
+	secret: string,
+	paths = [] as FlowWebhookSettings[ 'profilePaths' ]
+): FlowWebhookSettings => ( {
+	header: 'X-WCK-Flow-Secret',
+	secret,
+	signingSecretSet: false,
+	couponCodeProperty: 'WooCouponCode',
+	couponExpiresProperty: 'WooCouponExpires',
+	profilePaths: paths,
+	actions: [ 'coupon', 'tag', 'profile-properties' ].map( ( action ) => ( {
+		action,
+		url: `${ base }/${ action }`,
+		exampleBody: { email: '{{ person.email }}' },
+	} ) ),
+} );
+
+let cleanup: ( () => Promise< void > ) | null = null;
+afterEach( async () => {
+	await cleanup?.();
+	cleanup = null;
+} );
+
+test( 'paths are edited as "path = Property" lines', () => {
+	const paths = parsePaths(
+		'event.extra.tier = Tier\n\nbad line\n a.0.b=AB '
+	);
+	assert.deepEqual( paths, [
+		{ path: 'event.extra.tier', property: 'Tier' },
+		{ path: 'a.0.b', property: 'AB' },
+	] );
+	assert.equal( formatPaths( paths ), 'event.extra.tier = Tier\na.0.b = AB' );
+} );
+
+test( "the panel shows each action's URL, the header with the secret and an example body; saves paths; rotates", async () => {
+	let current = settings( 'wckf_first' );
+	const calls = fakeApi( {
+		'GET /flow-webhooks': () => current,
+		'POST /flow-webhooks': ( req ) => {
+			const b = req.data as {
+				profilePaths: FlowWebhookSettings[ 'profilePaths' ];
+			};
+			current = { ...current, profilePaths: b.profilePaths };
+			return current;
+		},
+		'POST /flow-webhooks/rotate': () => {
+			current = settings( 'wckf_second', current.profilePaths );
+			return current;
+		},
+	} );
+	const page = await mountPage( <FlowWebhooksPanel /> );
+	cleanup = page.unmount;
+	const { container, text } = page;
+	assert.ok( text().includes( 'X-WCK-Flow-Secret: wckf_first' ) );
+	const rows = [ ...container.querySelectorAll( 'tr[data-action]' ) ];
+	assert.deepEqual(
+		rows.map( ( r ) => r.getAttribute( 'data-action' ) ),
+		[ 'coupon', 'tag', 'profile-properties' ]
+	);
+	assert.ok( rows[ 0 ]!.textContent!.includes( `${ base }/coupon` ) );
+	assert.ok( rows[ 0 ]!.textContent!.includes( '{{ person.email }}' ) );
+
+	await setValue(
+		byLabel(
+			container,
+			'Body paths to copy (profile-properties)'
+		) as HTMLInputElement,
+		'event.extra.tier = LoyaltyTier'
+	);
+	await click( button( container, 'Save flow webhook settings' ) );
+	await waitUntil( () => text().includes( 'Flow webhook settings saved.' ) );
+	const save = calls.find(
+		( c ) => c.method === 'POST' && c.path === '/flow-webhooks'
+	)!;
+	assert.deepEqual( ( save.data as { profilePaths: unknown } ).profilePaths, [
+		{ path: 'event.extra.tier', property: 'LoyaltyTier' },
+	] );
+
+	window.confirm = () => true;
+	await click( button( container, 'Rotate secret' ) );
+	await waitUntil( () =>
+		text().includes( 'X-WCK-Flow-Secret: wckf_second' )
+	);
+	assert.ok( ! text().includes( 'wckf_first' ) );
+	assert.equal(
+		calls.filter( ( c ) => c.path === '/flow-webhooks/rotate' ).length,
+		1
+	);
+} );
