@@ -33,7 +33,7 @@ function fakeWordPress(): Promise<{ url: string; calls: Call[]; coupons: Map<str
       if (body.action === 'coupon') {
         const existing = coupons.get(body.key);
         if (existing) return send(200, { ...existing, created: false });
-        const c = { couponId: coupons.size + 1, code: `WCK-TEST${coupons.size + 1}`, expiresAt: new Date(Date.now() + body.expiryDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), usageCount: 0 };
+        const c = { couponId: coupons.size + 1, code: `wck-test${coupons.size + 1}`, expiresAt: new Date(Date.now() + body.expiryDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), usageCount: 0 };
         coupons.set(body.key, c);
         return send(200, { ...c, created: true });
       }

@@ -116,7 +116,7 @@ final class FlowActions {
 			return self::coupon_view( new WC_Coupon( (int) $existing[0] ), false );
 		}
 		$coupon = new WC_Coupon();
-		$coupon->set_code( 'WCK-' . strtoupper( wp_generate_password( 10, false, false ) ) );
+		$coupon->set_code( 'wck-' . strtolower( wp_generate_password( 10, false, false ) ) );
 		$coupon->set_discount_type( $type );
 		$coupon->set_amount( $amount );
 		$coupon->set_date_expires( time() + $days * DAY_IN_SECONDS );
