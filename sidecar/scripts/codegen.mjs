@@ -14,6 +14,7 @@ const repoRoot = resolve(here, '..', '..');
 export const OPERATIONS = {
   '/api/events': ['post'],
   '/api/profile-import': ['post'],
+  '/api/data-privacy-deletion-jobs': ['post'],
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
   '/api/lists/{id}': ['get'],

@@ -414,6 +414,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/privacy/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person: purge the sidecar's data and request Klaviyo's deletion
+         * @description Records the request durably (a sync-log entry of topic `privacy.erasure`, which names no email), then clears the payload, headers and email of every sync-log entry naming the person (and the bodies of their sent or dead requests) and deletes their consent records. The worker sends `POST /api/data-privacy-deletion-jobs` (one identifier, the email; Klaviyo's S tier, 3/s and 60/m) with the retries of any request; a key without the `data-privacy:write` scope ends `dead` with Klaviyo's error. Entries still waiting to be mapped are not found; requests still waiting are sent first.
+         */
+        post: operations["requestErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/privacy/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the sidecar holds about a person
+         * @description The sync-log entries naming the person (newest first, at most 500) with what was sent for each, the consent records kept, and when the consent sync saw them unsubscribed in Klaviyo. Klaviyo itself is not asked.
+         */
+        get: operations["exportPersonalData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -534,6 +574,19 @@ export interface components {
             } | null;
             requests: components["schemas"]["JobView"][];
         };
+        /** @description The erasure is recorded durably and the sidecar's data about the person is purged; Klaviyo's deletion is queued. */
+        ErasureAccepted: {
+            /** @description The erasure request's entry in the sync log (topic `privacy.erasure`): its `privacy_deletion` request is Klaviyo's deletion, sent and retried like any request. */
+            requestId: string;
+            /** @constant */
+            status: "accepted";
+            erased: {
+                /** @description Sync-log entries naming the person that lost their payload, headers and email. */
+                deliveries: number;
+                /** @description Consent records of the person deleted. */
+                consentRecords: number;
+            };
+        };
         /** @description An error. */
         Error: {
             error: {
@@ -618,7 +671,7 @@ export interface components {
              * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook's action run on the store's WordPress (`metric` is the action: `coupon`, `tag`).
              * @enum {string}
              */
-            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog" | "store";
+            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog" | "store" | "privacy_deletion";
             metric: string | null;
             /** @description Deterministic request key (an event's `unique_id`). */
             key: string;
@@ -693,6 +746,21 @@ export interface components {
         /** @description This document. */
         OpenApiDocument: {
             [key: string]: unknown;
+        };
+        /** @description What the sidecar holds about a person. */
+        PrivacyExport: {
+            email: string;
+            /** @description Sync-log entries naming the person, newest first (at most 500), each with what was sent to Klaviyo. */
+            deliveries: components["schemas"]["DeliveryView"][];
+            /** @description The consent records kept, newest first. */
+            consent: components["schemas"]["ConsentRecord"][];
+            /** @description When the periodic consent sync last saw the profile unsubscribed or suppressed in Klaviyo, per channel. */
+            unsubscribedInKlaviyo: {
+                /** @description ISO 8601 UTC */
+                email?: string;
+                /** @description ISO 8601 UTC */
+                sms?: string;
+            };
         };
         /** @description Jobs (Klaviyo requests) by state. */
         QueueStats: {
@@ -2463,6 +2531,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlowWebhookSettings"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The person's email (any case).
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded; the sidecar's data is purged and Klaviyo's deletion queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureAccepted"];
+                };
+            };
+            /** @description `invalid_request`: `email` is missing or not an email address. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportPersonalData: {
+        parameters: {
+            query: {
+                /** @description The profile's email (any case). */
+                email: string;
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the sidecar holds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyExport"];
+                };
+            };
+            /** @description `invalid_request`: `email` is missing or not an email address. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description `unauthorized`: no Bearer token. */

@@ -19,6 +19,7 @@ import { registerOpenApi } from './openapi.js';
 import { statusRoutes } from './status.js';
 import { consentRoutes } from './consent.js';
 import { flowRoutes } from './flows.js';
+import { privacyRoutes } from './privacy.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -59,5 +60,6 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await accessRoutes(scope, { storage, stores, adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
     await consentRoutes(scope, { storage, stores, client });
     await flowRoutes(scope, { storage, stores, publicUrl: deps.publicUrl });
+    await privacyRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
   });
 }

@@ -143,7 +143,7 @@ export const KlaviyoErrorItem = z.looseObject({
 
 export const JobView = z.object({
   id: z.string(),
-  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog', 'store']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook\'s action run on the store\'s WordPress (`metric` is the action: `coupon`, `tag`).'),
+  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog', 'store', 'privacy_deletion']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook\'s action run on the store\'s WordPress (`metric` is the action: `coupon`, `tag`).'),
   metric: z.string().nullable(),
   key: z.string().describe('Deterministic request key (an event\'s `unique_id`).'),
   status: JobStatus,
@@ -254,6 +254,27 @@ export const ConsentStatus = z.object({
     .describe('When the periodic sync last saw the profile unsubscribed or suppressed in Klaviyo (either channel), if it did.'),
   records: z.array(ConsentRecordView).describe('Newest first.'),
 }).meta({ id: 'ConsentStatus', description: 'A profile\'s consent: what Klaviyo says now, and every record kept with its outcome.' });
+
+export const ErasureBody = z.object({
+  email: z.email().max(254).describe('The person\'s email (any case).'),
+});
+
+export const ErasureAccepted = z.object({
+  requestId: z.string().describe('The erasure request\'s entry in the sync log (topic `privacy.erasure`): its `privacy_deletion` request is Klaviyo\'s deletion, sent and retried like any request.'),
+  status: z.literal('accepted'),
+  erased: z.object({
+    deliveries: count.describe('Sync-log entries naming the person that lost their payload, headers and email.'),
+    consentRecords: count.describe('Consent records of the person deleted.'),
+  }),
+}).meta({ id: 'ErasureAccepted', description: 'The erasure is recorded durably and the sidecar\'s data about the person is purged; Klaviyo\'s deletion is queued.' });
+
+export const PrivacyExport = z.object({
+  email: z.string(),
+  deliveries: z.array(DeliveryView).describe('Sync-log entries naming the person, newest first (at most 500), each with what was sent to Klaviyo.'),
+  consent: z.array(ConsentRecordView).describe('The consent records kept, newest first.'),
+  unsubscribedInKlaviyo: z.object({ email: isoTime.optional(), sms: isoTime.optional() })
+    .describe('When the periodic consent sync last saw the profile unsubscribed or suppressed in Klaviyo, per channel.'),
+}).meta({ id: 'PrivacyExport', description: 'What the sidecar holds about a person.' });
 
 export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
 export const Ready = z.object({ ready: z.literal(true), backend: z.enum(['sqlite', 'redis']) }).meta({ id: 'Ready' });

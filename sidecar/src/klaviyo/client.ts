@@ -75,7 +75,8 @@ export class KlaviyoClient {
 
   /**
    * Sends one mapped request: an event (POST /api/events), a profile upsert (POST /api/profile-import), or a
-   * subscription job (POST /api/profile-subscription-bulk-create-jobs / -delete-jobs, several profiles merged).
+   * subscription job (POST /api/profile-subscription-bulk-create-jobs / -delete-jobs, several profiles merged), or a
+   * profile's deletion (POST /api/data-privacy-deletion-jobs, S tier: 3/s, 60/m).
    */
   send(apiKey: string, request: KlaviyoRequest, priority: Priority = 'live'): Promise<SendResult> {
     switch (request.kind) {
@@ -91,6 +92,8 @@ export class KlaviyoClient {
         return this.sendCatalog(apiKey, request.body, priority);
       case 'store':
         return Promise.reject(new Error('A store action is run by the worker\'s StoreActions, not sent to Klaviyo.'));
+      case 'privacy_deletion':
+        return this.call(apiKey, 'POST', '/api/data-privacy-deletion-jobs', 'POST /api/data-privacy-deletion-jobs', request.body, priority);
     }
   }
 

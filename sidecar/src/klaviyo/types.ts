@@ -16,6 +16,7 @@ export type GetListResponse = Schemas['GetListRetrieveResponseCompoundDocument']
 export type ProfilesResponse = Schemas['GetProfileResponsePluralConversationsCollectionCompoundDocument'];
 export type SubscribeJobBody = Schemas['SubscriptionCreateJobCreateQuery'];
 export type UnsubscribeJobBody = Schemas['SubscriptionDeleteJobCreateQuery'];
+export type PrivacyDeletionBody = Schemas['DataPrivacyCreateDeletionJobQuery'];
 /** The bulk endpoints of a history sync: event-bulk-create-jobs and profile-bulk-import-jobs (with its job and errors). */
 export type BulkEventsBody = Schemas['EventsBulkCreateJob'];
 export type BulkProfilesBody = Schemas['ProfileImportJobCreateQuery'];
@@ -135,6 +136,12 @@ export type KlaviyoRequest =
       key: string;
       action: StoreActionBody['action'];
       body: StoreActionBody;
+    }
+  | {
+      /** A data-privacy-deletion-job: one identifier (the email) per request. Key: the erasure request's. */
+      kind: 'privacy_deletion';
+      key: string;
+      body: PrivacyDeletionBody;
     };
 
 export type RequestKind = KlaviyoRequest['kind'];

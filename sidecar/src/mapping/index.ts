@@ -5,6 +5,7 @@ import { flowActionOf } from '../flows/actions.js';
 import { MappingError } from './errors.js';
 import { mapOrder } from './order.js';
 import { mapProduct, mapProductRemoval } from './product.js';
+import { mapErasure } from './privacy.js';
 import type { MappingInput, MappingResult } from './types.js';
 import { CustomerSchema, DeletedSchema, OrderSchema, ProductSchema } from '../woo/schemas.js';
 
@@ -51,5 +52,7 @@ export function mapDelivery(input: MappingInput): MappingResult {
     case 'klaviyo.flow.tag':
     case 'klaviyo.flow.profile-properties':
       return mapFlowWebhook(storeId, flowActionOf(topic)!, payload, input.flow ?? null);
+    case 'privacy.erasure':
+      return mapErasure(storeId, payload);
   }
 }

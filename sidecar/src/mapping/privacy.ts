@@ -4,6 +4,8 @@
  * sites). The order.updated it fires then must not overwrite the person's Klaviyo profile with blanks, nor create a
  * profile for the placeholder.
  */
+import { MappingError } from './errors.js';
+import type { MappingResult } from './types.js';
 
 /** The address wp_privacy_anonymize_data() gives every anonymised email. */
 export const ANONYMISED_EMAIL = 'deleted@site.invalid';
@@ -19,4 +21,33 @@ export function isAnonymised(p: { email?: unknown; billing?: { email?: unknown; 
   if (isPlaceholder(p.email) || isPlaceholder(b.email)) return true;
   const noEmail = (v: unknown) => v == null || v === '';
   return noEmail(p.email) && noEmail(b.email) && isDeletedText(b.first_name) && isDeletedText(b.last_name);
+}
+
+/** The body of an erasure request as the sidecar stores it (topic `privacy.erasure`). */
+export interface ErasureRequest {
+  requestId: string;
+  email: string;
+  requestedAt: string;
+}
+
+export const ERASURE_NOTE = 'Erasure request: Klaviyo is asked to delete the profile and its events (data-privacy-deletion-job).';
+
+/**
+ * An erasure request becomes one data-privacy-deletion-job with the one identifier Klaviyo allows per request, the
+ * email; keyed by the request, so a repeat of the same request is never sent twice. The entry names no email.
+ */
+export function mapErasure(storeId: string, payload: unknown): MappingResult {
+  const p = (payload ?? {}) as Partial<ErasureRequest>;
+  if (typeof p.requestId !== 'string' || typeof p.email !== 'string' || !p.email.includes('@')) {
+    throw new MappingError('The erasure request has no request id or email.');
+  }
+  return {
+    summary: { resource: 'erasure', resourceId: null },
+    note: ERASURE_NOTE,
+    requests: [{
+      kind: 'privacy_deletion',
+      key: `privacy:${storeId}:erasure:${p.requestId}`,
+      body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email: p.email.trim().toLowerCase() } } } } } },
+    }],
+  };
 }

@@ -26,9 +26,9 @@ export interface MappingInput {
 }
 
 export interface DeliverySummary {
-  /** `profile`: a Klaviyo flow webhook, about the profile it names. */
-  resource: 'order' | 'customer' | 'product' | 'profile';
-  resourceId?: number;
+  /** `profile`: a Klaviyo flow webhook, about the profile it names. `erasure`: an erasure request the sidecar recorded (no WooCommerce resource). */
+  resource: 'order' | 'customer' | 'product' | 'profile' | 'erasure';
+  resourceId?: number | null;
   email?: string;
   /** WooCommerce order number (`number`), for orders. */
   orderNumber?: string;

@@ -17,6 +17,7 @@ export const endpointOf = (r: KlaviyoRequest): string => ({
   subscribe: '/api/profile-subscription-bulk-create-jobs', unsubscribe: '/api/profile-subscription-bulk-delete-jobs',
   catalog: '/api/catalog-*-bulk-*-jobs',
   store: 'wordpress:flow-actions',
+  privacy_deletion: '/api/data-privacy-deletion-jobs',
 })[r.kind];
 
 export class Metrics {

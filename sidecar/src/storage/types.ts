@@ -203,7 +203,31 @@ export interface FlowSettingsStore {
   saveFlowSettings(storeId: string, settings: FlowSettings): Promise<void>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore {
+/** What an erasure removed. */
+export interface ErasureCounts {
+  /** Sync-log entries that named the person and were erased. */
+  deliveries: number;
+  /** Consent records of the person deleted. */
+  consentRecords: number;
+}
+
+/**
+ * Privacy requests. Which entries are the person's is the sync core's `isSubject` (any case of the email), what
+ * erasure leaves of an entry its `erasedDelivery` and `erasesJobBody`. Entries still waiting to be mapped name
+ * no email yet and are not found.
+ */
+export interface PrivacyStore {
+  /** The store's sync-log entries naming the person, newest first, at most `limit`, with what was sent. */
+  subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]>;
+  /**
+   * Erases the person from the store's data: each sync-log entry naming them loses its payload, headers and email
+   * (the request bodies of its done and dead jobs too); their consent records, newest-record state and what the
+   * consent sync saw in Klaviyo are deleted.
+   */
+  eraseSubject(storeId: string, email: string): Promise<ErasureCounts>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -12,3 +12,4 @@ export * from './views.js';
 export * from './retention.js';
 export * from './consent.js';
 export * from './totals.js';
+export * from './privacy.js';

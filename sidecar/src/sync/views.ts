@@ -52,14 +52,14 @@ const RAW_BODY_SHOWN = 65536;
 
 /** What storage keeps in a job's `metric` column: the event's metric, a subscription's channel, what a catalog change is. */
 export function requestMetric(r: KlaviyoRequest): string | null {
-  return r.kind === 'event' || r.kind === 'catalog' ? r.metric : r.kind === 'profile' ? null : r.kind === 'store' ? r.action : r.channel;
+  return r.kind === 'event' || r.kind === 'catalog' ? r.metric : r.kind === 'store' ? r.action : r.kind === 'subscribe' || r.kind === 'unsubscribe' ? r.channel : null;
 }
 
 export function toJob(r: JobRecord): Job {
   const body = JSON.parse(r.body) as unknown;
   const request = (r.kind === 'event' || r.kind === 'catalog'
     ? { kind: r.kind, key: r.key, metric: r.metric, body }
-    : r.kind === 'profile' ? { kind: 'profile', key: r.key, body }
+    : r.kind === 'profile' || r.kind === 'privacy_deletion' ? { kind: r.kind, key: r.key, body }
       : r.kind === 'store' ? { kind: 'store', key: r.key, action: r.metric, body } : { kind: r.kind, key: r.key, channel: r.metric, body }) as KlaviyoRequest;
   return {
     id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,

@@ -16,10 +16,17 @@ export const WOO_TOPICS = [
 export type WooTopic = (typeof WOO_TOPICS)[number];
 
 /**
- * Every topic a stored delivery can have: WooCommerce's, and the Klaviyo flow webhooks' (`klaviyo.flow.<action>`,
- * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions).
+ * A topic the sidecar records itself, never accepted at ingress (parseTopic knows only WooCommerce's): an erasure
+ * request (POST /v1/stores/{id}/privacy/erasure) is stored as a delivery of this topic, so its Klaviyo deletion is
+ * planned, sent, retried and shown in the sync log like any other request.
  */
-export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties';
+export const ERASURE_TOPIC = 'privacy.erasure' as const;
+/**
+ * Every topic a stored delivery can have: WooCommerce's, the Klaviyo flow webhooks' (`klaviyo.flow.<action>`,
+ * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions), and the
+ * erasure request's.
+ */
+export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC;
 
 export function parseTopic(header: string | undefined | null): WooTopic | null {
   const t = (header ?? '').trim();

@@ -66,6 +66,10 @@ export interface StoredProfile {
   /** Ids of the lists the profile is a member of. */
   lists: string[];
 }
+/** One accepted POST /api/data-privacy-deletion-jobs. */
+export interface PrivacyDeletion {
+  apiKey: string; identifier: { email?: string; phone_number?: string; id?: string }; profilesDeleted: number; eventsDeleted: number; at: string;
+}
 export type Fault =
   | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; probability?: number; retryAfter?: number | null; paths?: string[] }
   | { kind: 'reset'; count?: number; probability?: number; paths?: string[] }
@@ -124,6 +128,8 @@ export interface KlaviyoDouble {
   readonly backInStock: BackInStockSubscription[];
   /** The mapped metrics (revenue, …) keys have mapped to a metric. */
   mappedMetrics(): MappedMetric[];
+  /** Accepted data-privacy-deletion-jobs: the identifier asked for and how many profiles and events it removed. */
+  readonly deletions: PrivacyDeletion[];
   revokeKey(key: string): void;
   restoreKey(key: string): void;
   inject(fault: Fault): void;
@@ -201,6 +207,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const events: AcceptedEvent[] = [];
   const profiles: StoredProfile[] = [];
   const subscriptions: RecordedRequest[] = [];
+  const deletions: PrivacyDeletion[] = [];
   const seenEvents = new Set<string>();
   const bulkJobs: BulkJob[] = [];
   const bulkJobMs = opts.bulkJobMs ?? 200;
@@ -665,6 +672,30 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
         }
         return { status: 202 };
       }
+      case 'request_profile_deletion': {
+        // Klaviyo: exactly one of email, phone_number or id; every matching profile of the account is deleted with its events.
+        const prof = ((attrs.profile as Json)?.data ?? {}) as Json;
+        const pa = (prof.attributes ?? {}) as Json;
+        const given = { email: pa.email, phone_number: pa.phone_number, id: prof.id };
+        const ids = Object.entries(given).filter(([, v]) => v !== undefined && v !== null && v !== '');
+        if (ids.length !== 1) {
+          errors.push(`${ids.length} profile identifiers`);
+          return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Exactly one of email, phone_number or id must be provided.', '/data/attributes/profile/data') };
+        }
+        const [field, value] = ids[0] as ['email' | 'phone_number' | 'id', string];
+        if (field === 'email' && !validEmail(value)) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid email address', '/data/attributes/profile/data/attributes/email') };
+        if (field === 'phone_number' && !isValidPhone(value)) return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', 'Invalid phone number format (Example of a valid format: +12345678901)', '/data/attributes/profile/data/attributes/phone_number') };
+        const match = (p: StoredProfile) => p.apiKey === apiKey && (field === 'email' ? p.email?.toLowerCase() === value.toLowerCase() : p[field] === value);
+        const gone = profiles.filter(match);
+        const eventOf = (e: AcceptedEvent) => e.apiKey === apiKey && gone.some((p) => (p.email && e.profile.email === p.email) || (p.phone_number && e.profile.phone_number === p.phone_number))
+          || (e.apiKey === apiKey && field === 'email' && String(e.profile.email ?? '').toLowerCase() === value.toLowerCase())
+          || (e.apiKey === apiKey && field === 'phone_number' && e.profile.phone_number === value);
+        const before = events.length;
+        for (let i = events.length - 1; i >= 0; i--) if (eventOf(events[i]!)) events.splice(i, 1);
+        for (let i = profiles.length - 1; i >= 0; i--) if (match(profiles[i]!)) profiles.splice(i, 1);
+        deletions.push({ apiKey, identifier: { [field]: value }, profilesDeleted: gone.length, eventsDeleted: before - events.length, at: nowIso() });
+        return { status: 202 };
+      }
       case 'get_list': {
         const l = listOf(params.id);
         if (!l) return { status: 404, body: klaviyoError(404, 'not_found', 'Not found.', `A list with id ${params.id ?? ''} does not exist.`, '/id') };
@@ -803,13 +834,13 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
 
   const double: KlaviyoDouble = {
     url: '',
-    requests, events, profiles, subscriptions, bulkJobs,
+    requests, events, profiles, subscriptions, bulkJobs, deletions,
     backInStock: catalog.backInStock,
     mappedMetrics: () => metrics.mapped(),
     catalog: () => catalog.state(),
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
-      requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0;
+      requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0; deletions.length = 0;
       seenEvents.clear(); revoked.clear(); faults = []; windows.clear(); catalog.clear(); metrics.clear();
     },
     revokeKey: (k) => void revoked.add(k),
@@ -836,7 +867,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     const body = raw ? JSON.parse(raw) as Json : {};
     const counts: Record<string, number> = {};
     for (const r of requests) counts[`${r.method} ${r.path} ${r.status}`] = (counts[`${r.method} ${r.path} ${r.status}`] ?? 0) + 1;
-    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), catalog: catalog.state(), backInStock: catalog.backInStock, mappedMetrics: metrics.mapped(), requests: counts, invalid: double.invalidRequests() });
+    if (path === '/__double/state' && method === 'GET') return reply(200, { events, profiles, subscriptions: subscriptions.length, deletions, bulkJobs: bulkJobs.map((j) => ({ ...j, ...jobStatus(j) })), catalog: catalog.state(), backInStock: catalog.backInStock, mappedMetrics: metrics.mapped(), requests: counts, invalid: double.invalidRequests() });
     if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }

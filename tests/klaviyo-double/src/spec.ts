@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const SERVED: Record<string, string[]> = {
   '/api/events': ['post'],
   '/api/profile-import': ['post'],
+  '/api/data-privacy-deletion-jobs': ['post'],
   '/api/accounts': ['get'],
   '/api/lists': ['get'],
   '/api/lists/{id}': ['get'],

@@ -241,3 +241,65 @@ describe('Klaviyo double', () => {
     assert.deepEqual(d.invalidRequests().filter((r) => r.status === 200), [], 'every 200 answer matched the spec');
   });
 });
+
+describe('Klaviyo double: data-privacy-deletion-jobs', () => {
+  let d: KlaviyoDouble;
+  let t = Date.UTC(2026, 0, 1, 12, 0, 0, 100);
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(d.url + path, { method: 'POST', headers: H, body: JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+  const deletion = (attributes: Record<string, unknown>, id?: string) => ({
+    data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', ...(id ? { id } : {}), attributes } } } },
+  });
+  before(async () => { d = await startKlaviyoDouble({ realLimits: true, now: () => t }); });
+  after(() => d.close());
+  beforeEach(() => { d.reset(); t += 120_000; });
+
+  it('deletes the profile and its events (202, no body), and leaves other profiles and accounts alone', async () => {
+    await post('/api/profile-import', profile({ email: 'erase@example.com', first_name: 'Ann' }));
+    await post('/api/profile-import', profile({ email: 'keep@example.com' }));
+    await post('/api/events', event({ uniqueId: 'e1', email: 'erase@example.com' }));
+    await post('/api/events', event({ uniqueId: 'e2', email: 'keep@example.com' }));
+    t += 1000;
+    const r = await post('/api/data-privacy-deletion-jobs', deletion({ email: 'Erase@Example.com' }));
+    assert.equal(r.status, 202);
+    assert.equal(r.body, null);
+    assert.equal(d.profileByEmail('erase@example.com'), undefined);
+    assert.ok(d.profileByEmail('keep@example.com'));
+    assert.deepEqual(d.events.map((e) => e.uniqueId), ['e2']);
+    assert.deepEqual(d.deletions.map((x) => [x.identifier, x.profilesDeleted, x.eventsDeleted]), [[{ email: 'Erase@Example.com' }, 1, 1]]);
+    assert.deepEqual(d.invalidRequests(), []);
+  });
+
+  it('refuses two identifiers, none, or a body the spec forbids (400, nothing deleted)', async () => {
+    await post('/api/profile-import', profile({ email: 'erase@example.com' }));
+    t += 1000;
+    for (const body of [deletion({ email: 'erase@example.com', phone_number: '+14155552671' }), deletion({}), deletion({ email: 'erase@example.com' }, '01ABC').data.attributes]) {
+      const r = await post('/api/data-privacy-deletion-jobs', body);
+      assert.equal(r.status, 400);
+      assert.equal(r.body.errors[0].code, 'invalid');
+      t += 1000;
+    }
+    const missingType = { data: { attributes: deletion({ email: 'erase@example.com' }).data.attributes } };
+    assert.equal((await post('/api/data-privacy-deletion-jobs', missingType)).status, 400, 'the spec requires data.type');
+    assert.ok(d.profileByEmail('erase@example.com'));
+    assert.equal(d.deletions.length, 0);
+  });
+
+  it('throttles at its tier from the spec: 3 per second (S), then 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post('/api/data-privacy-deletion-jobs', deletion({ email: `p${i}@example.com` }))).status);
+    assert.deepEqual(statuses, [202, 202, 202, 429]);
+  });
+
+  it('throttles at 60 per minute (S steady)', async () => {
+    let ok = 0;
+    for (let i = 0; i < 61; i++) {
+      if ((await post('/api/data-privacy-deletion-jobs', deletion({ email: `p${i}@example.com` }))).status === 202) ok++;
+      if (i % 3 === 2) t += 1000;
+    }
+    assert.equal(ok, 60);
+  });
+});

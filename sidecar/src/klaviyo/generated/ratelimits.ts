@@ -12,6 +12,11 @@ export const RATE_LIMITS = {
     "burst": "75/s",
     "steady": "750/m"
   },
+  "POST /api/data-privacy-deletion-jobs": {
+    "operationId": "request_profile_deletion",
+    "burst": "3/s",
+    "steady": "60/m"
+  },
   "GET /api/accounts": {
     "operationId": "get_accounts",
     "burst": "1/s",

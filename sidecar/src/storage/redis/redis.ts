@@ -15,7 +15,7 @@ import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, ConsentRecordView, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
+  ConnectCodeRecord, ConsentRecordView, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
   StoreRecord, StoreStats,
 } from '../types.js';
 import { BullTransport } from './bullmq.js';
@@ -28,6 +28,7 @@ import { Outbox } from './outbox.js';
 import { RedisPlanning } from './planning.js';
 import { RedisStores } from './stores.js';
 import { RedisSyncLog } from './sync-log.js';
+import { RedisPrivacy } from './privacy.js';
 
 export interface RedisStorageOptions {
   url: string;
@@ -46,6 +47,7 @@ export class RedisStorage implements Storage {
   private readonly jobs: RedisJobs;
   private readonly log: RedisSyncLog;
   private readonly consent: RedisConsent;
+  private readonly privacy: RedisPrivacy;
   private closed = false;
 
   private constructor(private readonly c: RedisConnection, box: SecretBox, opts: RedisStorageOptions) {
@@ -58,6 +60,7 @@ export class RedisStorage implements Storage {
     this.jobs = new RedisJobs(c, this.bull, this.outbox, deliveries, opts.leaseMs, () => this.closed);
     this.log = new RedisSyncLog(c, deliveries);
     this.consent = new RedisConsent(c);
+    this.privacy = new RedisPrivacy(c, this.log);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
@@ -122,6 +125,9 @@ export class RedisStorage implements Storage {
   replayByStatus(storeId: string, status: 'dead'): Promise<number> { return this.log.replayByStatus(storeId, status); }
   stats(storeId: string, now: number): Promise<StoreStats> { return this.log.stats(storeId, now); }
   pruneBodies(cutoff: number, limit: number): Promise<number> { return this.log.pruneBodies(cutoff, limit); }
+
+  subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]> { return this.privacy.subjectDeliveries(storeId, email, limit); }
+  eraseSubject(storeId: string, email: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email); }
 
   consentRecords(storeId: string, email: string): Promise<ConsentRecordView[]> { return this.consent.consentRecords(storeId, email); }
   klaviyoUnsubscribes(storeId: string, email: string): Promise<Partial<Record<'email' | 'sms', string>>> { return this.consent.klaviyoUnsubscribes(storeId, email); }

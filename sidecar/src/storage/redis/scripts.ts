@@ -333,6 +333,33 @@ return n
 `;
 
 /**
+ * Erasure. ARGV: prefix, the note, the job statuses whose request body is cleared (comma-separated), then the
+ * delivery ids the sync core's isSubject and erasedDelivery chose. Compares: each is still mapped; sets: body,
+ * headers and email cleared, the note, the bodies of its jobs in those statuses, the version bumped.
+ */
+const erase = `
+local P = ARGV[1] .. ':'
+local clear = {}
+for s in string.gmatch(ARGV[3], '[^,]+') do clear[s] = true end
+local n = 0
+for i = 4, #ARGV do
+  local k = P .. 'd:' .. ARGV[i]
+  local state = redis.call('HGET', k, 'state')
+  if state and state ~= 'received' then
+    redis.call('HSET', k, 'body', '', 'headers', '{}', 'note', ARGV[2])
+    redis.call('HDEL', k, 'email')
+    redis.call('HINCRBY', k, 'ver', 1)
+    local dj = redis.call('HGETALL', P .. 'dj:' .. ARGV[i])
+    for j = 1, #dj, 2 do
+      if clear[dj[j + 1]] then redis.call('HSET', P .. 'j:' .. dj[j], 'body', '{}') end
+    end
+    n = n + 1
+  end
+end
+return n
+`;
+
+/**
  * ARGV: prefix, code hash, now. Takes a connection code: marks it used unless it was used or revoked, and answers
  * its fields as they were before (nil for an unknown code). It decides nothing about expiry (the caller does).
  */
@@ -366,6 +393,7 @@ export const SCRIPTS = {
   wckRemoveStore: removeStore,
   wckAppend: append,
   wckPruneBodies: pruneBodies,
+  wckErase: erase,
   wckApplyPlan: PRELUDE + applyPlan,
   wckClaim: PRELUDE + claim,
   wckSettle: PRELUDE + settle,

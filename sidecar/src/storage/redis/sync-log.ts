@@ -131,7 +131,8 @@ export class RedisSyncLog implements SyncLogStore {
     return { items: items.filter((v): v is DeliveryView => v !== null), nextCursor: next === null ? null : encodeCursor(next) };
   }
 
-  private async views(storeId: string, ids: string[], full: boolean): Promise<(DeliveryView | null)[]> {
+  /** The views of the given entries of the store (null for one of another store or gone). */
+  async views(storeId: string, ids: string[], full: boolean): Promise<(DeliveryView | null)[]> {
     if (ids.length === 0) return [];
     const pipe = this.c.pipeline();
     for (const id of ids) pipe.hgetall(`${this.c.p}d:${id}`).hkeys(`${this.c.p}dj:${id}`);

@@ -7,7 +7,7 @@ import type { FlowSettings } from '../../flows/actions.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, ConsentRecordView, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
+  ConnectCodeRecord, ConsentRecordView, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
   Storage, StoreRecord, StoreStats,
 } from '../types.js';
 import type { WalCheckpointer } from './checkpointer.js';
@@ -16,6 +16,7 @@ import { SqliteConsent } from './consent.js';
 import { SqliteIntake } from './intake.js';
 import { SqliteJobs } from './jobs.js';
 import { SqlitePlanning } from './planning.js';
+import { SqlitePrivacy } from './privacy.js';
 import { SqliteStores } from './stores.js';
 import { SqliteSyncLog } from './sync-log.js';
 
@@ -30,6 +31,7 @@ export class SqliteStorage implements Storage {
   private readonly jobs: SqliteJobs;
   private readonly log: SqliteSyncLog;
   private readonly consent: SqliteConsent;
+  private readonly privacy: SqlitePrivacy;
 
   constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
     this.db = new SqliteDb(dataDir, opts);
@@ -39,6 +41,7 @@ export class SqliteStorage implements Storage {
     this.jobs = new SqliteJobs(this.db);
     this.log = new SqliteSyncLog(this.db, opts.search);
     this.consent = new SqliteConsent(this.db);
+    this.privacy = new SqlitePrivacy(this.db);
   }
 
   /** Exposed for tests. */
@@ -76,6 +79,9 @@ export class SqliteStorage implements Storage {
   readyJobs(): Promise<number> { return this.jobs.readyJobs(); }
   nextDueAt(): Promise<number | null> { return this.jobs.nextDueAt(); }
   recover(): Promise<void> { return this.jobs.recover(); }
+
+  subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]> { return this.privacy.subjectDeliveries(storeId, email, limit); }
+  eraseSubject(storeId: string, email: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email); }
 
   listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> { return this.log.listDeliveries(storeId, f); }
   getDelivery(storeId: string, id: string): Promise<DeliveryView | null> { return this.log.getDelivery(storeId, id); }

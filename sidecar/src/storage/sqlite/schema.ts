@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_store ON deliveries(store_id, id);
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(store_id, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state) WHERE state = 'received';
+-- Privacy requests find a person's entries through it (candidates; the sync core's isSubject decides).
+CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries(store_id, lower(email)) WHERE email IS NOT NULL;
 -- Repeats are found when a delivery is planned, not when it arrives: only mapped deliveries are in this index, so
 -- storing a delivery (the acknowledgement path) writes no page at a random place in it.
 CREATE INDEX IF NOT EXISTS deliveries_mapped_content ON deliveries(store_id, topic, content_hash) WHERE state = 'processed' AND content_hash IS NOT NULL;
