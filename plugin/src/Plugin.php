@@ -21,6 +21,7 @@ use WcKlaviyoSync\Consent\ConsentSettings;
 use WcKlaviyoSync\Admin\CustomerTags;
 use WcKlaviyoSync\Flows\FlowActionRoute;
 use WcKlaviyoSync\Flows\FlowActions;
+use WcKlaviyoSync\Privacy\PersonalData;
 use WcKlaviyoSync\Rest\AlertsController;
 use WcKlaviyoSync\Rest\FlowWebhooksController;
 use WcKlaviyoSync\Rest\ConsentController;
@@ -172,6 +173,7 @@ final class Plugin {
 		$this->alerts->register();
 		( new AlertNotices( $this->alerts ) )->register();
 		( new OrderBox( new OrdersController( $this->proxy ) ) )->register();
+		( new PersonalData( $this->proxy ) )->register();
 		$this->routes()->register();
 		( new FlowActionRoute( $this->settings, new FlowActions() ) )->register();
 		( new CustomerTags() )->register();
