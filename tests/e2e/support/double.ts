@@ -11,7 +11,11 @@ export interface DoubleEvent {
   metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
   value?: number | null; apiKey: string; receivedAt: string;
 }
-export interface DoubleState { events: DoubleEvent[]; requests: Record<string, number>; invalid: DoubleRequest[] }
+export interface DoubleState {
+  events: DoubleEvent[]; requests: Record<string, number>; invalid: DoubleRequest[];
+  /** Accepted data-privacy-deletion-jobs, with the identifier asked for. */
+  deletions: { identifier: { email?: string }; profilesDeleted: number; eventsDeleted: number }[];
+}
 
 function fromSocket<T>(path: string): Promise<T> {
   return new Promise((resolve, reject) => {
