@@ -2603,7 +2603,7 @@ export interface operations {
         };
         responses: {
             /** @description Recorded; the sidecar's data is purged and Klaviyo's deletion queued. */
-            202: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,14 +31,14 @@ export async function privacyRoutes(app: FastifyInstance, deps: { storage: Stora
       params: StoreIdParams,
       body: ErasureBody,
       response: {
-        202: answer('Recorded; the sidecar\'s data is purged and Klaviyo\'s deletion queued.', ErasureAccepted),
+        200: answer('Recorded; the sidecar\'s data is purged and Klaviyo\'s deletion queued.', ErasureAccepted),
         400: answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody),
         404: unknownStore,
         ...storeErrors,
       },
     },
     preValidation: requireStore(stores),
-  }, async (req, reply) => {
+  }, async (req) => {
     const store = storeOf(req);
     const request: ErasureRequest = { requestId: randomUUID(), email: privacySubject(req.body.email), requestedAt: new Date().toISOString() };
     const body = JSON.stringify(request);
@@ -48,7 +48,7 @@ export async function privacyRoutes(app: FastifyInstance, deps: { storage: Stora
     });
     const erased = await storage.eraseSubject(store.id, request.email);
     deps.kick();
-    return reply.code(202).send({ requestId: id, status: 'accepted' as const, erased });
+    return { requestId: id, status: 'accepted' as const, erased };
   });
 
   api.get('/v1/stores/:storeId/privacy/export', {
