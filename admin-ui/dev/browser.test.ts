@@ -57,8 +57,46 @@ const webhooks = [
 	} ),
 ];
 const settings = savedSettings( { listId: 'L1', webhooks } );
+const alertsOff = { alerts: [], checkedAt: null, emailAlerts: false };
+const flowBase =
+	'http://127.0.0.1:8787/v1/stores/wp-abcdefabcdef/klaviyo/flow-webhooks';
 const settingsRoutes: Record< string, Fake > = {
 	'GET /settings': { body: settings },
+	'GET /alerts': { body: alertsOff },
+	'GET /consent-settings': {
+		body: {
+			email: {
+				enabled: true,
+				label: '',
+				defaultLabel: 'Send me news and offers by email.',
+				shownLabel: 'Send me news and offers by email.',
+			},
+			sms: {
+				enabled: false,
+				label: '',
+				defaultLabel: 'Send me texts.',
+				shownLabel: 'Send me texts.',
+			},
+			checkoutAsksForPhone: false,
+		},
+	},
+	'GET /flow-webhooks': {
+		body: {
+			header: 'X-WCK-Flow-Secret',
+			secret: 'wckf_browser',
+			signingSecretSet: false,
+			couponCodeProperty: 'WooCouponCode',
+			couponExpiresProperty: 'WooCouponExpires',
+			profilePaths: [],
+			actions: [ 'coupon', 'tag', 'profile-properties' ].map(
+				( action ) => ( {
+					action,
+					url: `${ flowBase }/${ action }`,
+					exampleBody: { email: '{{ person.email }}' },
+				} )
+			),
+		},
+	},
 	'GET /lists': {
 		body: {
 			lists: [
@@ -105,6 +143,7 @@ const dead = delivery( {
 	requests: [ deadRequest() ],
 } );
 const logRoutes: Record< string, Fake > = {
+	'GET /alerts': { body: alertsOff },
 	'GET /status': {
 		body: {
 			sidecar: sidecarStatus( {
@@ -302,18 +341,17 @@ for ( const build of builds ) {
 				// Notices are also announced in WordPress's a11y-speak region: look inside the page's own root.
 				const root = page.locator( '#wc-klaviyo-sync-settings' );
 				try {
-					const url = page.getByLabel( 'Sidecar URL' );
-					await url.waitFor();
-					assert.equal(
-						await url.inputValue(),
-						'http://127.0.0.1:8787'
-					);
-					assert.equal(
-						await page
-							.getByLabel( 'Sidecar admin token' )
-							.getAttribute( 'placeholder' ),
-						'Saved — leave empty to keep'
-					);
+					await root
+						.getByText(
+							'Connected as store wp-abcdefabcdef to the sync service at http://127.0.0.1:8787.'
+						)
+						.waitFor();
+					const code = page.getByLabel( 'Connection code' );
+					assert.equal( await code.inputValue(), '' );
+					await root
+						.getByText( `${ flowBase }/coupon` )
+						.first()
+						.waitFor();
 					const key = page.getByLabel( 'Klaviyo private API key' );
 					assert.equal(
 						await key.getAttribute( 'type' ),
@@ -369,8 +407,8 @@ for ( const build of builds ) {
 					const post = ( await calls( page ) ).find(
 						( c ) => c.key === 'POST /settings'
 					);
+					// Connected already: no code, no token, only the key and the list.
 					assert.deepEqual( post?.data, {
-						sidecarUrl: 'http://127.0.0.1:8787',
 						klaviyoPrivateKey: 'pk_0123456789',
 						listId: 'L1',
 					} );
@@ -399,7 +437,11 @@ for ( const build of builds ) {
 						await page.getByTestId( 'queue-depth' ).textContent(),
 						'3'
 					);
-					await root.getByText( '3 minutes ago' ).first().waitFor();
+					// The fixtures' times are taken when this file loads: allow for the tests before this one.
+					await root
+						.getByText( /[3-5] minutes ago/ )
+						.first()
+						.waitFor();
 					await root.getByText( `Bad item ${ EVIL }` ).waitFor();
 
 					await page.getByLabel( 'Status' ).selectOption( 'dead' );
