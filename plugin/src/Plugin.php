@@ -19,6 +19,7 @@ use WcKlaviyoSync\Consent\AccountConsent;
 use WcKlaviyoSync\Consent\CheckoutConsent;
 use WcKlaviyoSync\Consent\ConsentSettings;
 use WcKlaviyoSync\Admin\CustomerTags;
+use WcKlaviyoSync\Admin\CustomersReport;
 use WcKlaviyoSync\Flows\FlowActionRoute;
 use WcKlaviyoSync\Flows\FlowActions;
 use WcKlaviyoSync\Privacy\PersonalData;
@@ -177,6 +178,7 @@ final class Plugin {
 		$this->routes()->register();
 		( new FlowActionRoute( $this->settings, new FlowActions() ) )->register();
 		( new CustomerTags() )->register();
+		( new CustomersReport() )->register();
 	}
 
 	/**

@@ -16,9 +16,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * A "Klaviyo tags" column on Users (users.php), each tag a link that filters the list to the users with it
- * (`users.php?wck_tag=VIP`). WooCommerce 10.0.2's Customers screen (WooCommerce → Customers) is a wc-admin React
- * report fed by the analytics customer lookup table; PHP cannot add a column to it, so the Users list is where the
- * tags show. Only for users with manage_woocommerce.
+ * (`users.php?wck_tag=VIP`). WooCommerce → Customers (the wc-admin React report) shows and filters them too, see
+ * CustomersReport. Only for users with manage_woocommerce.
  */
 final class CustomerTags {
 
