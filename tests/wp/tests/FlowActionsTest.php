@@ -14,31 +14,6 @@ final class FlowActionsTest extends WckTestCase {
 		$this->configure();
 	}
 
-	/** The store's flow webhook settings, from the sidecar. */
-	private function flow_settings(): array {
-		return $this->sidecar_get( '/v1/stores/' . $this->store_id() . '/klaviyo/flow-webhooks' );
-	}
-
-	/** The double sends a flow webhook action to the sidecar, as Klaviyo would; returns what the sidecar answered. */
-	private function flow_webhook( string $action, array $body, ?string $secret = null ): array {
-		$settings = $this->flow_settings();
-		$request  = array(
-			'url'     => getenv( 'SIDECAR_URL' ) . '/v1/stores/' . $this->store_id() . '/klaviyo/flow-webhooks/' . $action,
-			'headers' => array( 'X-WCK-Flow-Secret' => $secret ?? $settings['secret'] ),
-			'body'    => $body,
-		);
-		$response = wp_remote_post(
-			getenv( 'DOUBLE_URL' ) . '/__double/flow-webhook',
-			array(
-				'headers' => array( 'Content-Type' => 'application/json' ),
-				'body'    => wp_json_encode( $request ),
-				'timeout' => 30,
-			)
-		);
-		$this->assertNotWPError( $response );
-		return (array) json_decode( wp_remote_retrieve_body( $response ), true );
-	}
-
 	/** Waits for the sync-log entry of a flow webhook to settle. */
 	private function wait_for_flow( string $id ): array {
 		return $this->wait_for_delivery( fn( $item ) => $item['id'] === $id, 30.0 );
@@ -126,6 +101,46 @@ final class FlowActionsTest extends WckTestCase {
 		$this->assertSame( 'dead', $dead['status'] );
 		$this->assertStringContainsString( 'No customer account has the email', $dead['error']['message'] );
 		wp_delete_user( $user_id );
+	}
+
+	public function test_tag_as_an_order_note_lands_on_the_customers_latest_order_once_per_flow_message(): void {
+		if ( self::is_standin() ) {
+			$this->markTestSkipped( 'The stand-in has no WooCommerce order objects or notes; run with WC=real.' );
+		}
+		$email  = strtolower( 'noted-' . wp_generate_password( 6, false, false ) . '@example.com' );
+		$older  = $this->place_order( $email );
+		$latest = $this->place_order( $email );
+		$this->assertGreaterThan( $older, $latest );
+		$body = array( 'email' => $email, 'tag' => 'Winback', 'target' => 'order_note', 'note' => 'Klaviyo: win-back <b>sent</b>' );
+		$sent = $this->flow_webhook( 'tag', $body );
+		$this->assertSame( 200, $sent['status'], wp_json_encode( $sent ) );
+		$entry = $this->wait_for_flow( $sent['body']['id'] );
+		$this->assertSame( 'succeeded', $entry['status'], wp_json_encode( $entry ) );
+		$this->assertSame( 'klaviyo.flow.tag', $entry['topic'] );
+		$this->fresh();
+		$notes = fn( int $id ) => array_map( fn( $n ) => $n->content, wc_get_order_notes( array( 'order_id' => $id ) ) );
+		$this->assertContains( 'Klaviyo: win-back sent', $notes( $latest ), 'the note, without markup, on the latest order' );
+		$this->assertNotContains( 'Klaviyo: win-back sent', $notes( $older ) );
+
+		// Klaviyo retries the webhook: a duplicate. A replay from the sync log: still one note.
+		$again = $this->flow_webhook( 'tag', $body );
+		$this->assertSame( 'duplicate', $this->wait_for_flow( $again['body']['id'] )['status'] );
+		$replay = $this->sidecar_call( 'POST', '/v1/stores/' . $this->store_id() . '/deliveries/' . $sent['body']['id'] . '/replay?all=1', array() );
+		$this->assertSame( 200, $replay[0], wp_json_encode( $replay[1] ) );
+		usleep( 500000 );
+		$this->wait_for_flow( $sent['body']['id'] );
+		$this->fresh();
+		$this->assertCount( 1, array_keys( $notes( $latest ), 'Klaviyo: win-back sent', true ), 'one note per flow message' );
+
+		// Without a note text, the default names the tag; a customer with no order: dead with the reason.
+		$default = $this->flow_webhook( 'tag', array( 'email' => $email, 'tag' => 'VIP', 'target' => 'order_note' ) );
+		$this->assertSame( 'succeeded', $this->wait_for_flow( $default['body']['id'] )['status'] );
+		$this->fresh();
+		$this->assertContains( 'Klaviyo flow: VIP', $notes( $latest ) );
+		$none = $this->flow_webhook( 'tag', array( 'email' => 'no-orders-' . wp_generate_password( 6, false, false ) . '@example.com', 'tag' => 'VIP', 'target' => 'order_note' ) );
+		$dead = $this->wait_for_flow( $none['body']['id'] );
+		$this->assertSame( 'dead', $dead['status'] );
+		$this->assertStringContainsString( 'No order has the billing email', $dead['error']['message'] );
 	}
 
 	public function test_a_wrong_flow_secret_is_refused_and_changes_nothing(): void {

@@ -121,6 +121,31 @@ abstract class WckTestCase extends TestCase {
 		return array( (int) wp_remote_retrieve_response_code( $response ), (array) json_decode( wp_remote_retrieve_body( $response ), true ) );
 	}
 
+	/** The store's flow webhook settings, from the sidecar. */
+	protected function flow_settings(): array {
+		return $this->sidecar_get( '/v1/stores/' . $this->store_id() . '/klaviyo/flow-webhooks' );
+	}
+
+	/** The double sends a flow webhook action to the sidecar, as Klaviyo would; returns what the sidecar answered. */
+	protected function flow_webhook( string $action, array $body, ?string $secret = null ): array {
+		$settings = $this->flow_settings();
+		$request  = array(
+			'url'     => getenv( 'SIDECAR_URL' ) . '/v1/stores/' . $this->store_id() . '/klaviyo/flow-webhooks/' . $action,
+			'headers' => array( 'X-WCK-Flow-Secret' => $secret ?? $settings['secret'] ),
+			'body'    => $body,
+		);
+		$response = wp_remote_post(
+			getenv( 'DOUBLE_URL' ) . '/__double/flow-webhook',
+			array(
+				'headers' => array( 'Content-Type' => 'application/json' ),
+				'body'    => wp_json_encode( $request ),
+				'timeout' => 30,
+			)
+		);
+		$this->assertNotWPError( $response );
+		return (array) json_decode( wp_remote_retrieve_body( $response ), true );
+	}
+
 	/** A fresh connection code for $store_id, made with the admin token as the operator would. */
 	protected function connect_code( string $store_id ): string {
 		[ $status, $body ] = $this->sidecar_call( 'POST', '/v1/stores/' . $store_id . '/connect-codes', array() );
