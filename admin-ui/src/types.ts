@@ -126,6 +126,8 @@ export interface FlowWebhookSettingsInput {
 	couponCodeProperty?: string;
 	couponExpiresProperty?: string;
 	profilePaths?: FlowPropertyPath[];
+	/** Klaviyo's signing secret of signed webhooks; null removes it. Never read back (only `signingSecretSet`). */
+	signingSecret?: string | null;
 }
 
 export interface ReenableResponse {

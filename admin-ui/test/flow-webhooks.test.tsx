@@ -12,6 +12,7 @@ import {
 	button,
 	byLabel,
 	click,
+	hasButton,
 	fakeApi,
 	mountPage,
 	setValue,
@@ -106,5 +107,61 @@ test( "the panel shows each action's URL, the header with the secret and an exam
 	assert.equal(
 		calls.filter( ( c ) => c.path === '/flow-webhooks/rotate' ).length,
 		1
+	);
+} );
+
+test( 'the Klaviyo signing secret is saved and cleared, and only "set" or "not set" is ever shown back', async () => {
+	let current = settings( 'wckf_first' );
+	const calls = fakeApi( {
+		'GET /flow-webhooks': () => current,
+		'POST /flow-webhooks': ( req ) => {
+			const b = req.data as { signingSecret?: string | null };
+			current = { ...current, signingSecretSet: !! b.signingSecret };
+			return current;
+		},
+	} );
+	const page = await mountPage( <FlowWebhooksPanel /> );
+	cleanup = page.unmount;
+	const { container, text } = page;
+	assert.ok(
+		text().includes( 'Not set: only the header above is checked.' )
+	);
+	assert.ok( ! hasButton( container, 'Clear signing secret' ) );
+	const field = byLabel(
+		container,
+		'New signing secret'
+	) as HTMLInputElement;
+	assert.equal( field.type, 'password' );
+	await setValue( field, 'short' );
+	assert.ok(
+		button( container, 'Save signing secret' )!.disabled,
+		'Klaviyo secrets are longer than 8 characters'
+	);
+	await setValue( field, '  pk_sign_0123456789abcdef  ' );
+	await click( button( container, 'Save signing secret' ) );
+	await waitUntil( () => text().includes( 'Signing secret saved.' ) );
+	const saves = () =>
+		calls.filter(
+			( c ) => c.method === 'POST' && c.path === '/flow-webhooks'
+		);
+	assert.deepEqual( saves()[ 0 ]!.data, {
+		signingSecret: 'pk_sign_0123456789abcdef',
+	} );
+	assert.ok( text().includes( 'Set: every flow webhook must also carry' ) );
+	assert.equal(
+		( byLabel( container, 'New signing secret' ) as HTMLInputElement )
+			.value,
+		'',
+		'the field empties'
+	);
+	assert.ok( ! container.innerHTML.includes( 'pk_sign_0123456789abcdef' ) );
+
+	await click( button( container, 'Clear signing secret' ) );
+	await waitUntil( () =>
+		text().includes( 'Signing secret removed: only the header is checked.' )
+	);
+	assert.deepEqual( saves()[ 1 ]!.data, { signingSecret: null } );
+	assert.ok(
+		text().includes( 'Not set: only the header above is checked.' )
 	);
 } );

@@ -1,6 +1,7 @@
 /**
  * Klaviyo flow webhooks: for each action the URL, the header to paste into the flow's webhook action (with copy and
- * rotate) and an example body; the coupon's profile property names and the paths profile-properties copies.
+ * rotate) and an example body; Klaviyo's signing secret (saved or cleared, never shown back: only whether one is
+ * set); the coupon's profile property names and the paths profile-properties copies.
  */
 import {
 	Button,
@@ -25,7 +26,7 @@ const WHAT: Record< string, string > = {
 		'wc-klaviyo-sync'
 	),
 	tag: __(
-		'Adds or removes a customer tag (shown on Users → Klaviyo tags), or adds a note to the customer’s latest order.',
+		'Adds or removes a customer tag (a column and filter on WooCommerce → Customers and on Users), or adds a note to the customer’s latest order.',
 		'wc-klaviyo-sync'
 	),
 	'profile-properties': __(
@@ -64,12 +65,14 @@ export function FlowWebhooksPanel() {
 	const [ paths, setPaths ] = useState( '' );
 	const [ codeProperty, setCodeProperty ] = useState( '' );
 	const [ expiresProperty, setExpiresProperty ] = useState( '' );
+	const [ signingSecret, setSigningSecret ] = useState( '' );
 	const [ busy, setBusy ] = useState( false );
 	const [ error, setError ] = useState< string | null >( null );
 	const [ saved, setSaved ] = useState< string | null >( null );
 
 	const show = ( s: FlowWebhookSettings ) => {
 		setSettings( s );
+		setSigningSecret( '' );
 		setPaths( formatPaths( s.profilePaths ) );
 		setCodeProperty( s.couponCodeProperty );
 		setExpiresProperty( s.couponExpiresProperty );
@@ -201,6 +204,68 @@ export function FlowWebhooksPanel() {
 							) ) }
 						</tbody>
 					</table>
+					<h3>
+						{ __( 'Klaviyo signing secret', 'wc-klaviyo-sync' ) }
+					</h3>
+					<p className="wck-signing-status">
+						{ settings.signingSecretSet
+							? __(
+									'Set: every flow webhook must also carry a valid Klaviyo-Signature.',
+									'wc-klaviyo-sync'
+								)
+							: __(
+									'Not set: only the header above is checked.',
+									'wc-klaviyo-sync'
+								) }
+					</p>
+					<TextControl
+						__nextHasNoMarginBottom
+						type="password"
+						autoComplete="off"
+						label={ __( 'New signing secret', 'wc-klaviyo-sync' ) }
+						help={ __(
+							'Only if your Klaviyo account signs its webhooks: paste the signing secret Klaviyo shows. It is never shown again.',
+							'wc-klaviyo-sync'
+						) }
+						value={ signingSecret }
+						onChange={ setSigningSecret }
+					/>
+					<Button
+						variant="secondary"
+						disabled={ busy || signingSecret.trim().length < 8 }
+						onClick={ () =>
+							void run(
+								() =>
+									saveFlowWebhooks( {
+										signingSecret: signingSecret.trim(),
+									} ),
+								__( 'Signing secret saved.', 'wc-klaviyo-sync' )
+							)
+						}
+					>
+						{ __( 'Save signing secret', 'wc-klaviyo-sync' ) }
+					</Button>{ ' ' }
+					{ settings.signingSecretSet && (
+						<Button
+							variant="tertiary"
+							isDestructive
+							disabled={ busy }
+							onClick={ () =>
+								void run(
+									() =>
+										saveFlowWebhooks( {
+											signingSecret: null,
+										} ),
+									__(
+										'Signing secret removed: only the header is checked.',
+										'wc-klaviyo-sync'
+									)
+								)
+							}
+						>
+							{ __( 'Clear signing secret', 'wc-klaviyo-sync' ) }
+						</Button>
+					) }
 					<TextControl
 						__nextHasNoMarginBottom
 						label={ __(
