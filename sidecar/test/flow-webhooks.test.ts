@@ -96,15 +96,33 @@ describe('Klaviyo flow webhooks', () => {
     }
   });
 
-  it('with a signing secret saved, Klaviyo-Signature over the raw body is required too', async () => {
+  it('with a signing secret saved, Klaviyo\'s signature is required too: hex HMAC-SHA256 of the raw body followed by Klaviyo-Timestamp', async () => {
     await h.admin('PUT', `/v1/stores/${STORE}/klaviyo/flow-webhooks`, { signingSecret: 'klaviyo-signing-secret' });
     const raw = JSON.stringify({ email: 'sig@example.com' });
+    const ts = '2026-12-03T11:00:00Z';
+    const hmac = (secret: string, ...parts: string[]) => parts.reduce((m, p) => m.update(p), createHmac('sha256', secret));
     const unsigned = await post('profile-properties', raw);
     assert.equal(unsigned.body.error.code, 'missing_signature');
-    const bad = await post('profile-properties', raw, { 'klaviyo-signature': createHmac('sha256', 'other').update(raw).digest('base64') });
-    assert.equal(bad.body.error.code, 'invalid_signature');
-    const good = await post('profile-properties', raw, { 'klaviyo-signature': createHmac('sha256', 'klaviyo-signing-secret').update(raw).digest('hex') });
+    const noTimestamp = await post('profile-properties', raw, { 'klaviyo-signature': hmac('klaviyo-signing-secret', raw, ts).digest('hex') });
+    assert.equal(noTimestamp.body.error.code, 'missing_signature');
+    const refused = {
+      'another secret': hmac('other', raw, ts).digest('hex'),
+      'the body alone': hmac('klaviyo-signing-secret', raw).digest('hex'),
+      'the timestamp first': hmac('klaviyo-signing-secret', ts, raw).digest('hex'),
+      'base64 instead of hex': hmac('klaviyo-signing-secret', raw, ts).digest('base64'),
+    };
+    for (const [why, signature] of Object.entries(refused)) {
+      const bad = await post('profile-properties', raw, { 'klaviyo-signature': signature, 'klaviyo-timestamp': ts });
+      assert.equal(bad.body.error.code, 'invalid_signature', why);
+    }
+    const otherTime = await post('profile-properties', raw, { 'klaviyo-signature': hmac('klaviyo-signing-secret', raw, ts).digest('hex'), 'klaviyo-timestamp': '2026-12-03T11:00:01Z' });
+    assert.equal(otherTime.body.error.code, 'invalid_signature', 'the timestamp is signed');
+    const good = await post('profile-properties', raw, { 'klaviyo-signature': hmac('klaviyo-signing-secret', raw, ts).digest('hex').toUpperCase(), 'klaviyo-timestamp': ts });
     assert.equal(good.status, 200);
+    const kept = (await entry(good.body.id)).headers as Record<string, string>;
+    assert.equal(kept['klaviyo-timestamp'], ts, 'the timestamp is kept');
+    assert.equal(kept['klaviyo-signature'], undefined, 'the signature is not');
+    assert.equal(kept['x-wck-flow-secret'], undefined, 'nor the flow secret');
     await h.admin('PUT', `/v1/stores/${STORE}/klaviyo/flow-webhooks`, { signingSecret: null });
   });
 

@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * A Klaviyo flow webhook action (the store's flow secret in a header, no Bearer)
-         * @description Paste the URL and the header (`X-WCK-Flow-Secret: <the store's flow secret>`, shown by `GET /v1/stores/{storeId}/klaviyo/flow-webhooks`) into the flow's webhook action. The secret is compared in constant time; with a signing secret saved, `Klaviyo-Signature` (HMAC-SHA256 of the raw body with it, base64 or hex) is required too. Stored durably before the answer, as a delivery with the topic `klaviyo.flow.<action>`; the same body again (Klaviyo retries) shows as `duplicate` and does nothing again.
+         * @description Paste the URL and the header (`X-WCK-Flow-Secret: <the store's flow secret>`, shown by `GET /v1/stores/{storeId}/klaviyo/flow-webhooks`) into the flow's webhook action. The secret is compared in constant time; with a signing secret saved, Klaviyo's signed-webhook headers are required too: `Klaviyo-Signature` = hex HMAC-SHA256, keyed with that secret, of the raw body followed by the `Klaviyo-Timestamp` header's value. Stored durably before the answer, as a delivery with the topic `klaviyo.flow.<action>`; the same body again (Klaviyo retries) shows as `duplicate` and does nothing again.
          */
         post: operations["receiveKlaviyoFlowWebhook"];
         delete?: never;
@@ -538,7 +538,7 @@ export interface components {
             payload?: unknown;
             /** @description What arrived, when it did not parse (first 64 KiB). */
             rawBody?: string;
-            /** @description The X-WC-* headers, content type and user agent. */
+            /** @description The X-WC-* headers (Klaviyo-* for a flow webhook) but the signature, content type and user agent. */
             headers?: {
                 [key: string]: string;
             };
@@ -1069,8 +1069,10 @@ export interface operations {
             header: {
                 /** @description The store's flow secret. */
                 "X-WCK-Flow-Secret": string;
-                /** @description Required when the store saved a signing secret. */
+                /** @description Required when the store saved a signing secret: hex HMAC-SHA256 of the raw body + `Klaviyo-Timestamp`. */
                 "Klaviyo-Signature"?: string;
+                /** @description Required with `Klaviyo-Signature`; part of what is signed. */
+                "Klaviyo-Timestamp"?: string;
             };
             path: {
                 /** @description The store id. */

@@ -173,7 +173,7 @@ export const DeliveryDetail = z.object({
   ...deliveryFields,
   payload: z.unknown().optional().describe('What arrived, parsed.'),
   rawBody: z.string().optional().describe('What arrived, when it did not parse (first 64 KiB).'),
-  headers: z.record(z.string(), z.string()).optional().describe('The X-WC-* headers, content type and user agent.'),
+  headers: z.record(z.string(), z.string()).optional().describe('The X-WC-* headers (Klaviyo-* for a flow webhook) but the signature, content type and user agent.'),
 }).meta({ id: 'DeliveryDetail', description: 'A sync-log entry with what arrived and what was sent.' });
 
 export const DeliveryPage = z.object({

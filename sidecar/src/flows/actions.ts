@@ -29,6 +29,8 @@ export function parseFlowAction(s: string): FlowAction | null {
 export const FLOW_SECRET_HEADER = 'x-wck-flow-secret';
 /** Klaviyo's signature header of a signed (system) webhook; checked when the store has a signing secret. */
 export const KLAVIYO_SIGNATURE_HEADER = 'klaviyo-signature';
+/** Sent with it; the signature covers the raw body followed by this header's value. */
+export const KLAVIYO_TIMESTAMP_HEADER = 'klaviyo-timestamp';
 
 const Email = z.string().trim().max(254).refine((e) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), 'email must be an email address');
 /** Optional: anything unique per flow message. Without it the whole body is the message's identity. */

@@ -11,10 +11,11 @@ import { z } from 'zod';
 import { describeOnly } from '../api/errors.js';
 import { answer, ErrorBody, IngressAccepted, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
-import { FLOW_ACTIONS, FLOW_SECRET_HEADER, flowBodyProblem, flowTopic, KLAVIYO_SIGNATURE_HEADER, parseFlowAction } from '../flows/actions.js';
+import { FLOW_ACTIONS, FLOW_SECRET_HEADER, flowBodyProblem, flowTopic, KLAVIYO_SIGNATURE_HEADER, KLAVIYO_TIMESTAMP_HEADER, parseFlowAction } from '../flows/actions.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
+import { keptHeaders } from './headers.js';
 import { tooComplex } from './shape.js';
 import { contentHash, verifyKlaviyoSignature } from './signature.js';
 
@@ -25,7 +26,8 @@ const FLOW_SCHEMA = {
   summary: 'A Klaviyo flow webhook action (the store\'s flow secret in a header, no Bearer)',
   description: 'Paste the URL and the header (`X-WCK-Flow-Secret: <the store\'s flow secret>`, shown by '
     + '`GET /v1/stores/{storeId}/klaviyo/flow-webhooks`) into the flow\'s webhook action. The secret is compared in constant time; '
-    + 'with a signing secret saved, `Klaviyo-Signature` (HMAC-SHA256 of the raw body with it, base64 or hex) is required too. '
+    + 'with a signing secret saved, Klaviyo\'s signed-webhook headers are required too: `Klaviyo-Signature` = hex HMAC-SHA256, '
+    + 'keyed with that secret, of the raw body followed by the `Klaviyo-Timestamp` header\'s value. '
     + 'Stored durably before the answer, as a delivery with the topic `klaviyo.flow.<action>`; the same body again (Klaviyo retries) '
     + 'shows as `duplicate` and does nothing again.',
   tags: ['ingress'],
@@ -36,7 +38,8 @@ const FLOW_SCHEMA = {
   }),
   headers: z.object({
     'X-WCK-Flow-Secret': z.string().describe('The store\'s flow secret.'),
-    'Klaviyo-Signature': z.string().optional().describe('Required when the store saved a signing secret.'),
+    'Klaviyo-Signature': z.string().optional().describe('Required when the store saved a signing secret: hex HMAC-SHA256 of the raw body + `Klaviyo-Timestamp`.'),
+    'Klaviyo-Timestamp': z.string().optional().describe('Required with `Klaviyo-Signature`; part of what is signed.'),
   }),
   body: z.looseObject({ email: z.string() }).describe('The JSON body the flow builds; `email` is required, the rest depends on the action (docs/how-it-works.md).'),
   response: {
@@ -52,16 +55,8 @@ const FLOW_SCHEMA = {
   },
 };
 
-/** What is kept of the request's headers: never the flow secret nor the signature. */
-function keptHeaders(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if ((k.startsWith('klaviyo-') && k !== KLAVIYO_SIGNATURE_HEADER) || k === 'content-type' || k === 'user-agent') {
-      out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-    }
-  }
-  return out;
-}
+/** What is kept of the request's headers: Klaviyo's own but the signature (never the flow secret). */
+const flowHeaders = (req: FastifyRequest) => keptHeaders(req, { prefix: 'klaviyo-', drop: KLAVIYO_SIGNATURE_HEADER });
 
 /** Constant time whatever the lengths: both sides are hashed first. */
 function sameSecret(given: string, expected: string): boolean {
@@ -88,7 +83,7 @@ export async function flowIngressRoutes(app: FastifyInstance, deps: FlowIngressD
   const reject = async (req: Req, reply: FastifyReply, e: IngressRejection, raw?: Buffer) => {
     const topic = `klaviyo.flow.${req.params.action.slice(0, 40)}`;
     const id = await storage.recordRejection({
-      storeId: req.params.storeId, topic, code: e.code, message: e.message, headers: keptHeaders(req),
+      storeId: req.params.storeId, topic, code: e.code, message: e.message, headers: flowHeaders(req),
       body: raw ? raw.subarray(0, 65536).toString('utf8') : '',
     });
     req.log.info({ storeId: req.params.storeId, code: e.code, deliveryId: id }, 'flow webhook rejected');
@@ -123,11 +118,12 @@ export async function flowIngressRoutes(app: FastifyInstance, deps: FlowIngressD
     }
     if (settings.signingSecret) {
       const signature = req.headers[KLAVIYO_SIGNATURE_HEADER];
-      if (typeof signature !== 'string' || signature === '') {
-        return reject(req, reply, new IngressRejection('missing_signature', 'The Klaviyo-Signature header is missing, and the store expects signed webhooks.', 401), raw);
+      const timestamp = req.headers[KLAVIYO_TIMESTAMP_HEADER];
+      if (typeof signature !== 'string' || signature === '' || typeof timestamp !== 'string' || timestamp === '') {
+        return reject(req, reply, new IngressRejection('missing_signature', 'The Klaviyo-Signature or Klaviyo-Timestamp header is missing, and the store expects signed webhooks.', 401), raw);
       }
-      if (!verifyKlaviyoSignature(raw, settings.signingSecret, signature)) {
-        return reject(req, reply, new IngressRejection('invalid_signature', 'The Klaviyo-Signature does not match the body and the store\'s signing secret.', 401), raw);
+      if (!verifyKlaviyoSignature(raw, timestamp, settings.signingSecret, signature)) {
+        return reject(req, reply, new IngressRejection('invalid_signature', 'The Klaviyo-Signature does not match the body, the Klaviyo-Timestamp and the store\'s signing secret.', 401), raw);
       }
     }
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -137,7 +133,7 @@ export async function flowIngressRoutes(app: FastifyInstance, deps: FlowIngressD
     const problem = checkFlowBody(raw, action);
     if (problem) return reject(req, reply, problem, raw);
     const topic = flowTopic(action);
-    const { id } = await storage.recordDelivery({ storeId: store.id, topic, contentHash: contentHash(topic, raw), headers: keptHeaders(req), body: raw.toString('utf8') });
+    const { id } = await storage.recordDelivery({ storeId: store.id, topic, contentHash: contentHash(topic, raw), headers: flowHeaders(req), body: raw.toString('utf8') });
     onAccepted();
     deps.metrics?.delivery(store.id, true, topic, 'accepted');
     return reply.code(200).send({ id, status: 'accepted' });

@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { isRestErrorPayload, parseTopic } from '../woo/topics.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
+import { keptHeaders } from './headers.js';
 import { tooComplex } from './shape.js';
 import { contentHash, verifySignature } from './signature.js';
 
@@ -54,15 +55,7 @@ const INGRESS_SCHEMA = {
   },
 };
 
-function wcHeaders(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if ((k.startsWith('x-wc-webhook-') && k !== 'x-wc-webhook-signature') || k === 'content-type' || k === 'user-agent') {
-      out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-    }
-  }
-  return out;
-}
+const wcHeaders = (req: FastifyRequest) => keptHeaders(req, { prefix: 'x-wc-webhook-', drop: 'x-wc-webhook-signature' });
 
 export interface IngressDeps {
   storage: Storage;
