@@ -10,6 +10,8 @@ declare(strict_types=1);
 namespace WcKlaviyoSync\Rest;
 
 use WcKlaviyoSync\Contract\SidecarContract;
+use WP_Error;
+use WP_REST_Request;
 use WP_REST_Server;
 
 defined( 'ABSPATH' ) || exit;
@@ -116,6 +118,28 @@ final class Routes {
 	 */
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this, 'register_routes' ) );
+		add_filter( 'rest_request_before_callbacks', array( $this, 'permission_first' ), 10, 3 );
+	}
+
+	/**
+	 * WordPress checks a route's arguments before its permission callback, so a caller without manage_woocommerce
+	 * would get a 400 naming an argument (learning the route's arguments) instead of the refusal. On this namespace
+	 * the permission comes first: an error from the argument checks is replaced by WordPress's own refusal
+	 * (`rest_forbidden`, 401 when nobody is logged in, 403 otherwise) unless the caller may use the route.
+	 *
+	 * @param mixed $response The argument checks' error, or null.
+	 * @param mixed $handler  The matched endpoint.
+	 * @param mixed $request  Request.
+	 * @return mixed
+	 */
+	public function permission_first( $response, $handler, $request ) {
+		if ( ! is_wp_error( $response ) || ! $request instanceof WP_REST_Request || ! str_starts_with( $request->get_route(), '/' . self::NAMESPACE . '/' ) ) {
+			return $response;
+		}
+		if ( $this->can_manage() ) {
+			return $response;
+		}
+		return new WP_Error( 'rest_forbidden', __( 'Sorry, you are not allowed to do that.', 'wc-klaviyo-sync' ), array( 'status' => rest_authorization_required_code() ) );
 	}
 
 	/**

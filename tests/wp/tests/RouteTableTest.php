@@ -106,6 +106,36 @@ final class RouteTableTest extends WckTestCase {
 		$this->assertCount( count( WebhookOwnership::TOPICS ), array_filter( $this->rest( 'GET', '/settings' )->get_data()['webhooks'], static fn( $w ) => 'active' === $w['status'] ) );
 	}
 
+	public function test_permission_comes_before_the_argument_checks_on_every_route_with_arguments(): void {
+		$subscriber = $this->make_user( 'subscriber' );
+		$checked    = 0;
+		foreach ( $this->registered() as $route => $endpoints ) {
+			$path = (string) preg_replace( array( '/\(\?P<id>[^)]*\)/', '/\(\?P<order>[^)]*\)/' ), array( 'd-1', '42' ), $route );
+			foreach ( $endpoints as $endpoint ) {
+				if ( empty( $endpoint['args'] ) ) {
+					continue;
+				}
+				// Every argument a nested array: wrong for each declared type (string, integer, boolean).
+				$bad = array_fill_keys( array_keys( $endpoint['args'] ), array( array( 'x' ) ) );
+				foreach ( array_keys( $endpoint['methods'] ) as $method ) {
+					++$checked;
+					wp_set_current_user( 1 );
+					$admin = $this->rest( $method, $path, null, $bad );
+					$this->assertSame( 400, $admin->get_status(), "admin: $method $path checks its arguments" );
+					foreach ( array( 0 => 401, $subscriber => 403 ) as $user => $status ) {
+						wp_set_current_user( $user );
+						$refused = $this->rest( $method, $path, null, $bad );
+						$this->assertSame( $status, $refused->get_status(), "user $user: $method $path" );
+						$this->assertSame( 'rest_forbidden', $refused->as_error()->get_error_code(), "user $user: $method $path" );
+						$this->assertStringNotContainsString( 'param', (string) wp_json_encode( $refused->get_data() ), 'no argument is named' );
+					}
+				}
+			}
+		}
+		wp_set_current_user( 1 );
+		$this->assertGreaterThanOrEqual( 4, $checked );
+	}
+
 	public function test_the_status_filter_accepts_exactly_the_sidecar_contract_statuses(): void {
 		$args = $this->registered()['/deliveries'][0]['args'];
 		$this->assertSame( SidecarContract::DELIVERY_STATUSES, $args['status']['enum'] );
