@@ -14,8 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
 	ago,
+	consentSettings,
 	deadRequest,
 	delivery,
+	flowWebhookSettings,
 	savedSettings,
 	sidecarStatus,
 	webhook,
@@ -64,38 +66,12 @@ const settingsRoutes: Record< string, Fake > = {
 	'GET /settings': { body: settings },
 	'GET /alerts': { body: alertsOff },
 	'GET /consent-settings': {
-		body: {
-			email: {
-				enabled: true,
-				label: '',
-				defaultLabel: 'Send me news and offers by email.',
-				shownLabel: 'Send me news and offers by email.',
-			},
-			sms: {
-				enabled: false,
-				label: '',
-				defaultLabel: 'Send me texts.',
-				shownLabel: 'Send me texts.',
-			},
-			checkoutAsksForPhone: false,
-		},
+		body: consentSettings( {
+			sms: { ...consentSettings().sms, enabled: false },
+		} ),
 	},
 	'GET /flow-webhooks': {
-		body: {
-			header: 'X-WCK-Flow-Secret',
-			secret: 'wckf_browser',
-			signingSecretSet: false,
-			couponCodeProperty: 'WooCouponCode',
-			couponExpiresProperty: 'WooCouponExpires',
-			profilePaths: [],
-			actions: [ 'coupon', 'tag', 'profile-properties' ].map(
-				( action ) => ( {
-					action,
-					url: `${ flowBase }/${ action }`,
-					exampleBody: { email: '{{ person.email }}' },
-				} )
-			),
-		},
+		body: flowWebhookSettings( { secret: 'wckf_browser' }, flowBase ),
 	},
 	'GET /lists': {
 		body: {

@@ -1,41 +1,24 @@
 /** The consent panel of the settings page and the consent status box, in jsdom against a scripted WP REST API. */
 import './dom';
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { ConsentStatusBox } from '../src/consent-status/ConsentStatusBox';
 import { ConsentPanel } from '../src/settings/ConsentPanel';
-import type { ConsentSettings, ConsentStatus } from '../src/types';
+import type { ConsentStatus } from '../src/types';
 import {
 	button,
 	byLabel,
 	click,
 	fakeApi,
-	mountPage,
+	mountEachTest,
 	setValue,
 	waitUntil,
 } from './page-helpers';
+import { consentSettings } from './fixtures';
 
-const defaults: ConsentSettings = {
-	email: {
-		enabled: true,
-		label: '',
-		defaultLabel: 'Send me news and offers by email.',
-		shownLabel: 'Send me news and offers by email.',
-	},
-	sms: {
-		enabled: true,
-		label: '',
-		defaultLabel: 'Send me texts.',
-		shownLabel: 'Send me texts.',
-	},
-	checkoutAsksForPhone: false,
-};
+const defaults = consentSettings();
 
-let cleanup: ( () => Promise< void > ) | null = null;
-afterEach( async () => {
-	await cleanup?.();
-	cleanup = null;
-} );
+const mount = mountEachTest();
 
 test( 'the consent panel edits a label, switches the SMS box off and says when SMS cannot be shown', async () => {
 	const calls = fakeApi( {
@@ -56,8 +39,7 @@ test( 'the consent panel edits a label, switches the SMS box off and says when S
 			};
 		},
 	} );
-	const page = await mountPage( <ConsentPanel /> );
-	cleanup = page.unmount;
+	const page = await mount( <ConsentPanel /> );
 	const { container, text } = page;
 	assert.ok(
 		text().includes( 'does not ask for a phone number' ),
@@ -109,8 +91,7 @@ test( 'a refused label is named next to the field and the edit is kept', async (
 			};
 		},
 	} );
-	const page = await mountPage( <ConsentPanel /> );
-	cleanup = page.unmount;
+	const page = await mount( <ConsentPanel /> );
 	const { container, text } = page;
 	assert.equal( text().includes( 'does not ask for a phone number' ), false );
 	const label = container.querySelector( 'textarea' )!;
@@ -149,10 +130,7 @@ const status: ConsentStatus = {
 
 test( 'the status box asks for that address and shows the Klaviyo status, the unsubscribe and the records', async () => {
 	const calls = fakeApi( { 'GET /consent': () => status } );
-	const page = await mountPage(
-		<ConsentStatusBox email="ann+1@example.com" />
-	);
-	cleanup = page.unmount;
+	const page = await mount( <ConsentStatusBox email="ann+1@example.com" /> );
 	assert.ok(
 		await waitUntil( () => page.text().includes( 'Unsubscribed' ) )
 	);
@@ -177,10 +155,7 @@ test( 'the status box says what went wrong when the sidecar cannot answer', asyn
 			};
 		},
 	} );
-	const page = await mountPage(
-		<ConsentStatusBox email="ann@example.com" />
-	);
-	cleanup = page.unmount;
+	const page = await mount( <ConsentStatusBox email="ann@example.com" /> );
 	assert.ok(
 		await waitUntil( () => page.text().includes( 'not set up yet' ) ),
 		page.text()

@@ -1,10 +1,13 @@
 /**
  * What the plugin's REST routes answer with, for the unit, page and browser tests: a configured store, its
- * webhooks, the sidecar's status and deliveries. Each test overrides only what it is about.
+ * webhooks, the sidecar's status and deliveries, the consent and flow webhook settings. Each test overrides only what
+ * it is about.
  */
 import type {
+	ConsentSettings,
 	Delivery,
 	DeliveryRequest,
+	FlowWebhookSettings,
 	Settings,
 	SidecarStatus,
 	Webhook,
@@ -134,4 +137,56 @@ export function deadRequest(
  */
 export function ago( ms: number ): string {
 	return new Date( Date.now() - ms ).toISOString();
+}
+
+/**
+ * The consent settings of a store that kept the default labels, both boxes on.
+ * @param over Fields to change.
+ */
+export function consentSettings(
+	over: Partial< ConsentSettings > = {}
+): ConsentSettings {
+	return {
+		email: {
+			enabled: true,
+			label: '',
+			defaultLabel: 'Send me news and offers by email.',
+			shownLabel: 'Send me news and offers by email.',
+		},
+		sms: {
+			enabled: true,
+			label: '',
+			defaultLabel: 'Send me texts.',
+			shownLabel: 'Send me texts.',
+		},
+		checkoutAsksForPhone: false,
+		...over,
+	};
+}
+
+/**
+ * The store's flow webhook settings: its secret, no signing secret, default coupon properties, each action's URL.
+ * @param over Fields to change.
+ * @param base The flow webhook URL without the action.
+ */
+export function flowWebhookSettings(
+	over: Partial< FlowWebhookSettings > = {},
+	base = 'http://127.0.0.1:8787/v1/stores/wp-abcdefabcdef/klaviyo/flow-webhooks'
+): FlowWebhookSettings {
+	return {
+		header: 'X-WCK-Flow-Secret',
+		secret: 'wckf_first',
+		signingSecretSet: false,
+		couponCodeProperty: 'WooCouponCode',
+		couponExpiresProperty: 'WooCouponExpires',
+		profilePaths: [],
+		actions: [ 'coupon', 'tag', 'profile-properties' ].map(
+			( action ) => ( {
+				action,
+				url: `${ base }/${ action }`,
+				exampleBody: { email: '{{ person.email }}' },
+			} )
+		),
+		...over,
+	};
 }

@@ -1,7 +1,7 @@
 /** The settings page's Klaviyo flow webhooks panel, in jsdom against a scripted WP REST API. */
 import './dom';
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import {
 	FlowWebhooksPanel,
 	formatPaths,
@@ -14,34 +14,20 @@ import {
 	click,
 	hasButton,
 	fakeApi,
-	mountPage,
+	mountEachTest,
 	setValue,
 	waitUntil,
 } from './page-helpers';
+import { flowWebhookSettings } from './fixtures';
 
 const base = 'http://sidecar.test/v1/stores/wp-abc/klaviyo/flow-webhooks';
 const settings = (
 	secret: string,
 	paths = [] as FlowWebhookSettings[ 'profilePaths' ]
-): FlowWebhookSettings => ( {
-	header: 'X-WCK-Flow-Secret',
-	secret,
-	signingSecretSet: false,
-	couponCodeProperty: 'WooCouponCode',
-	couponExpiresProperty: 'WooCouponExpires',
-	profilePaths: paths,
-	actions: [ 'coupon', 'tag', 'profile-properties' ].map( ( action ) => ( {
-		action,
-		url: `${ base }/${ action }`,
-		exampleBody: { email: '{{ person.email }}' },
-	} ) ),
-} );
+): FlowWebhookSettings =>
+	flowWebhookSettings( { secret, profilePaths: paths }, base );
 
-let cleanup: ( () => Promise< void > ) | null = null;
-afterEach( async () => {
-	await cleanup?.();
-	cleanup = null;
-} );
+const mount = mountEachTest();
 
 test( 'paths are edited as "path = Property" lines', () => {
 	const paths = parsePaths(
@@ -70,8 +56,7 @@ test( "the panel shows each action's URL, the header with the secret and an exam
 			return current;
 		},
 	} );
-	const page = await mountPage( <FlowWebhooksPanel /> );
-	cleanup = page.unmount;
+	const page = await mount( <FlowWebhooksPanel /> );
 	const { container, text } = page;
 	assert.ok( text().includes( 'X-WCK-Flow-Secret: wckf_first' ) );
 	const rows = [ ...container.querySelectorAll( 'tr[data-action]' ) ];
@@ -120,8 +105,7 @@ test( 'the Klaviyo signing secret is saved and cleared, and only "set" or "not s
 			return current;
 		},
 	} );
-	const page = await mountPage( <FlowWebhooksPanel /> );
-	cleanup = page.unmount;
+	const page = await mount( <FlowWebhooksPanel /> );
 	const { container, text } = page;
 	assert.ok(
 		text().includes( 'Not set: only the header above is checked.' )

@@ -1,4 +1,5 @@
 /** Mounting pages in jsdom with a scripted WP REST API behind @wordpress/api-fetch. */
+import { afterEach } from 'node:test';
 import apiFetch from '@wordpress/api-fetch';
 import { createRoot } from '@wordpress/element';
 import { act, type ReactElement } from 'react';
@@ -63,6 +64,23 @@ export async function mountPage( element: ReactElement ) {
 			await act( async () => root.unmount() );
 			container.remove();
 		},
+	};
+}
+
+/**
+ * For a test file whose tests each mount a page: `const mount = mountEachTest();` at the top, then
+ * `const page = await mount( <Page /> );` in a test; each test's page is unmounted after it.
+ */
+export function mountEachTest() {
+	let unmount: ( () => Promise< void > ) | null = null;
+	afterEach( async () => {
+		await unmount?.();
+		unmount = null;
+	} );
+	return async ( element: ReactElement ) => {
+		const page = await mountPage( element );
+		unmount = page.unmount;
+		return page;
 	};
 }
 

@@ -1,7 +1,7 @@
 /** The settings page mounted in jsdom against a scripted WP REST API: what it sends and what it shows. */
 import './dom';
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { SettingsPage } from '../src/settings/SettingsPage';
 import { savedSettings, webhook } from './fixtures';
 import {
@@ -10,7 +10,7 @@ import {
 	click,
 	fakeApi,
 	hasButton,
-	mountPage,
+	mountEachTest,
 	setValue,
 	settle,
 } from './page-helpers';
@@ -43,18 +43,13 @@ const lists = {
 	],
 };
 
-let cleanup: ( () => Promise< void > ) | null = null;
-afterEach( async () => {
-	await cleanup?.();
-	cleanup = null;
-} );
+const mount = mountEachTest();
 
 const alertsOff = { alerts: [], checkedAt: null, emailAlerts: false };
 
 async function open( routes: Parameters< typeof fakeApi >[ 0 ] ) {
 	const all = fakeApi( { 'GET /alerts': () => alertsOff, ...routes } );
-	const page = await mountPage( <SettingsPage /> );
-	cleanup = page.unmount;
+	const page = await mount( <SettingsPage /> );
 	/** The calls of the form (the alert email setting loads on its own); `all` has every call. */
 	const calls = new Proxy( all, {
 		get: ( target, prop ) =>
