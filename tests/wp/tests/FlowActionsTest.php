@@ -143,6 +143,31 @@ final class FlowActionsTest extends WckTestCase {
 		$this->assertStringContainsString( 'No order has the billing email', $dead['error']['message'] );
 	}
 
+	public function test_profile_properties_end_to_end_nested_paths_become_top_level_and_a_missing_path_is_skipped(): void {
+		// The merchant saves the paths on the settings page (the plugin's route, proxied to the sidecar).
+		$saved = $this->rest(
+			'POST',
+			'/flow-webhooks',
+			array(
+				'profilePaths' => array(
+					array( 'path' => 'event.extra.tier', 'property' => 'LoyaltyTier' ),
+					array( 'path' => 'event.items.0.name', 'property' => 'FirstItem' ),
+					array( 'path' => 'event.extra.missing', 'property' => 'Nope' ),
+				),
+			)
+		);
+		$this->assertSame( 200, $saved->get_status(), wp_json_encode( $saved->get_data() ) );
+		$email = strtolower( 'nested-' . wp_generate_password( 6, false, false ) . '@example.com' );
+		$sent  = $this->flow_webhook( 'profile-properties', array( 'email' => $email, 'event' => array( 'extra' => array( 'tier' => 'gold' ), 'items' => array( array( 'name' => 'Blue mug' ) ) ) ) );
+		$this->assertSame( 200, $sent['status'], wp_json_encode( $sent ) );
+		$entry = $this->wait_for_flow( $sent['body']['id'] );
+		$this->assertSame( 'succeeded', $entry['status'], wp_json_encode( $entry ) );
+		$this->assertStringContainsString( 'Not in the body, skipped: event.extra.missing', (string) $entry['note'] );
+		$profile = $this->profile( $email );
+		$this->assertNotNull( $profile, 'the double has the profile' );
+		$this->assertSame( array( 'LoyaltyTier' => 'gold', 'FirstItem' => 'Blue mug' ), $profile['attributes']['properties'] );
+	}
+
 	public function test_a_wrong_flow_secret_is_refused_and_changes_nothing(): void {
 		$sent = $this->flow_webhook( 'tag', array( 'email' => 'x@example.com', 'tag' => 'VIP' ), 'wckf_not-the-secret' );
 		$this->assertSame( 401, $sent['status'] );
