@@ -13,6 +13,7 @@ import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './worker/pipeline.js';
 import { Retention } from './worker/retention.js';
 import { ConsentSync } from './worker/consent-sync.js';
+import { HistoryRunner } from './worker/history.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
@@ -38,6 +39,7 @@ export interface SidecarApp {
   pipeline: Pipeline;
   retention: Retention;
   consentSync: ConsentSync;
+  history: HistoryRunner;
   client: KlaviyoClient;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -90,8 +92,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     retry: { maxAttempts: config.maxAttempts, baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
     metrics,
   });
+  const history = new HistoryRunner(storage, stores, log, () => pipeline.kick());
   let closing = false;
   await registerApi(app, {
+    wakeHistory: () => history.wake(),
     storage, stores, client, pipeline, adminToken, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes, closing: () => closing,
     metrics, metricsToken: config.metricsToken, connectCodeTtlS: config.connectCodeTtlS,
   });
@@ -103,14 +107,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
       await pipeline.start();
       retention.start();
       consentSync.start();
+      history.start();
     });
   }
 
   return {
-    app, storage, pipeline, retention, consentSync, client, adminToken, adminTokenGenerated: generated,
+    app, storage, pipeline, retention, consentSync, history, client, adminToken, adminTokenGenerated: generated,
     async shutdown() {
       closing = true;
       await app.close();
+      await history.stop();
       await pipeline.stop();
       await retention.stop();
       await consentSync.stop();

@@ -454,6 +454,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history sync's state and progress
+         * @description Done and total per resource, events the stored records imply, the rate over the time spent running, the time left at that rate, and the newest problems with the record they belong to.
+         */
+        get: operations["getHistorySync"];
+        put?: never;
+        /**
+         * Start a history sync
+         * @description Reads the store's customers, then its orders, from the plugin's signed history route, page by page (100 records, ordered by modified date and id), and stores each record as a sync-log entry of topic `history.customer` / `history.order`, mapped like the live webhook with the same event `unique_id`s (so nothing Klaviyo has is sent again), without consent (history never subscribes anyone), and sent after live traffic. Refused while a run is running or paused.
+         */
+        post: operations["startHistorySync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/history/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the running history sync (the page being read is kept) */
+        post: operations["pauseHistorySync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/history/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused history sync, or try a failed one again, from its cursor */
+        post: operations["resumeHistorySync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/history/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the history sync (what was stored is still sent) */
+        post: operations["cancelHistorySync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -637,6 +712,76 @@ export interface components {
         Health: {
             /** @constant */
             ok: true;
+        };
+        HistoryStartBodyInput: {
+            /**
+             * @description `all`: every order and customer; `months`: those WooCommerce changed in the last `months` months.
+             * @enum {string}
+             */
+            scope: "all" | "months";
+            /** @description Required with `scope: months`. */
+            months?: number;
+        };
+        /**
+         * @description `running`, `paused`, `cancelled`, `done`, or `failed` (a page failed too often; resume tries again).
+         * @enum {string}
+         */
+        HistoryState: "running" | "paused" | "cancelled" | "done" | "failed";
+        /** @description The store's history sync: state, progress, rate, time left and errors. */
+        HistoryStatus: {
+            /** @description The store's latest run, or null when none was started. */
+            run: {
+                runId: string;
+                state: components["schemas"]["HistoryState"];
+                scope: {
+                    /** @enum {string} */
+                    kind: "all" | "months";
+                    months?: number;
+                };
+                /** @description Records modified at or after this are read (null: everything). */
+                since: string | null;
+                /** @description ISO 8601 UTC */
+                startedAt: string;
+                /** @description ISO 8601 UTC */
+                updatedAt: string;
+                finishedAt: string | null;
+                customers: {
+                    /** @description Records read from the store and stored as deliveries. */
+                    done: number;
+                    /** @description Records in the scope, as the plugin counted them (null before it answered). */
+                    total: number | null;
+                    finished: boolean;
+                };
+                orders: {
+                    /** @description Records read from the store and stored as deliveries. */
+                    done: number;
+                    /** @description Records in the scope, as the plugin counted them (null before it answered). */
+                    total: number | null;
+                    finished: boolean;
+                };
+                /** @description Customers and orders done. */
+                done: number;
+                /** @description Customers and orders in the scope (null until both are counted). */
+                total: number | null;
+                percent: number | null;
+                /** @description Klaviyo events the records stored imply (Placed Order, Ordered Product, …); those Klaviyo already has are not sent again. */
+                eventsQueued: number;
+                /** @description Records per minute over the time spent running. */
+                ratePerMinute: number | null;
+                /** @description At that rate. */
+                secondsLeft: number | null;
+                lastError: string | null;
+                /** @description The newest problems (at most 50), oldest first. */
+                errors: {
+                    /** @description ISO 8601 UTC */
+                    at: string;
+                    /** @enum {string} */
+                    resource: "customers" | "orders";
+                    /** @description The WooCommerce id of the record the problem belongs to (null: the page). */
+                    recordId: number | null;
+                    message: string;
+                }[];
+            } | null;
         };
         /** @description The delivery is stored durably. A repeat of earlier content is answered the same way; the sync log shows it as `duplicate` once it is planned. */
         IngressAccepted: {
@@ -2722,6 +2867,395 @@ export interface operations {
             };
             /** @description `unknown_store`: no such store. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHistorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStatus"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startHistorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistoryStartBodyInput"];
+            };
+        };
+        responses: {
+            /** @description The run after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStatus"];
+                };
+            };
+            /** @description `invalid_request`: `months` is missing for `scope: months`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `history_conflict`: the run's state does not allow it (e.g. one is already running, or none is paused). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseHistorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStatus"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `history_conflict`: the run's state does not allow it (e.g. one is already running, or none is paused). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeHistorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStatus"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `history_conflict`: the run's state does not allow it (e.g. one is already running, or none is paused). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelHistorySync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStatus"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `history_conflict`: the run's state does not allow it (e.g. one is already running, or none is paused). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

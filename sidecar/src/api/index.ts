@@ -20,6 +20,7 @@ import { statusRoutes } from './status.js';
 import { consentRoutes } from './consent.js';
 import { flowRoutes } from './flows.js';
 import { privacyRoutes } from './privacy.js';
+import { historyRoutes } from './history.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -37,6 +38,8 @@ export interface ApiDeps {
   connectCodeTtlS: number;
   /** True once shutdown began (`/readyz` then answers 503). */
   closing: () => boolean;
+  /** A history sync was started or resumed: its reader looks for work now. */
+  wakeHistory: () => void;
 }
 
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -61,5 +64,6 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await consentRoutes(scope, { storage, stores, client });
     await flowRoutes(scope, { storage, stores, publicUrl: deps.publicUrl });
     await privacyRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
+    await historyRoutes(scope, { storage, stores, wake: deps.wakeHistory });
   });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DELIVERY_STATUSES, JOB_STATUSES } from '../storage/types.js';
-import { CONSENT_OUTCOMES } from '../sync/index.js';
+import { CONSENT_OUTCOMES, HISTORY_STATES } from '../sync/index.js';
 
 const count = z.int().min(0);
 const isoTime = z.string().describe('ISO 8601 UTC');
@@ -345,3 +345,43 @@ export const FlowSettingsBody = z.object({
   profilePaths: z.array(FlowPropertyPathSchema).max(50).optional(),
   signingSecret: z.string().min(8).max(256).nullable().optional().describe('Klaviyo\'s signing secret of signed webhooks; null removes it.'),
 }).describe('Omitted fields keep their value.');
+
+// History sync.
+
+export const HistoryStartBody = z.object({
+  scope: z.enum(['all', 'months']).describe('`all`: every order and customer; `months`: those WooCommerce changed in the last `months` months.'),
+  months: z.int().min(1).max(240).optional().describe('Required with `scope: months`.'),
+}).meta({ id: 'HistoryStartBody' });
+
+const ResourceProgressView = z.object({
+  done: count.describe('Records read from the store and stored as deliveries.'),
+  total: count.nullable().describe('Records in the scope, as the plugin counted them (null before it answered).'),
+  finished: z.boolean(),
+});
+
+export const HistoryStatus = z.object({
+  run: z.object({
+    runId: z.string(),
+    state: z.enum(HISTORY_STATES).meta({ id: 'HistoryState', description: '`running`, `paused`, `cancelled`, `done`, or `failed` (a page failed too often; resume tries again).' }),
+    scope: z.object({ kind: z.enum(['all', 'months']), months: z.int().optional() }),
+    since: isoTime.nullable().describe('Records modified at or after this are read (null: everything).'),
+    startedAt: isoTime,
+    updatedAt: isoTime,
+    finishedAt: isoTime.nullable(),
+    customers: ResourceProgressView,
+    orders: ResourceProgressView,
+    done: count.describe('Customers and orders done.'),
+    total: count.nullable().describe('Customers and orders in the scope (null until both are counted).'),
+    percent: z.int().min(0).max(100).nullable(),
+    eventsQueued: count.describe('Klaviyo events the records stored imply (Placed Order, Ordered Product, …); those Klaviyo already has are not sent again.'),
+    ratePerMinute: count.nullable().describe('Records per minute over the time spent running.'),
+    secondsLeft: count.nullable().describe('At that rate.'),
+    lastError: z.string().nullable(),
+    errors: z.array(z.object({
+      at: isoTime,
+      resource: z.enum(['customers', 'orders']),
+      recordId: z.int().nullable().describe('The WooCommerce id of the record the problem belongs to (null: the page).'),
+      message: z.string(),
+    })).describe('The newest problems (at most 50), oldest first.'),
+  }).nullable().describe('The store\'s latest run, or null when none was started.'),
+}).meta({ id: 'HistoryStatus', description: 'The store\'s history sync: state, progress, rate, time left and errors.' });

@@ -23,6 +23,19 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return r.data;
 }
 
+/**
+ * A record read by a history sync: what the live topic maps (same keys, the event's own past `time`), without its
+ * consent (history never subscribes anyone), each event marked `backfill: true` (Klaviyo's spec: "the event is
+ * recorded but does NOT trigger flows"), sent after live traffic.
+ */
+function historical(r: MappingResult): MappingResult {
+  const { consent: _consent, ...rest } = r;
+  const requests = r.requests.map((q) => (q.kind === 'event'
+    ? { ...q, body: { data: { ...q.body.data, attributes: { ...q.body.data.attributes, backfill: true } } } }
+    : q));
+  return { ...rest, requests, backlog: true };
+}
+
 export function mapDelivery(input: MappingInput): MappingResult {
   const { storeId, topic, payload } = input;
   const list = input.list ?? null;
@@ -54,5 +67,8 @@ export function mapDelivery(input: MappingInput): MappingResult {
       return mapFlowWebhook(storeId, flowActionOf(topic)!, payload, input.flow ?? null);
     case 'privacy.erasure':
       return mapErasure(storeId, payload);
+    case 'history.order':
+    case 'history.customer':
+      return historical(mapDelivery({ ...input, topic: topic === 'history.order' ? 'order.updated' : 'customer.updated', list: null }));
   }
 }

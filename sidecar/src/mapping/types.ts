@@ -43,6 +43,8 @@ export interface MappingResult {
   consent?: ConsentMapping;
   /** An order's contribution to its profile's totals (orders with an email), for the sync core to fold in. */
   totals?: OrderTotalsInput;
+  /** A record read by a history sync: its jobs are sent after live traffic (backlog priority). */
+  backlog?: boolean;
 }
 
 /** One order's state as it counts toward its profile's totals (sync/totals.ts). Amounts in minor units. */

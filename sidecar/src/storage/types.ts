@@ -10,6 +10,7 @@
 import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
 import type { FlowSettings } from '../flows/actions.js';
+import type { HistoryRun } from '../sync/history.js';
 import type { DeliveryTopic } from '../woo/topics.js';
 
 export {
@@ -227,7 +228,20 @@ export interface PrivacyStore {
   eraseSubject(storeId: string, email: string): Promise<ErasureCounts>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore {
+/**
+ * A store's history sync run (the latest one), as the sync core computed it (sync/history.ts). Storage compares and
+ * sets: a run is saved only over the version it was computed from, so a pause or a cancel and the worker's page
+ * never overwrite each other.
+ */
+export interface HistoryStore {
+  historyRun(storeId: string): Promise<HistoryRun | null>;
+  /** Saves `run` if the stored run's version is `expectedVersion` (0: none stored); false and nothing changed otherwise. */
+  saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean>;
+  /** Stores whose run is running, sorted. */
+  runningHistory(): Promise<string[]>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -13,3 +13,4 @@ export * from './retention.js';
 export * from './consent.js';
 export * from './totals.js';
 export * from './privacy.js';
+export * from './history.js';

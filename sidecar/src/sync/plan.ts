@@ -51,11 +51,13 @@ export interface DeliveryPlan {
   consent?: ConsentPlan;
   /** The profile's next totals state, applied only if its version is still the one the plan read (else 'conflict'). */
   totals?: TotalsPlan;
+  /** The new jobs' priority: 0 live, 1 backlog (a history sync's records). */
+  priority: JobPriority;
 }
 
-/** What a planned request becomes: a job due now, ahead of replays and backlog. */
-export function newJob(now: number): { status: 'pending'; attempts: 0; nextAt: number; priority: JobPriority } {
-  return { status: 'pending', attempts: 0, nextAt: now, priority: 0 };
+/** What a planned request becomes: a job due now; live (0) jobs go ahead of replays and backlog (1). */
+export function newJob(now: number, priority: JobPriority = 0): { status: 'pending'; attempts: 0; nextAt: number; priority: JobPriority } {
+  return { status: 'pending', attempts: 0, nextAt: now, priority };
 }
 
 export const NOTE_NOTHING_NEW = 'Everything this delivery implies was already sent or queued.';
@@ -75,6 +77,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     resourceId: s.resourceId ?? null,
     orderNumber: s.orderNumber ?? null,
     email: s.email ?? null,
+    priority: (outcome.ok && outcome.result.backlog ? 1 : 0) as JobPriority,
   };
   if (state.duplicateOf !== null) {
     return { ...base, state: 'duplicate', status: 'duplicate', note: duplicateNote(state.duplicateOf), error: null, requests: [] };

@@ -22,11 +22,18 @@ export type WooTopic = (typeof WOO_TOPICS)[number];
  */
 export const ERASURE_TOPIC = 'privacy.erasure' as const;
 /**
+ * Topics of the records a history sync reads from the plugin (the JSON WooCommerce's order and customer webhooks
+ * carry), stored as deliveries by the sidecar itself: mapped as `order.updated` / `customer.updated` with the same keys,
+ * their consent left out (history never subscribes anyone), and sent after live traffic.
+ */
+export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.customer' } as const;
+/**
  * Every topic a stored delivery can have: WooCommerce's, the Klaviyo flow webhooks' (`klaviyo.flow.<action>`,
  * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions), and the
  * erasure request's.
  */
-export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC;
+export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC
+  | typeof HISTORY_TOPICS.orders | typeof HISTORY_TOPICS.customers;
 
 export function parseTopic(header: string | undefined | null): WooTopic | null {
   const t = (header ?? '').trim();

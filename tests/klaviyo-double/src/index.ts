@@ -22,7 +22,10 @@ export interface RecordedRequest {
 export interface AcceptedEvent {
   metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
   value?: number | null; valueCurrency?: string | null; time?: string | null; apiKey: string; receivedAt: string;
-  /** Sent through POST /api/event-bulk-create-jobs with `backfill: true`: recorded, and Klaviyo fires no flow for it. */
+  /**
+   * Sent with `backfill: true` (POST /api/events or an event-bulk-create-jobs entry): the spec says such an event "is recorded
+   * but does NOT trigger flows", so a flow triggered by its metric would not fire for it.
+   */
   backfill: boolean;
   /** Which endpoint recorded it. */
   via: 'event' | 'bulk';
@@ -483,7 +486,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           if (problem.schema) errors.push(problem.detail);
           return { status: 400, body: klaviyoError(400, 'invalid', 'Invalid input.', problem.detail, problem.pointer) };
         }
-        recordEvent(apiKey, profile, attrs, false, 'event');
+        recordEvent(apiKey, profile, attrs, attrs.backfill === true, 'event');
         return { status: 202 };
       }
       case 'bulk_create_events': {

@@ -81,7 +81,7 @@ export class RedisPlanning implements PlanningStore {
 
   async applyPlan(plan: DeliveryPlan): Promise<'applied' | 'conflict' | 'gone'> {
     const now = Date.now();
-    const job = newJob(now);
+    const job = newJob(now, plan.priority);
     const store = planStoreChange(plan, now);
     const payload = {
       delivery: {

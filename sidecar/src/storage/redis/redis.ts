@@ -11,6 +11,8 @@
  * whole deliveries several of them share (deliveries.ts).
  */
 import type { FlowSettings } from '../../flows/actions.js';
+import type { HistoryRun } from '../../sync/history.js';
+import { RedisHistory } from './history.js';
 import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
@@ -48,6 +50,7 @@ export class RedisStorage implements Storage {
   private readonly log: RedisSyncLog;
   private readonly consent: RedisConsent;
   private readonly privacy: RedisPrivacy;
+  private readonly history: RedisHistory;
   private closed = false;
 
   private constructor(private readonly c: RedisConnection, box: SecretBox, opts: RedisStorageOptions) {
@@ -61,6 +64,7 @@ export class RedisStorage implements Storage {
     this.log = new RedisSyncLog(c, deliveries);
     this.consent = new RedisConsent(c);
     this.privacy = new RedisPrivacy(c, this.log);
+    this.history = new RedisHistory(c);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
@@ -95,6 +99,9 @@ export class RedisStorage implements Storage {
   removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
   listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
   flowSettings(storeId: string): Promise<FlowSettings | null> { return this.stores.flowSettings(storeId); }
+  historyRun(storeId: string): Promise<HistoryRun | null> { return this.history.historyRun(storeId); }
+  saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
+  runningHistory(): Promise<string[]> { return this.history.runningHistory(); }
   saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
   saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }

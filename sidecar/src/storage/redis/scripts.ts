@@ -388,7 +388,18 @@ end
 return n
 `;
 
+/** ARGV: prefix, store, expected version, version, state, run JSON. 1 when saved, 0 when the version moved on. */
+const saveHistory = `
+local P = ARGV[1] .. ':'
+local k = P .. 'history:' .. ARGV[2]
+if tonumber(redis.call('HGET', k, 'v') or '0') ~= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', k, 'v', ARGV[4], 's', ARGV[6])
+if ARGV[5] == 'running' then redis.call('SADD', P .. 'history:running', ARGV[2]) else redis.call('SREM', P .. 'history:running', ARGV[2]) end
+return 1
+`;
+
 export const SCRIPTS = {
+  wckSaveHistory: saveHistory,
   wckTakeCode: takeCode,
   wckRemoveStore: removeStore,
   wckAppend: append,

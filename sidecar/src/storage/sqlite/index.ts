@@ -4,6 +4,8 @@
  * loop, lock retry; checkpointer.ts: checkpoints in a worker thread). No sync rule lives here.
  */
 import type { FlowSettings } from '../../flows/actions.js';
+import type { HistoryRun } from '../../sync/history.js';
+import { SqliteHistory } from './history.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
@@ -32,6 +34,7 @@ export class SqliteStorage implements Storage {
   private readonly log: SqliteSyncLog;
   private readonly consent: SqliteConsent;
   private readonly privacy: SqlitePrivacy;
+  private readonly history: SqliteHistory;
 
   constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
     this.db = new SqliteDb(dataDir, opts);
@@ -42,6 +45,7 @@ export class SqliteStorage implements Storage {
     this.log = new SqliteSyncLog(this.db, opts.search);
     this.consent = new SqliteConsent(this.db);
     this.privacy = new SqlitePrivacy(this.db);
+    this.history = new SqliteHistory(this.db);
   }
 
   /** Exposed for tests. */
@@ -62,6 +66,9 @@ export class SqliteStorage implements Storage {
   removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
   listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
   flowSettings(storeId: string): Promise<FlowSettings | null> { return this.stores.flowSettings(storeId); }
+  historyRun(storeId: string): Promise<HistoryRun | null> { return this.history.historyRun(storeId); }
+  saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
+  runningHistory(): Promise<string[]> { return this.history.runningHistory(); }
   saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }

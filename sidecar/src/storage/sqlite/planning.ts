@@ -70,7 +70,7 @@ export class SqlitePlanning implements PlanningStore {
       }
       if (plan.totals && this.totalsState(storeId, plan.totals.email).version !== plan.totals.assumedVersion) return 'conflict';
 
-      const job = newJob(now);
+      const job = newJob(now, plan.priority);
       const insertJob = this.db.sql(`INSERT INTO jobs (delivery_id, store_id, kind, metric, key, body, status, attempts, next_at, priority)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const planKey = this.db.sql(`INSERT INTO planned_keys (store_id, key, job_id) VALUES (?, ?, ?)`);
