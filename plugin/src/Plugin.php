@@ -22,6 +22,9 @@ use WcKlaviyoSync\Admin\CustomerTags;
 use WcKlaviyoSync\Admin\CustomersReport;
 use WcKlaviyoSync\Flows\FlowActionRoute;
 use WcKlaviyoSync\Flows\FlowActions;
+use WcKlaviyoSync\History\HistoryPages;
+use WcKlaviyoSync\History\HistoryRoute;
+use WcKlaviyoSync\Machine\SignedRequest;
 use WcKlaviyoSync\Privacy\PersonalData;
 use WcKlaviyoSync\Rest\AlertsController;
 use WcKlaviyoSync\Rest\FlowWebhooksController;
@@ -177,6 +180,7 @@ final class Plugin {
 		( new PersonalData( $this->proxy ) )->register();
 		$this->routes()->register();
 		( new FlowActionRoute( $this->settings, new FlowActions() ) )->register();
+		( new HistoryRoute( new SignedRequest( $this->settings ), new HistoryPages( new WebhookOwnership() ) ) )->register();
 		( new CustomerTags() )->register();
 		( new CustomersReport() )->register();
 	}

@@ -78,6 +78,11 @@ describe('history sync', () => {
       assert.equal(p.AverageOrderValue, 30);
     }
     assert.equal(h.double.subscriptions.length, 0, 'history never subscribes anyone, though the customers carry granted consent');
+    assert.ok(h.double.events.every((e) => e.via === 'bulk'), 'sent through event-bulk-create-jobs');
+    const posts = (path: string) => h.double.requests.filter((r) => r.method === 'POST' && r.path === path && r.status === 202).length;
+    assert.ok(posts('/api/event-bulk-create-jobs') > 0 && posts('/api/event-bulk-create-jobs') <= Math.ceil(run.eventsQueued / 1000) + 20, `few bulk requests (${posts('/api/event-bulk-create-jobs')})`);
+    assert.ok(posts('/api/profile-bulk-import-jobs') > 0);
+    assert.equal(h.double.requests.filter((r) => r.path === '/api/events' || r.path === '/api/profile-import').length, 0, 'nothing went the single way');
     assert.deepEqual(h.double.invalidRequests(), []);
     const log = (await h.admin('GET', `/v1/stores/${STORE}/deliveries?limit=5`)).body.items;
     assert.ok(log.every((d: any) => d.topic === 'history.order'), 'the sync log shows each record');
@@ -89,6 +94,23 @@ describe('history sync', () => {
     const again = h.double.requests.slice(sentBefore).filter((r) => r.method === 'POST');
     assert.deepEqual(again, [], 'a second run sends nothing: every record repeats what was sent');
     assert.equal((await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=duplicate&limit=1`)).body.items.length, 1);
+  });
+
+  it('a profile Klaviyo\'s bulk import refuses is dead in the sync log with Klaviyo\'s detail, the others are sent', async () => {
+    wp.orders = [];
+    // Klaviyo takes at most 100 KB per profile in a bulk import: a customer with a 110 KB name is refused on its own.
+    wp.customers = [...historyCustomers(3), { ...historyCustomers(1, 90)[0]!, email: 'long@example.com', first_name: 'A'.repeat(110_000) }];
+    await h.admin('POST', `/v1/stores/${STORE}/history`, { scope: 'all' });
+    const run = await finished();
+    assert.equal(run.customers.done, 4);
+    await h.drain(STORE, 60_000);
+    const dead = (await h.admin('GET', `/v1/stores/${STORE}/deliveries?status=dead&limit=10`)).body.items;
+    assert.equal(dead.length, 1, JSON.stringify(dead));
+    assert.equal(dead[0].topic, 'history.customer');
+    assert.equal(dead[0].resourceId, 90);
+    assert.match(dead[0].error.message, /Klaviyo's profile import refused this profile: The maximum allowed payload size per-profile is 100KB\./);
+    assert.equal(h.double.profileByEmail('long@example.com'), undefined);
+    for (const i of [0, 1, 2]) assert.ok(h.double.profileByEmail(`shopper${i}@example.com`));
   });
 
   it('reads a failed page again after a backoff and shows the failure; months scope asks only for what changed since', async () => {

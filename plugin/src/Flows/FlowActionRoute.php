@@ -9,6 +9,7 @@ declare(strict_types=1);
 
 namespace WcKlaviyoSync\Flows;
 
+use WcKlaviyoSync\Machine\SignedRequest;
 use WcKlaviyoSync\Settings;
 use WP_Error;
 use WP_REST_Request;
@@ -18,25 +19,20 @@ use WP_REST_Server;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * POST /wp-json/wc-klaviyo-sync-sidecar/v1/flow-actions (also `?rest_route=`), called by the sidecar only. Not a
- * user's route, so it is not in Rest\Routes and does not check manage_woocommerce: it is authenticated by
- * `X-WCK-Signature` = base64(HMAC-SHA256(raw body, the store's webhook secret)), the secret WooCommerce signs its
- * deliveries to the sidecar with, compared in constant time, and the body's `sentAt` within five minutes. The
- * sidecar decides what to do (docs/how-it-works.md, Klaviyo flow webhooks); this only carries it out.
+ * POST /wp-json/wc-klaviyo-sync-sidecar/v1/flow-actions (also `?rest_route=`), called by the sidecar only and
+ * authenticated by its signature (Machine\SignedRequest). The sidecar decides what to do (docs/how-it-works.md,
+ * Klaviyo flow webhooks); this only carries it out.
  */
 final class FlowActionRoute {
 
-	public const NAMESPACE = 'wc-klaviyo-sync-sidecar/v1';
-
-	/** How far the body's sentAt may be from now, in seconds. */
-	private const MAX_SKEW = 300;
+	public const NAMESPACE = SignedRequest::NAMESPACE;
 
 	/**
-	 * Stored settings (the webhook secret).
+	 * The signature check.
 	 *
-	 * @var Settings
+	 * @var SignedRequest
 	 */
-	private Settings $settings;
+	private SignedRequest $signed;
 
 	/**
 	 * What the actions do in WooCommerce.
@@ -52,8 +48,8 @@ final class FlowActionRoute {
 	 * @param FlowActions $actions  The actions.
 	 */
 	public function __construct( Settings $settings, FlowActions $actions ) {
-		$this->settings = $settings;
-		$this->actions  = $actions;
+		$this->signed  = new SignedRequest( $settings );
+		$this->actions = $actions;
 	}
 
 	/**
@@ -74,33 +70,10 @@ final class FlowActionRoute {
 				array(
 					'methods'             => WP_REST_Server::CREATABLE,
 					'callback'            => array( $this, 'run' ),
-					'permission_callback' => array( $this, 'verify' ),
+					'permission_callback' => array( $this->signed, 'verify' ),
 				),
 			)
 		);
-	}
-
-	/**
-	 * The signature over the raw body, and a fresh sentAt.
-	 *
-	 * @param WP_REST_Request $request Request.
-	 * @return true|WP_Error
-	 */
-	public function verify( WP_REST_Request $request ) {
-		$signature = (string) $request->get_header( 'x_wck_signature' );
-		if ( '' === $signature ) {
-			return new WP_Error( 'wck_missing_signature', __( 'The X-WCK-Signature header is missing.', 'wc-klaviyo-sync' ), array( 'status' => 401 ) );
-		}
-		$expected = base64_encode( hash_hmac( 'sha256', $request->get_body(), $this->settings->webhook_secret(), true ) ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode
-		if ( ! hash_equals( $expected, trim( $signature ) ) ) {
-			return new WP_Error( 'wck_invalid_signature', __( 'The signature does not match the body and this store\'s secret.', 'wc-klaviyo-sync' ), array( 'status' => 401 ) );
-		}
-		$body    = json_decode( $request->get_body(), true );
-		$sent_at = is_array( $body ) && isset( $body['sentAt'] ) && is_string( $body['sentAt'] ) ? strtotime( $body['sentAt'] ) : false;
-		if ( false === $sent_at || abs( time() - $sent_at ) > self::MAX_SKEW ) {
-			return new WP_Error( 'wck_stale_request', __( 'The request is too old (or its sentAt is missing): sign a fresh one.', 'wc-klaviyo-sync' ), array( 'status' => 401 ) );
-		}
-		return true;
 	}
 
 	/**

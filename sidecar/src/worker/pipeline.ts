@@ -15,6 +15,7 @@ import type { FlowSettings } from '../flows/actions.js';
 import { ListLookup } from './lists.js';
 import { RevenueMapping } from './mapped-metrics.js';
 import { StoreActions } from './store-actions.js';
+import { BULK_GATHER, BulkSender, bulkGroups, isBulkable, type BulkGroup } from './bulk-sender.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
 import { mapReceived, planAndApply } from './planning.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   maxReadyJobs?: number;
   /** Counts every Klaviyo request and what each failure became. */
   metrics?: Metrics;
+  /** Polling of profile import jobs (bulk-sender.ts). */
+  bulk?: { pollMs?: number; maxPollMs?: number };
 }
 
 export class Pipeline {
@@ -60,6 +63,7 @@ export class Pipeline {
   private readonly lists: ListLookup;
   private readonly revenue: RevenueMapping;
   private readonly storeActions: StoreActions;
+  private readonly bulk: BulkSender;
   private readonly heldSubscriptions: Job[] = [];
   private subscriptionFlush: Promise<void> | null = null;
 
@@ -74,6 +78,7 @@ export class Pipeline {
     this.lists = new ListLookup(client, stores);
     this.revenue = new RevenueMapping(client, stores, log);
     this.storeActions = new StoreActions(client);
+    this.bulk = new BulkSender(client, this.outcomes, (job) => this.send(job), opts.bulk);
   }
 
   async start(): Promise<void> {
@@ -187,9 +192,19 @@ export class Pipeline {
           }
           return;
         }
+        // Backlog events and profiles (a history sync) go as bulk jobs: gather more of them than one claim holds.
+        let gathered = jobs.filter(isBulkable).length;
+        while (gathered > 0 && gathered < BULK_GATHER && !this.stopping) {
+          const more = await this.storage.claimJobs(Math.min(250, BULK_GATHER - gathered), Date.now()).catch(() => [] as Job[]);
+          jobs.push(...more);
+          const added = more.filter(isBulkable).length;
+          gathered += added;
+          if (added === 0 || more.length < 250) break;
+        }
+        for (const group of bulkGroups(jobs.filter(isBulkable))) this.track(this.sendBulk(group), group.jobs);
         const subscriptions = jobs.filter(isSubscription);
         if (subscriptions.length) this.holdSubscriptions(subscriptions);
-        for (const group of batches(jobs.filter((j) => !isSubscription(j)))) {
+        for (const group of batches(jobs.filter((j) => !isSubscription(j) && !isBulkable(j)))) {
           const p: Promise<void> = this.sendGroup(group)
             .catch((err: unknown) => this.log.error({ err, jobIds: group.jobs.map((j) => j.id) }, 'recording a send outcome failed'))
             .finally(() => {
@@ -226,6 +241,32 @@ export class Pipeline {
       });
     this.subscriptionFlush = p;
     this.inflight.add(p);
+  }
+
+  private track(send: Promise<void>, jobs: Job[]): void {
+    const p: Promise<void> = send
+      .catch((err: unknown) => this.log.error({ err, jobIds: jobs.map((j) => j.id) }, 'recording a bulk send outcome failed'))
+      .finally(() => {
+        this.inflight.delete(p);
+        void this.pump();
+      });
+    this.inflight.add(p);
+  }
+
+  private async sendBulk(group: BulkGroup): Promise<void> {
+    let store;
+    try {
+      store = await this.stores.get(group.storeId);
+    } catch (err) {
+      const failure = { errorClass: 'internal', message: `Reading the store failed: ${(err as Error).message}`, responseStatus: null };
+      for (const j of group.jobs) await this.storage.settleJob(j, { kind: 'retry', failure, delayMs: 1000, consumesAttempt: false }, Date.now());
+      return;
+    }
+    if (!store) {
+      for (const j of group.jobs) await this.storage.settleJob(j, { kind: 'dead', failure: { errorClass: 'unknown_store', message: 'The store was removed.', responseStatus: null } }, Date.now());
+      return;
+    }
+    await this.bulk.send(store, group);
   }
 
   private sendGroup(group: Batch): Promise<void> {

@@ -396,3 +396,47 @@ function wc_standin_register_routes() {
 		)
 	);
 }
+
+/** WooCommerce 10.0.2's order statuses (wc-checkout-draft is among them, as the block checkout registers it). */
+function wc_get_order_statuses() {
+	return array(
+		'wc-pending'        => 'Pending payment',
+		'wc-processing'     => 'Processing',
+		'wc-on-hold'        => 'On hold',
+		'wc-completed'      => 'Completed',
+		'wc-cancelled'      => 'Cancelled',
+		'wc-refunded'       => 'Refunded',
+		'wc-failed'         => 'Failed',
+		'wc-checkout-draft' => 'Draft',
+	);
+}
+
+/**
+ * wc_get_orders as far as the plugin calls it: type shop_order, status (wc- prefixed list), date_modified '>=<unix
+ * time>' (compared with the GMT modified time), orderby 'modified ID' ascending, limit, offset, return ids, paginate
+ * (an object with orders, total and max_num_pages, as WooCommerce answers).
+ */
+function wc_get_orders( $args ) {
+	$statuses = array_map( static fn( $s ) => preg_replace( '/^wc-/', '', (string) $s ), (array) ( $args['status'] ?? array_keys( wc_get_order_statuses() ) ) );
+	$since    = null;
+	if ( isset( $args['date_modified'] ) && preg_match( '/^>=(\d+)$/', (string) $args['date_modified'], $m ) ) {
+		$since = (int) $m[1];
+	}
+	$rows = array();
+	foreach ( wc_standin_orders() as $o ) {
+		$ts = (int) strtotime( $o['date_modified_gmt'] . ' UTC' );
+		if ( in_array( $o['status'], $statuses, true ) && ( null === $since || $ts >= $since ) ) {
+			$rows[] = array( $ts, (int) $o['id'] );
+		}
+	}
+	usort( $rows, static fn( $a, $b ) => $a[0] <=> $b[0] ?: $a[1] <=> $b[1] );
+	$total  = count( $rows );
+	$limit  = (int) ( $args['limit'] ?? 10 );
+	$offset = (int) ( $args['offset'] ?? 0 );
+	$ids    = array_map( static fn( $r ) => $r[1], array_slice( $rows, $offset, $limit < 0 ? null : $limit ) );
+	$orders = 'ids' === ( $args['return'] ?? 'objects' ) ? $ids : array_map( 'wc_standin_get_order', $ids );
+	if ( ! empty( $args['paginate'] ) ) {
+		return (object) array( 'orders' => $orders, 'total' => $total, 'max_num_pages' => $limit > 0 ? (int) ceil( $total / $limit ) : 1 );
+	}
+	return $orders;
+}

@@ -1,0 +1,132 @@
+<?php
+/**
+ * The history routes the sidecar reads the store's past from: signed like the flow-action route, each record exactly
+ * the JSON WooCommerce's webhook carries, keyset-paged without a repeat or a gap; and a history sync run through the
+ * sidecar bringing orders WooCommerce never delivered (our webhooks were paused) into Klaviyo as backfill events.
+ */
+
+use WcKlaviyoSync\Machine\SignedRequest;
+use WcKlaviyoSync\WebhookOwnership;
+use WcKlaviyoSync\WebhookRegistrar;
+
+final class HistoryTest extends WckTestCase {
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->configure();
+	}
+
+	/** A signed call to a history route, as the sidecar makes it: [status, body]. */
+	private function page( string $resource, array $body, ?string $signature = null ): array {
+		$raw      = (string) wp_json_encode( $body + array( 'sentAt' => gmdate( 'c' ) ) );
+		$sig      = $signature ?? base64_encode( hash_hmac( 'sha256', $raw, \WcKlaviyoSync\Plugin::instance()->settings()->webhook_secret(), true ) );
+		$response = wp_remote_post(
+			home_url( '/?rest_route=/' . SignedRequest::NAMESPACE . '/history/' . $resource ),
+			array(
+				'headers' => array(
+					'Content-Type'    => 'application/json',
+					'X-WCK-Signature' => $sig,
+				),
+				'body'    => $raw,
+				'timeout' => 30,
+			)
+		);
+		$this->assertNotWPError( $response );
+		return array( wp_remote_retrieve_response_code( $response ), (array) json_decode( wp_remote_retrieve_body( $response ), true ) );
+	}
+
+	public function test_order_pages_are_the_webhook_json_keyset_paged_once_each_and_signed(): void {
+		$since  = gmdate( 'c', time() - 2 );
+		$placed = array();
+		for ( $i = 0; $i < 5; $i++ ) {
+			$placed[] = $this->place_order( 'hist-page-' . $i . '-' . wp_generate_password( 5, false, false ) . '@example.com' );
+		}
+		list( $status, $answer ) = $this->page( 'orders', array( 'after' => null, 'modifiedAfter' => $since, 'limit' => 2 ), base64_encode( str_repeat( 'x', 32 ) ) );
+		$this->assertSame( 401, $status );
+		$this->assertSame( 'wck_invalid_signature', $answer['code'] );
+
+		list( $status, $count ) = $this->page( 'orders', array( 'after' => null, 'modifiedAfter' => $since, 'limit' => 0 ) );
+		$this->assertSame( 200, $status, wp_json_encode( $count ) );
+		$this->assertSame( array(), $count['items'] );
+		$this->assertGreaterThanOrEqual( 5, $count['total'] );
+
+		$seen  = array();
+		$keys  = array();
+		$after = null;
+		$pages = 0;
+		do {
+			list( $status, $answer ) = $this->page( 'orders', array( 'after' => $after, 'modifiedAfter' => $since, 'limit' => 2 ) );
+			$this->assertSame( 200, $status, wp_json_encode( $answer ) );
+			$this->assertLessThanOrEqual( 2, count( $answer['items'] ) );
+			foreach ( $answer['items'] as $item ) {
+				$seen[] = (int) $item['id'];
+				$keys[] = array( $item['date_modified_gmt'], (int) $item['id'] );
+			}
+			$after = $answer['next'];
+		} while ( null !== $after && ++$pages < 50 );
+		$this->assertSame( count( $seen ), count( array_unique( $seen ) ), 'no order twice' );
+		foreach ( $placed as $id ) {
+			$this->assertContains( $id, $seen, 'every order once' );
+		}
+		$sorted = $keys;
+		sort( $sorted );
+		$this->assertSame( $sorted, $keys, 'ordered by modified date, then id' );
+
+		// Each record is what WooCommerce's own webhook builds for the order (WC_Webhook::build_payload).
+		$webhook = ( new WebhookOwnership() )->find( 'order.updated' );
+		$this->assertNotNull( $webhook );
+		list( , $first ) = $this->page( 'orders', array( 'after' => null, 'modifiedAfter' => $since, 'limit' => 1 ) );
+		$this->assertSame( $webhook->build_payload( (int) $first['items'][0]['id'] ), $first['items'][0] );
+	}
+
+	public function test_customer_pages_are_the_webhook_json_paged_by_id(): void {
+		$made = array( $this->create_customer( 'hist-cust-a-' . wp_generate_password( 5, false, false ) . '@example.com' ), $this->create_customer( 'hist-cust-b-' . wp_generate_password( 5, false, false ) . '@example.com' ) );
+		$seen  = array();
+		$after = null;
+		$pages = 0;
+		do {
+			list( $status, $answer ) = $this->page( 'customers', array( 'after' => $after, 'modifiedAfter' => null, 'limit' => 1 ) );
+			$this->assertSame( 200, $status, wp_json_encode( $answer ) );
+			foreach ( $answer['items'] as $item ) {
+				$seen[] = (int) $item['id'];
+			}
+			$after = $answer['next'];
+		} while ( null !== $after && ++$pages < 500 );
+		foreach ( $made as $id ) {
+			$this->assertContains( $id, $seen );
+		}
+		$this->assertSame( count( $seen ), count( array_unique( $seen ) ) );
+		$webhook = ( new WebhookOwnership() )->find( 'customer.updated' );
+		list( , $one ) = $this->page( 'customers', array( 'after' => (string) ( $made[1] - 1 ), 'limit' => 1 ) );
+		$this->assertSame( $webhook->build_payload( $made[1] ), $one['items'][0] );
+	}
+
+	public function test_a_history_sync_brings_orders_woocommerce_never_delivered_into_klaviyo_as_backfill(): void {
+		$registrar = new WebhookRegistrar( new WebhookOwnership() );
+		$registrar->set_all_status( 'paused' );
+		$emails = array();
+		try {
+			for ( $i = 0; $i < 3; $i++ ) {
+				$emails[] = 'hist-gap-' . $i . '-' . strtolower( wp_generate_password( 6, false, false ) ) . '@example.com';
+				$this->place_order( $emails[ $i ] );
+			}
+		} finally {
+			$registrar->set_all_status( 'active' );
+		}
+		$store = '/v1/stores/' . $this->store_id() . '/history';
+		list( $status, $run ) = $this->sidecar_call( 'POST', $store, array( 'scope' => 'months', 'months' => 1 ) );
+		$this->assertSame( 200, $status, wp_json_encode( $run ) );
+		$deadline = microtime( true ) + 90;
+		do {
+			usleep( 300000 );
+			$run = $this->sidecar_get( $store )['run'];
+		} while ( 'running' === $run['state'] && microtime( true ) < $deadline );
+		$this->assertSame( 'done', $run['state'], wp_json_encode( $run ) );
+		$this->assertSame( $run['orders']['total'], $run['orders']['done'] );
+		$this->assertGreaterThanOrEqual( 3, $run['orders']['done'] );
+		foreach ( $emails as $email ) {
+			$event = $this->wait_for_event( 'Placed Order', $email, 60.0 );
+			$this->assertTrue( $event['backfill'], 'a historical order fires no flow' );
+		}
+	}
+}
