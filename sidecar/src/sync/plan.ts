@@ -51,7 +51,7 @@ export interface DeliveryPlan {
   consent?: ConsentPlan;
   /** The profile's next totals state, applied only if its version is still the one the plan read (else 'conflict'). */
   totals?: TotalsPlan;
-  /** The new jobs' priority: 0 live, 1 backlog (a history sync's records). */
+  /** The new jobs' priority: 0 live, 2 a history sync's records. */
   priority: JobPriority;
 }
 
@@ -77,7 +77,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     resourceId: s.resourceId ?? null,
     orderNumber: s.orderNumber ?? null,
     email: s.email ?? null,
-    priority: (outcome.ok && outcome.result.backlog ? 1 : 0) as JobPriority,
+    priority: (outcome.ok && outcome.result.backlog ? 2 : 0) as JobPriority,
   };
   if (state.duplicateOf !== null) {
     return { ...base, state: 'duplicate', status: 'duplicate', note: duplicateNote(state.duplicateOf), error: null, requests: [] };

@@ -36,8 +36,8 @@ export interface DeliveryRecord {
   body: string;
 }
 
-/** 0: live traffic; 1: replays and backlog (sent after live jobs). */
-export type JobPriority = 0 | 1;
+/** 0: live traffic; 1: replays and backlog (sent after live jobs); 2: a history sync's records (last, in bulk jobs). */
+export type JobPriority = 0 | 1 | 2;
 
 export interface JobRecord {
   id: string;

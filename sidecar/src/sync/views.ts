@@ -45,6 +45,8 @@ export interface Job {
   attempts: number;
   phoneDropped: boolean;
   priority: 'live' | 'backlog';
+  /** A history sync's record: sent through Klaviyo's bulk endpoints (worker/bulk-sender.ts). */
+  bulk: boolean;
 }
 
 /** Longest raw body shown for a delivery whose body is not JSON. */
@@ -63,7 +65,7 @@ export function toJob(r: JobRecord): Job {
       : r.kind === 'store' ? { kind: 'store', key: r.key, action: r.metric, body } : { kind: r.kind, key: r.key, channel: r.metric, body }) as KlaviyoRequest;
   return {
     id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,
-    phoneDropped: r.phoneDropped, priority: r.priority === 0 ? 'live' : 'backlog',
+    phoneDropped: r.phoneDropped, priority: r.priority === 0 ? 'live' : 'backlog', bulk: r.priority === 2,
   };
 }
 

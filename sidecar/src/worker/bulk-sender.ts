@@ -23,7 +23,7 @@ export const BULK_GATHER = 1000;
 type EventRequest = Extract<KlaviyoRequest, { kind: 'event' }>;
 type ProfileRequest = Extract<KlaviyoRequest, { kind: 'profile' }>;
 
-export const isBulkable = (j: Job): boolean => j.priority === 'backlog' && (j.request.kind === 'event' || j.request.kind === 'profile');
+export const isBulkable = (j: Job): boolean => j.bulk && (j.request.kind === 'event' || j.request.kind === 'profile');
 
 export interface BulkGroup {
   storeId: string;

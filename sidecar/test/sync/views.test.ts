@@ -44,7 +44,7 @@ describe('sync core: views', () => {
     const j = toJob(job({ priority: 1, phoneDropped: true, attempts: 2 }));
     assert.deepEqual(j, {
       id: '1', deliveryId: '12', storeId: 's', request: { kind: 'event', key: 'k', metric: 'Placed Order', body: { data: {} } },
-      attempts: 2, phoneDropped: true, priority: 'backlog',
+      attempts: 2, phoneDropped: true, priority: 'backlog', bulk: false,
     });
     assert.deepEqual(toJob(job({ kind: 'profile', metric: null })).request, { kind: 'profile', key: 'k', body: { data: {} } });
   });

@@ -12,7 +12,7 @@ const profile: Extract<KlaviyoRequest, { kind: 'profile' }> = {
   kind: 'profile', key: 'p1',
   body: { data: { type: 'profile', attributes: { email: 'a@example.com', phone_number: '+15555550100' } } },
 };
-const job = (over: Partial<Job> = {}): Job => ({ id: '1', deliveryId: 'd', storeId: 's', request: profile, attempts: 0, phoneDropped: false, priority: 'live', ...over });
+const job = (over: Partial<Job> = {}): Job => ({ id: '1', deliveryId: 'd', storeId: 's', request: profile, attempts: 0, phoneDropped: false, priority: 'live', bulk: false, ...over });
 
 /** A storage that records the calls applyFailure makes: the method's name and its arguments after the first. */
 function recorder(): { deps: OutcomeDeps; calls: unknown[][] } {

@@ -82,7 +82,7 @@ export function jobRecord(id: string, r: Hash): JobRecord {
   return {
     id, deliveryId: r.delivery_id ?? '', storeId: r.store_id ?? '', kind: r.kind as JobRecord['kind'], metric: r.metric ?? null,
     key: r.key ?? '', body: r.body ?? 'null', status: r.status as JobStatus, attempts: Number(r.attempts ?? 0),
-    nextAt: Number(r.next_at ?? 0), priority: r.priority === '0' ? 0 : 1, phoneDropped: r.phone_dropped === '1',
+    nextAt: Number(r.next_at ?? 0), priority: r.priority === '0' ? 0 : r.priority === '2' ? 2 : 1, phoneDropped: r.phone_dropped === '1',
     responseStatus: num(r.response_status), errorClass: r.error_class ?? null, errorMessage: r.error_message ?? null,
     errorDetail: r.error_detail ?? null, doneAt: num(r.done_at),
   };
