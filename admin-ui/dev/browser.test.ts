@@ -65,6 +65,7 @@ const flowBase =
 const settingsRoutes: Record< string, Fake > = {
 	'GET /settings': { body: settings },
 	'GET /alerts': { body: alertsOff },
+	'GET /history': { body: { run: null } },
 	'GET /consent-settings': {
 		body: consentSettings( {
 			sms: { ...consentSettings().sms, enabled: false },
@@ -120,6 +121,7 @@ const dead = delivery( {
 } );
 const logRoutes: Record< string, Fake > = {
 	'GET /alerts': { body: alertsOff },
+	'GET /history': { body: { run: null } },
 	'GET /status': {
 		body: {
 			sidecar: sidecarStatus( {

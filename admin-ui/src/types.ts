@@ -130,6 +130,12 @@ export interface FlowWebhookSettingsInput {
 	signingSecret?: string | null;
 }
 
+/** GET /history (and every POST /history…): the sidecar's history sync status, proxied unchanged. */
+export type HistoryStatus = SidecarSchemas[ 'HistoryStatus' ];
+export type HistoryRun = NonNullable< HistoryStatus[ 'run' ] >;
+export type HistoryInput =
+	{ scope: 'all' } | { scope: 'months'; months: number };
+
 export interface ReenableResponse {
 	webhooks: Webhook[];
 }

@@ -100,7 +100,7 @@ test( 'a configured store: saved secrets are hinted at, lists load, and the save
 		calls
 			.filter( ( c ) => c.path !== '/consent-settings' )
 			.map( ( c ) => `${ c.method } ${ c.path }` ),
-		[ 'GET /settings', 'GET /lists', 'GET /flow-webhooks' ],
+		[ 'GET /settings', 'GET /lists', 'GET /history', 'GET /flow-webhooks' ],
 		'a configured store also shows its flow webhooks'
 	);
 

@@ -28,6 +28,7 @@ use WcKlaviyoSync\Machine\SignedRequest;
 use WcKlaviyoSync\Privacy\PersonalData;
 use WcKlaviyoSync\Rest\AlertsController;
 use WcKlaviyoSync\Rest\FlowWebhooksController;
+use WcKlaviyoSync\Rest\HistoryController;
 use WcKlaviyoSync\Rest\ConsentController;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
@@ -199,7 +200,8 @@ final class Plugin {
 			new ConsentController( new ConsentSettings(), $proxy ),
 			new OrdersController( $proxy ),
 			new AlertsController( $this->alerts ),
-			new FlowWebhooksController( $proxy )
+			new FlowWebhooksController( $proxy ),
+			new HistoryController( $proxy )
 		);
 	}
 

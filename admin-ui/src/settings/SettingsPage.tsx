@@ -9,6 +9,7 @@ import { ConnectionPanel } from './ConnectionPanel';
 import { ConnectionResult } from './ConnectionResult';
 import { ConsentPanel } from './ConsentPanel';
 import { FlowWebhooksPanel } from './FlowWebhooksPanel';
+import { HistorySyncPanel } from './HistorySyncPanel';
 import { ListField } from './ListField';
 import { SettingsFields } from './SettingsFields';
 import { canLoadLists, useSettingsForm } from './useSettingsForm';
@@ -116,6 +117,7 @@ export function SettingsPage() {
 				webhooks={ saved.webhooks }
 				onChange={ form.setWebhooks }
 			/>
+			{ saved.configured && <HistorySyncPanel /> }
 			{ saved.configured && <FlowWebhooksPanel /> }
 			<AlertEmails />
 		</div>

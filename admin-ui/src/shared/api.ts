@@ -11,6 +11,8 @@ import type {
 	DeliveryDetail,
 	FlowWebhookSettings,
 	FlowWebhookSettingsInput,
+	HistoryInput,
+	HistoryStatus,
 	ListsResponse,
 	ReenableResponse,
 	ReplayResponse,
@@ -181,6 +183,35 @@ export function saveFlowWebhooks(
 export function rotateFlowSecret(): Promise< FlowWebhookSettings > {
 	return apiFetch< FlowWebhookSettings >( {
 		path: `${ NAMESPACE }/flow-webhooks/rotate`,
+		method: 'POST',
+	} );
+}
+
+export function getHistory(): Promise< HistoryStatus > {
+	return apiFetch< HistoryStatus >( { path: `${ NAMESPACE }/history` } );
+}
+
+/**
+ * Starts a history sync: everything, or what changed in the last N months.
+ * @param input The scope.
+ */
+export function startHistory( input: HistoryInput ): Promise< HistoryStatus > {
+	return apiFetch< HistoryStatus >( {
+		path: `${ NAMESPACE }/history`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+/**
+ * Pauses, resumes or cancels the history sync.
+ * @param verb What to do.
+ */
+export function changeHistory(
+	verb: 'pause' | 'resume' | 'cancel'
+): Promise< HistoryStatus > {
+	return apiFetch< HistoryStatus >( {
+		path: `${ NAMESPACE }/history/${ verb }`,
 		method: 'POST',
 	} );
 }

@@ -10,6 +10,7 @@ import {
 	type PageNotice,
 } from '../shared/notices';
 import { WebhookPanel } from '../shared/WebhookPanel';
+import { HistoryProgress, useHistory } from '../shared/HistoryProgress';
 import { DeliveriesTable } from './DeliveriesTable';
 import { DeliveryFilters } from './DeliveryFilters';
 import { HealthHeader, settingsUrl, sidecarErrorText } from './HealthHeader';
@@ -43,6 +44,8 @@ export function replayedText( n: number ): string {
  */
 export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 	const log = useSyncLog( pollMs );
+	const history = useHistory( pollMs );
+	const historyRun = history.status?.run ?? null;
 	const [ notice, setNotice ] = useState< PageNotice | null >( null );
 	const [ replayingId, setReplayingId ] = useState< string | null >( null );
 	const [ replayingAll, setReplayingAll ] = useState( false );
@@ -125,6 +128,16 @@ export function SyncLogPage( { pollMs }: { pollMs?: number } = {} ) {
 					webhooks={ log.status.webhooks }
 					onChange={ log.setWebhooks }
 				/>
+			) }
+
+			{ historyRun && (
+				<>
+					<h2>{ __( 'History sync', 'wc-klaviyo-sync' ) }</h2>
+					<HistoryProgress
+						run={ historyRun }
+						onChange={ history.setStatus }
+					/>
+				</>
 			) }
 
 			<h2>{ __( 'Deliveries', 'wc-klaviyo-sync' ) }</h2>

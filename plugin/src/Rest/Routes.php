@@ -89,6 +89,13 @@ final class Routes {
 	private FlowWebhooksController $flows;
 
 	/**
+	 * The history sync.
+	 *
+	 * @var HistoryController
+	 */
+	private HistoryController $history;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param SettingsController   $settings   Settings, save and connection test.
@@ -100,8 +107,9 @@ final class Routes {
 	 * @param OrdersController     $orders     One order's sync-log entries.
 	 * @param AlertsController     $alerts     Alerts and their email setting.
 	 * @param FlowWebhooksController $flows    Klaviyo flow webhook settings.
+	 * @param HistoryController      $history  The history sync.
 	 */
-	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts, FlowWebhooksController $flows ) {
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts, FlowWebhooksController $flows, HistoryController $history ) {
 		$this->settings   = $settings;
 		$this->lists      = $lists;
 		$this->status     = $status;
@@ -111,6 +119,7 @@ final class Routes {
 		$this->orders     = $orders;
 		$this->alerts     = $alerts;
 		$this->flows      = $flows;
+		$this->history    = $history;
 	}
 
 	/**
@@ -280,6 +289,41 @@ final class Routes {
 				array(
 					'methods'  => WP_REST_Server::CREATABLE,
 					'callback' => array( $this->flows, 'rotate_flow_secret' ),
+				),
+			),
+			'/history'                       => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->history, 'get_history' ),
+				),
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->history, 'start_history' ),
+					'args'     => array(
+						'scope'  => array(
+							'type' => 'string',
+							'enum' => array( 'all', 'months' ),
+						),
+						'months' => array( 'type' => 'integer' ),
+					),
+				),
+			),
+			'/history/pause'                 => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->history, 'pause_history' ),
+				),
+			),
+			'/history/resume'                => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->history, 'resume_history' ),
+				),
+			),
+			'/history/cancel'                => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->history, 'cancel_history' ),
 				),
 			),
 			'/alerts'                        => array(

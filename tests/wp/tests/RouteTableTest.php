@@ -27,6 +27,10 @@ final class RouteTableTest extends WckTestCase {
 		'/flow-webhooks'                                 => array( 'GET', 'POST' ),
 		'/flow-webhooks/rotate'                          => array( 'POST' ),
 		'/alerts'                                        => array( 'GET', 'POST' ),
+		'/history'                                       => array( 'GET', 'POST' ),
+		'/history/pause'                                 => array( 'POST' ),
+		'/history/resume'                                => array( 'POST' ),
+		'/history/cancel'                                => array( 'POST' ),
 	);
 
 	/** Our routes as the REST server holds them: path (without the namespace) => endpoints. */
