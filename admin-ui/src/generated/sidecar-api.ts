@@ -1100,7 +1100,7 @@ export interface operations {
             header?: {
                 /** @description base64(HMAC-SHA256(raw body, webhook secret)); required for deliveries. */
                 "X-WC-Webhook-Signature"?: string;
-                /** @description `order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated`, `customer.deleted`, `product.created`, `product.updated`, `product.deleted` or `product.restored` (a variation arrives under its product's topic). */
+                /** @description `order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated`, `customer.deleted`, `product.created`, `product.updated`, `product.deleted` or `product.restored` (a variation arrives under its product's topic); from the plugin itself, `cart.checkout_started` or `cart.item_added` (a cart it captured, sent from its queue, signed the same way). */
                 "X-WC-Webhook-Topic"?: string;
                 "X-WC-Webhook-Resource"?: string;
                 "X-WC-Webhook-Event"?: string;

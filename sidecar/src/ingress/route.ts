@@ -35,7 +35,7 @@ const INGRESS_SCHEMA = {
   params: z.object({ storeId: z.string().describe('The store id the webhook was created for.') }),
   headers: z.object({
     'X-WC-Webhook-Signature': z.string().optional().describe('base64(HMAC-SHA256(raw body, webhook secret)); required for deliveries.'),
-    'X-WC-Webhook-Topic': z.string().optional().describe('`order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated`, `customer.deleted`, `product.created`, `product.updated`, `product.deleted` or `product.restored` (a variation arrives under its product\'s topic).'),
+    'X-WC-Webhook-Topic': z.string().optional().describe('`order.created`, `order.updated`, `order.deleted`, `order.restored`, `customer.created`, `customer.updated`, `customer.deleted`, `product.created`, `product.updated`, `product.deleted` or `product.restored` (a variation arrives under its product\'s topic); from the plugin itself, `cart.checkout_started` or `cart.item_added` (a cart it captured, sent from its queue, signed the same way).'),
     'X-WC-Webhook-Resource': z.string().optional(),
     'X-WC-Webhook-Event': z.string().optional(),
     'X-WC-Webhook-ID': z.string().optional(),

@@ -1,4 +1,5 @@
 /** Pure mapping from WooCommerce deliveries to Klaviyo requests. See docs/how-it-works.md. */
+import { mapCart } from './cart.js';
 import { mapCustomer } from './customer.js';
 import { mapFlowWebhook } from './flow.js';
 import { flowActionOf } from '../flows/actions.js';
@@ -7,11 +8,12 @@ import { mapOrder } from './order.js';
 import { mapProduct, mapProductRemoval } from './product.js';
 import { mapErasure } from './privacy.js';
 import type { MappingInput, MappingResult } from './types.js';
-import { CustomerSchema, DeletedSchema, OrderSchema, ProductSchema } from '../woo/schemas.js';
+import { CartSchema, CustomerSchema, DeletedSchema, OrderSchema, ProductSchema } from '../woo/schemas.js';
 
 export { MappingError } from './errors.js';
 export { METRICS } from './order.js';
 export { catalogId } from './product.js';
+export { CART_METRICS, cartContentsHash } from './cart.js';
 export * from './types.js';
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, payload: unknown, what: string): T {
@@ -65,6 +67,9 @@ export function mapDelivery(input: MappingInput): MappingResult {
     case 'klaviyo.flow.tag':
     case 'klaviyo.flow.profile-properties':
       return mapFlowWebhook(storeId, flowActionOf(topic)!, payload, input.flow ?? null);
+    case 'cart.checkout_started':
+    case 'cart.item_added':
+      return mapCart(storeId, topic, parse(CartSchema, payload, 'cart'));
     case 'privacy.erasure':
       return mapErasure(storeId, payload);
     case 'history.order':

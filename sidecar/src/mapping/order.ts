@@ -33,12 +33,13 @@ export function gmtToIso(value: string | null | undefined): string | undefined {
   return /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? new Date(v).toISOString() : `${v.slice(0, 19)}Z`;
 }
 
-function amount(value: unknown, scale: number): number | undefined {
+export function amount(value: unknown, scale: number): number | undefined {
   const m = parseMoney(value, scale);
   return m ? toNumber(m) : undefined;
 }
 
-function currencyScale(order: WooOrder): number {
+/** The currency's scale as the payload's `total` shows it ("12.50": 2). */
+export function currencyScale(order: { total?: unknown }): number {
   const t = typeof order.total === 'string' ? order.total : '';
   const dot = t.indexOf('.');
   return dot === -1 ? 0 : t.length - dot - 1;
@@ -62,7 +63,11 @@ function addressProps(a: WooAddress | null | undefined) {
   return Object.keys(out).length ? out : undefined;
 }
 
-function itemProps(item: WooLineItem, scale: number, orderId: number) {
+/**
+ * The properties of one line item, shared by every event that lists items (Placed Order, Ordered Product, and the
+ * cart's Started Checkout and Added to Cart, whose items have the line items' shape; a cart has no OrderId).
+ */
+export function itemProps(item: WooLineItem, scale: number, orderId?: number) {
   const subtotal = parseMoney(item.subtotal, scale);
   const unit: Money | null = subtotal && item.quantity > 0 ? divide(subtotal, item.quantity) : null;
   const variation = (item.meta_data ?? [])

@@ -27,7 +27,7 @@ export interface MappingInput {
 
 export interface DeliverySummary {
   /** `profile`: a Klaviyo flow webhook, about the profile it names. `erasure`: an erasure request the sidecar recorded (no WooCommerce resource). */
-  resource: 'order' | 'customer' | 'product' | 'profile' | 'erasure';
+  resource: 'order' | 'customer' | 'product' | 'profile' | 'erasure' | 'cart';
   resourceId?: number | null;
   email?: string;
   /** WooCommerce order number (`number`), for orders. */
@@ -45,6 +45,11 @@ export interface MappingResult {
   totals?: OrderTotalsInput;
   /** A record read by a history sync: its jobs are sent after live traffic (backlog priority). */
   backlog?: boolean;
+  /**
+   * A cart that became an order: the request key (that order's Placed Order) whose planning ends the cart. Once it is
+   * planned, the cart's requests are not sent (sync/plan.ts), so Placed Order is never followed by its Started Checkout.
+   */
+  endedBy?: { key: string; orderId: number };
 }
 
 /** One order's state as it counts toward its profile's totals (sync/totals.ts). Amounts in minor units. */

@@ -63,9 +63,14 @@ export function newJob(now: number, priority: JobPriority = 0): { status: 'pendi
 export const NOTE_NOTHING_NEW = 'Everything this delivery implies was already sent or queued.';
 export const duplicateNote = (originalId: string): string => `Same content as delivery ${originalId}; nothing new to send.`;
 
-/** The keys planning needs to know about: every request key the mapping produced. */
+export const cartEndedNote = (orderId: number): string =>
+  `The cart became order ${orderId}, whose Placed Order was already sent or queued: a cart's events never follow its order.`;
+
+/** The keys planning needs to know about: every request key the mapping produced, and the key that ends a cart. */
 export function planningKeys(outcome: MappingOutcome): string[] {
-  return outcome.ok ? [...new Set([...outcome.result.requests.map((r) => r.key), ...consentKeys(outcome.result.consent)])] : [];
+  if (!outcome.ok) return [];
+  const ended = outcome.result.endedBy ? [outcome.result.endedBy.key] : [];
+  return [...new Set([...outcome.result.requests.map((r) => r.key), ...consentKeys(outcome.result.consent), ...ended])];
 }
 
 export function planDelivery(deliveryId: string, outcome: MappingOutcome, state: PlanningState): DeliveryPlan {
@@ -86,6 +91,11 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     return { ...base, state: 'processed', status: 'dead', note: null, error: { class: 'mapping', message: outcome.error }, requests: [] };
   }
   const { result } = outcome;
+  if (result.endedBy && state.planned.has(result.endedBy.key)) {
+    // Ordering rule: Placed Order follows Started Checkout. A cart that arrives after its order's Placed Order was
+    // planned is over; sending it now would start an abandoned-cart flow for a shopper who bought.
+    return { ...base, state: 'processed', status: 'skipped', note: cartEndedNote(result.endedBy.orderId), error: null, requests: [] };
+  }
   let requests = result.requests;
   let note = result.note;
   let consent: ConsentPlan | undefined;

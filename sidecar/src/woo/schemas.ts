@@ -97,6 +97,30 @@ export const ProductSchema = z
   })
   .passthrough();
 
+/**
+ * A cart the plugin captured (topics `cart.checkout_started` and `cart.item_added`): its items in the shape of an
+ * order's line items (so they map through the same item mapping), the shopper it belongs to, its value and the link
+ * that restores it. `order_id` is the order the cart became, when it had become one by the time the plugin sent it.
+ */
+export const CartSchema = z
+  .object({
+    cart_token: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a cart token of 8 to 64 letters, digits, _ or -'),
+    email: z.string().min(3),
+    customer_id: z.number().nullish(),
+    first_name: str,
+    last_name: str,
+    currency: z.string().min(3),
+    total: money,
+    line_items: z.array(LineItemSchema).min(1, 'a cart with no items'),
+    checkout_url: z.string().url(),
+    captured_at_gmt: z.string(),
+    source: str,
+    order_id: z.number().nullish(),
+    added: LineItemSchema.nullish(),
+  })
+  .passthrough();
+
+export type WooCart = z.infer<typeof CartSchema>;
 export type WooOrder = z.infer<typeof OrderSchema>;
 export type WooCustomer = z.infer<typeof CustomerSchema>;
 export type WooAddress = z.infer<typeof AddressSchema>;

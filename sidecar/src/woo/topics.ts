@@ -16,6 +16,16 @@ export const WOO_TOPICS = [
 export type WooTopic = (typeof WOO_TOPICS)[number];
 
 /**
+ * Topics the plugin itself sends to the same ingress, signed like WooCommerce's deliveries (X-WC-Webhook-Signature
+ * with the webhook secret): carts it captured from the shopper's session, sent from Action Scheduler's queue. They are
+ * not WooCommerce webhooks (the plugin registers none for them), so they are kept apart from WOO_TOPICS.
+ */
+export const CART_TOPICS = ['cart.checkout_started', 'cart.item_added'] as const;
+export type CartTopic = (typeof CART_TOPICS)[number];
+/** Every topic the ingress route accepts. */
+export type IngressTopic = WooTopic | CartTopic;
+
+/**
  * A topic the sidecar records itself, never accepted at ingress (parseTopic knows only WooCommerce's): an erasure
  * request (POST /v1/stores/{id}/privacy/erasure) is stored as a delivery of this topic, so its Klaviyo deletion is
  * planned, sent, retried and shown in the sync log like any other request.
@@ -32,12 +42,13 @@ export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.cus
  * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions), and the
  * erasure request's.
  */
-export type DeliveryTopic = WooTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC
+export type DeliveryTopic = IngressTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC
   | typeof HISTORY_TOPICS.orders | typeof HISTORY_TOPICS.customers;
 
-export function parseTopic(header: string | undefined | null): WooTopic | null {
+/** The topic of an ingress delivery: WooCommerce's webhook topics and the plugin's cart topics. */
+export function parseTopic(header: string | undefined | null): IngressTopic | null {
   const t = (header ?? '').trim();
-  return (WOO_TOPICS as readonly string[]).includes(t) ? (t as WooTopic) : null;
+  return (WOO_TOPICS as readonly string[]).includes(t) || (CART_TOPICS as readonly string[]).includes(t) ? (t as IngressTopic) : null;
 }
 
 /** A WP REST error object delivered instead of a resource (e.g. the webhook's user lost its rights). */
