@@ -39,7 +39,7 @@ describe('cart mapping', () => {
     assert.equal(r.summary.resource, 'cart');
     const a = attrs(r.requests[0]!);
     assert.equal(a.metric.data.attributes.name, 'Started Checkout');
-    assert.equal(a.unique_id, `woo:s1:cart:tok0123456789abc:started:${cartContentsHash([LineItemSchema.parse(item())])}`);
+    assert.equal(a.unique_id, `woo:s1:cart:tok0123456789abc:started:${cartContentsHash([LineItemSchema.parse(item())], 'cara@example.com')}`);
     assert.equal(a.value, 54);
     assert.equal(a.value_currency, 'GBP');
     assert.equal(a.time, '2026-12-03T10:00:00.000Z');
@@ -63,6 +63,8 @@ describe('cart mapping', () => {
     assert.notEqual(key(two), key([two[0], { ...two[1], quantity: 2 }]));
     assert.notEqual(key(two), key([two[0]]));
     assert.notEqual(key(two), key([two[0], { ...two[1], variation_id: 5 }]));
+    const other = ev('cart.checkout_started', cart({ line_items: two, email: 'cara.fixed@example.com' })).requests[0]!.key;
+    assert.notEqual(key(two), other, 'a corrected email is a new Started Checkout, for the right profile');
   });
 
   it('an added item becomes Added to Cart with AddedItem properties and the whole cart', () => {

@@ -18,13 +18,16 @@ export const CART_METRICS = { startedCheckout: 'Started Checkout', addedToCart: 
 /** The Placed Order key of an order (mapping/order.ts makes it): a cart whose order has it planned is over. */
 export const placedOrderKey = (storeId: string, orderId: number): string => `woo:${storeId}:order:${orderId}:placed`;
 
-/** What identifies a cart's contents: each item's product, variation, attributes and quantity, in any order. */
-export function cartContentsHash(items: readonly WooLineItem[]): string {
+/**
+ * What identifies a cart's contents: each item's product, variation, attributes and quantity, in any order; and the
+ * shopper's email when given (a corrected email is a new Started Checkout for the right profile).
+ */
+export function cartContentsHash(items: readonly WooLineItem[], email = ''): string {
   const lines = items.map((i) => {
     const attrs = (i.meta_data ?? []).map((m) => `${String(m.key ?? m.display_key)}=${String(m.display_value)}`).sort().join('&');
     return `${i.product_id ?? 0}:${i.variation_id ?? 0}:${attrs}:${i.quantity}`;
   }).sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+  return createHash('sha256').update(lines.join('\n')).update(email ? `\n${email}` : '').digest('hex').slice(0, 16);
 }
 
 /** `AddedItem…` properties: the added item's own properties under the names Klaviyo's Added to Cart uses. */
@@ -49,7 +52,7 @@ export function mapCart(storeId: string, topic: CartTopic, cart: WooCart): Mappi
   if (!profile.email) return { summary, requests: [], note: 'The cart has no valid email: Klaviyo needs a profile identifier.' };
 
   const items = cart.line_items.map((i) => itemProps(i, scale));
-  const hash = cartContentsHash(cart.line_items);
+  const hash = cartContentsHash(cart.line_items, profile.email);
   const started = topic === 'cart.checkout_started';
   const metric = started ? CART_METRICS.startedCheckout : CART_METRICS.addedToCart;
   const added = !started && cart.added ? itemProps(cart.added, scale) : undefined;
