@@ -15,6 +15,9 @@ use WcKlaviyoSync\Admin\Notices;
 use WcKlaviyoSync\Admin\OrderBox;
 use WcKlaviyoSync\Alerts\AlertMonitor;
 use WcKlaviyoSync\Alerts\AlertNotices;
+use WcKlaviyoSync\Cart\CartCapture;
+use WcKlaviyoSync\Cart\CartRestore;
+use WcKlaviyoSync\Cart\CartSender;
 use WcKlaviyoSync\Consent\AccountConsent;
 use WcKlaviyoSync\Consent\CheckoutConsent;
 use WcKlaviyoSync\Consent\ConsentSettings;
@@ -184,6 +187,10 @@ final class Plugin {
 		( new HistoryRoute( new SignedRequest( $this->settings ), new HistoryPages( new WebhookOwnership() ) ) )->register();
 		( new CustomerTags() )->register();
 		( new CustomersReport() )->register();
+		$carts = new CartSender( $this->settings );
+		$carts->register();
+		( new CartCapture( $this->settings, $carts ) )->register();
+		( new CartRestore() )->register();
 	}
 
 	/**

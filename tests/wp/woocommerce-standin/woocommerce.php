@@ -21,6 +21,7 @@ require __DIR__ . '/includes/class-wc-webhook-data-store.php';
 require __DIR__ . '/includes/class-wc-webhook.php';
 require __DIR__ . '/includes/features-util.php';
 require __DIR__ . '/includes/store.php';
+require __DIR__ . '/includes/action-scheduler.php';
 
 final class WooCommerce {
 	public $version = WC_VERSION;
