@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { FIXTURE_SECRET, GOOD_KEY, startHarness, type Harness } from './helpers.js';
+import { beforeEach, describe, it } from 'node:test';
+import { FIXTURE_SECRET, GOOD_KEY, withFakeWordPress, type Harness } from './helpers.js';
 
 const STORE = 'flow-store';
 
@@ -47,22 +47,13 @@ function fakeWordPress(): Promise<{ url: string; calls: Call[]; coupons: Map<str
 }
 
 describe('Klaviyo flow webhooks that act on the store', () => {
+  const ctx = withFakeWordPress({ store: STORE, start: fakeWordPress, env: { MAX_ATTEMPTS: '3' }, reset: (wp) => { wp.calls.length = 0; } });
   let h: Harness;
   let wp: Awaited<ReturnType<typeof fakeWordPress>>;
   let secret: string;
-  before(async () => {
-    h = await startHarness({ env: { MAX_ATTEMPTS: '3' } });
-    wp = await fakeWordPress();
-  });
-  after(async () => {
-    await h.close();
-    await wp.close();
-  });
   beforeEach(async () => {
-    h.double.reset();
-    wp.calls.length = 0;
-    const r = await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: wp.url, webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: 'L00001' } });
-    assert.equal(r.status, 200);
+    h = ctx.h;
+    wp = ctx.wp;
     secret = (await h.admin('GET', `/v1/stores/${STORE}/klaviyo/flow-webhooks`)).body.secret;
   });
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before, beforeEach } from 'node:test';
 import { Redis } from 'ioredis';
 import { startKlaviyoDouble, type DoubleOptions, type KlaviyoDouble } from '@wck/klaviyo-double';
 import { buildApp, type SidecarApp } from '../src/app.js';
@@ -139,6 +140,40 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
     },
   };
   return h;
+}
+
+/**
+ * A suite's sidecar against a fake WordPress (a server with the plugin's signed machine routes): registers the hooks
+ * that start both before the suite and close both after it, and, before each test, resets the double, lets `reset`
+ * clear what the fake recorded, removes the store first if asked, and saves `store` with the fake's address, the
+ * fixtures' webhook secret and a good key. The suite reads `ctx.h` and `ctx.wp` inside its tests and hooks.
+ */
+export function withFakeWordPress<W extends { url: string; close(): Promise<void> }>(opts: {
+  store: string;
+  start: () => Promise<W>;
+  reset?: (wp: W) => void;
+  env?: Record<string, string>;
+  /** DELETE the store before saving it again (its runs and settings start over; its sync log stays). */
+  removeStore?: boolean;
+}): { readonly h: Harness; readonly wp: W } {
+  let h: Harness | undefined;
+  let wp: W | undefined;
+  before(async () => {
+    h = await startHarness(opts.env ? { env: opts.env } : {});
+    wp = await opts.start();
+  });
+  after(async () => {
+    await h?.close();
+    await wp?.close();
+  });
+  beforeEach(async () => {
+    h!.double.reset();
+    opts.reset?.(wp!);
+    if (opts.removeStore) await h!.admin('DELETE', `/v1/stores/${opts.store}`);
+    const r = await h!.admin('PUT', `/v1/stores/${opts.store}`, { siteUrl: wp!.url, webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: 'L00001' } });
+    if (r.status !== 200) throw new Error(`saving the store answered ${r.status}: ${JSON.stringify(r.body)}`);
+  });
+  return { get h() { return h!; }, get wp() { return wp!; } };
 }
 
 /** Events the double kept, as "Metric|unique_id|value|currency". */

@@ -5,10 +5,10 @@
  * read again, a second run sending nothing new, a live order during a run sent at once, and pause/resume/cancel.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { buildOrder } from './builders.js';
 import { fakeHistoryWp, historyCustomers, historyOrders, type FakeHistoryWp } from './fake-history.js';
-import { FIXTURE_SECRET, GOOD_KEY, startHarness, type Harness } from './helpers.js';
+import { FIXTURE_SECRET, withFakeWordPress, type Harness } from './helpers.js';
 
 const STORE = 'history-store';
 
@@ -23,6 +23,10 @@ async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | 
 }
 
 describe('history sync', () => {
+  const ctx = withFakeWordPress({
+    store: STORE, start: () => fakeHistoryWp(FIXTURE_SECRET), removeStore: true,
+    reset: (wp) => { wp.calls.length = 0; wp.failNext.length = 0; wp.delayMs = 0; },
+  });
   let h: Harness;
   let wp: FakeHistoryWp;
   const status = async () => (await h.admin('GET', `/v1/stores/${STORE}/history`)).body.run;
@@ -32,22 +36,9 @@ describe('history sync', () => {
   });
   const placed = () => h.double.events.filter((e) => e.metric === 'Placed Order');
 
-  before(async () => {
-    h = await startHarness();
-    wp = await fakeHistoryWp(FIXTURE_SECRET);
-  });
-  after(async () => {
-    await h.close();
-    await wp.close();
-  });
-  beforeEach(async () => {
-    h.double.reset();
-    wp.calls.length = 0;
-    wp.failNext.length = 0;
-    wp.delayMs = 0;
-    await h.admin('DELETE', `/v1/stores/${STORE}`);
-    const r = await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: wp.url, webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: 'L00001' } });
-    assert.equal(r.status, 200);
+  beforeEach(() => {
+    h = ctx.h;
+    wp = ctx.wp;
   });
 
   it('sends every order once with exact totals, subscribes nobody, shows done/total, and a second run sends nothing new', async () => {
