@@ -86,6 +86,20 @@ describe('real WooCommerce 10.0.2 deliveries', () => {
     ]);
   });
 
+  it('each item of Placed Order and Ordered Product names its product\'s categories and permalink, from the product deliveries before it', () => {
+    const placed = h.double.events.find((e) => e.metric === 'Placed Order')!;
+    const expected = [
+      ['Blue Mug', ['Mugs'], 'http://127.0.0.1:8881/product/blue-mug/'],
+      ['Tea Sampler – “Ünïcode” & <b>bold</b>', ['Tea & Gifts'], 'http://127.0.0.1:8881/product/tea-sampler-unicode-bold/'],
+      // A variation: its product's categories, its own permalink (with its attributes).
+      ['T-Shirt - S', ['Uncategorized'], 'http://127.0.0.1:8881/product/t-shirt/?attribute_size=S'],
+      ['T-Shirt - L', ['Uncategorized'], 'http://127.0.0.1:8881/product/t-shirt/?attribute_size=L'],
+    ];
+    assert.deepEqual((placed.properties.Items as any[]).map((i) => [i.ProductName, i.Categories, i.ProductURL]), expected);
+    const ordered = h.double.events.filter((e) => e.metric === 'Ordered Product').sort((a, b) => String(a.uniqueId).localeCompare(String(b.uniqueId)));
+    assert.deepEqual(ordered.map((e) => [e.properties.ProductName, e.properties.Categories, e.properties.ProductURL]), expected);
+  });
+
   it('sends nothing new when every delivery arrives again, and replays never double an event', async () => {
     const before = eventRequests(h.double);
     for (const f of loadFixtures()) await h.deliver(STORE, f.body, f.headers);

@@ -11,7 +11,7 @@ import type { CartTopic } from '../woo/topics.js';
 import type { WooCart, WooLineItem } from '../woo/schemas.js';
 import { amount, currencyScale, gmtToIso, itemProps } from './order.js';
 import { compact, profileAttributes } from './profile.js';
-import type { MappingResult } from './types.js';
+import type { MappingResult, ProductLookup } from './types.js';
 
 export const CART_METRICS = { startedCheckout: 'Started Checkout', addedToCart: 'Added to Cart' } as const;
 
@@ -40,7 +40,7 @@ function addedItemProps(props: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-export function mapCart(storeId: string, topic: CartTopic, cart: WooCart): MappingResult {
+export function mapCart(storeId: string, topic: CartTopic, cart: WooCart, products?: ProductLookup): MappingResult {
   const scale = currencyScale(cart);
   const profile = profileAttributes({
     email: cart.email,
@@ -51,11 +51,11 @@ export function mapCart(storeId: string, topic: CartTopic, cart: WooCart): Mappi
   const summary = { resource: 'cart' as const, email: profile.email ?? undefined };
   if (!profile.email) return { summary, requests: [], note: 'The cart has no valid email: Klaviyo needs a profile identifier.' };
 
-  const items = cart.line_items.map((i) => itemProps(i, scale));
+  const items = cart.line_items.map((i) => itemProps(i, scale, undefined, products));
   const hash = cartContentsHash(cart.line_items, profile.email);
   const started = topic === 'cart.checkout_started';
   const metric = started ? CART_METRICS.startedCheckout : CART_METRICS.addedToCart;
-  const added = !started && cart.added ? itemProps(cart.added, scale) : undefined;
+  const added = !started && cart.added ? itemProps(cart.added, scale, undefined, products) : undefined;
   // Added to Cart: the same item added into the same resulting cart is the same event (a repeated request).
   const uniqueId = started
     ? `woo:${storeId}:cart:${cart.cart_token}:started:${hash}`

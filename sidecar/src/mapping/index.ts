@@ -8,11 +8,12 @@ import { mapOrder } from './order.js';
 import { mapProduct, mapProductRemoval } from './product.js';
 import { mapErasure } from './privacy.js';
 import type { MappingInput, MappingResult } from './types.js';
+import type { DeliveryTopic } from '../woo/topics.js';
 import { CartSchema, CustomerSchema, DeletedSchema, OrderSchema, ProductSchema } from '../woo/schemas.js';
 
 export { MappingError } from './errors.js';
 export { METRICS } from './order.js';
-export { catalogId } from './product.js';
+export { catalogId, productIndexEntry } from './product.js';
 export { CART_METRICS, cartContentsHash } from './cart.js';
 export * from './types.js';
 
@@ -38,6 +39,26 @@ function historical(r: MappingResult): MappingResult {
   return { ...rest, requests, backlog: true };
 }
 
+const ITEM_TOPICS = new Set<string>(['order.created', 'order.updated', 'order.restored', 'history.order', 'cart.checkout_started', 'cart.item_added']);
+
+/**
+ * The product and variation ids whose product index entries mapping this delivery uses (its items', an added cart
+ * item's); none for a topic that lists no items or a payload that is not one.
+ */
+export function productIdsOf(topic: DeliveryTopic, payload: unknown): number[] {
+  if (!ITEM_TOPICS.has(topic) || !payload || typeof payload !== 'object') return [];
+  const p = payload as { line_items?: unknown; added?: unknown };
+  const items = [...(Array.isArray(p.line_items) ? p.line_items : []), p.added];
+  const ids = new Set<number>();
+  for (const i of items) {
+    if (!i || typeof i !== 'object') continue;
+    for (const v of [(i as { product_id?: unknown }).product_id, (i as { variation_id?: unknown }).variation_id]) {
+      if (typeof v === 'number' && Number.isInteger(v) && v > 0) ids.add(v);
+    }
+  }
+  return [...ids];
+}
+
 export function mapDelivery(input: MappingInput): MappingResult {
   const { storeId, topic, payload } = input;
   const list = input.list ?? null;
@@ -45,7 +66,7 @@ export function mapDelivery(input: MappingInput): MappingResult {
     case 'order.created':
     case 'order.updated':
     case 'order.restored':
-      return mapOrder(storeId, parse(OrderSchema, payload, 'order'), list, input.now);
+      return mapOrder(storeId, parse(OrderSchema, payload, 'order'), list, input.now, input.products);
     case 'customer.created':
     case 'customer.updated':
       return mapCustomer(storeId, parse(CustomerSchema, payload, 'customer'), list, input.now);
@@ -69,7 +90,7 @@ export function mapDelivery(input: MappingInput): MappingResult {
       return mapFlowWebhook(storeId, flowActionOf(topic)!, payload, input.flow ?? null);
     case 'cart.checkout_started':
     case 'cart.item_added':
-      return mapCart(storeId, topic, parse(CartSchema, payload, 'cart'));
+      return mapCart(storeId, topic, parse(CartSchema, payload, 'cart'), input.products);
     case 'privacy.erasure':
       return mapErasure(storeId, payload);
     case 'history.order':

@@ -10,7 +10,7 @@ import { attributionOf, attributionProperties, firstTouchProperties } from './at
 import type { CreateEventBody, EventAttributes, KlaviyoRequest } from '../klaviyo/types.js';
 import { abs, divide, parseMoney, toNumber, type Money } from './money.js';
 import { compact, profileAttributes } from './profile.js';
-import type { MappingResult, OrderTotalsInput } from './types.js';
+import type { MappingResult, OrderTotalsInput, ProductLookup } from './types.js';
 import { withConsent } from './with-consent.js';
 import type { ListInfo } from './consent.js';
 import type { WooAddress, WooLineItem, WooOrder } from '../woo/schemas.js';
@@ -64,10 +64,24 @@ function addressProps(a: WooAddress | null | undefined) {
 }
 
 /**
+ * What the store's product index says of an item: its product's category names (a variation's are its parent's) and
+ * its permalink (the variation's own, else the product's). Nothing for a product the index does not hold yet.
+ */
+export function catalogProps(item: WooLineItem, products: ProductLookup | undefined): { Categories?: string[]; ProductURL?: string } {
+  if (!products) return {};
+  const own = item.variation_id ? products.get(item.variation_id) : undefined;
+  let product = item.product_id ? products.get(item.product_id) : undefined;
+  if (product?.parentId) product = products.get(product.parentId) ?? product;
+  if (!product && own?.parentId) product = products.get(own.parentId);
+  const url = own?.url ?? product?.url ?? undefined;
+  return { ...(product ? { Categories: product.categories } : {}), ...(url ? { ProductURL: url } : {}) };
+}
+
+/**
  * The properties of one line item, shared by every event that lists items (Placed Order, Ordered Product, and the
  * cart's Started Checkout and Added to Cart, whose items have the line items' shape; a cart has no OrderId).
  */
-export function itemProps(item: WooLineItem, scale: number, orderId?: number) {
+export function itemProps(item: WooLineItem, scale: number, orderId?: number, products?: ProductLookup) {
   const subtotal = parseMoney(item.subtotal, scale);
   const unit: Money | null = subtotal && item.quantity > 0 ? divide(subtotal, item.quantity) : null;
   const variation = (item.meta_data ?? [])
@@ -85,6 +99,7 @@ export function itemProps(item: WooLineItem, scale: number, orderId?: number) {
     ItemPrice: unit ? toNumber(unit) : undefined,
     RowTotal: amount(item.total, scale),
     ImageURL: item.image?.src ?? undefined,
+    ...catalogProps(item, products),
   });
 }
 
@@ -101,7 +116,7 @@ function orderTotals(storeId: string, order: WooOrder, email: string | null | un
   };
 }
 
-export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null = null, now?: number): MappingResult {
+export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null = null, now?: number, products?: ProductLookup): MappingResult {
   const scale = currencyScale(order);
   const email = profileAttributes({ billing: order.billing }).email ?? undefined;
   const summary = {
@@ -120,7 +135,7 @@ export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null
   }
 
   const codes = (order.coupon_lines ?? []).map((c) => c.code).filter((c): c is string => !!c);
-  const items = order.line_items.map((i) => itemProps(i, scale, order.id));
+  const items = order.line_items.map((i) => itemProps(i, scale, order.id, products));
   const orderProps = compact({
     OrderId: order.id,
     OrderNumber: summary.orderNumber,

@@ -11,7 +11,7 @@ import type {
   CatalogVariantUpdate, KlaviyoRequest,
 } from '../klaviyo/types.js';
 import { parseMoney, toNumber } from './money.js';
-import type { MappingResult } from './types.js';
+import type { MappingResult, ProductIndexEntry } from './types.js';
 import type { WooProduct } from '../woo/schemas.js';
 
 /** Klaviyo's catalog ids: `$custom:::$default:::<external id>`; the external id is WooCommerce's own id. */
@@ -101,13 +101,32 @@ export function mapProductRemoval(storeId: string, id: number): MappingResult {
   return {
     summary: { resource: 'product', resourceId: id },
     requests: [removal(storeId, id)],
+    productRemoved: id,
     note: 'The product was trashed: it and its variants leave the Klaviyo catalog.',
+  };
+}
+
+/** What the store's product index keeps of a product or a variation (a variation's categories are its parent's). */
+export function productIndexEntry(p: WooProduct): ProductIndexEntry {
+  const variation = p.type === 'variation' && !!p.parent_id;
+  return {
+    id: p.id,
+    parentId: variation ? p.parent_id! : null,
+    type: p.type,
+    name: plainText(p.name) || `#${p.id}`,
+    categories: variation ? [] : (p.categories ?? []).map((c) => plainText(c.name) || c.slug || String(c.id)),
+    url: p.permalink || null,
   };
 }
 
 export function mapProduct(storeId: string, p: WooProduct, restored = false): MappingResult {
   const summary = { resource: 'product' as const, resourceId: p.id };
   if (p.status === 'trash') return { ...mapProductRemoval(storeId, p.id), summary };
+  return { ...mapProductChange(storeId, p, restored), product: productIndexEntry(p) };
+}
+
+function mapProductChange(storeId: string, p: WooProduct, restored: boolean): MappingResult {
+  const summary = { resource: 'product' as const, resourceId: p.id };
   let change: CatalogChange;
   let metric: 'product' | 'variation';
   if (p.type === 'variation') {

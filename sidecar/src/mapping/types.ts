@@ -23,7 +23,32 @@ export interface MappingInput {
   now?: number;
   /** The store's flow webhook settings, for `klaviyo.flow.*` deliveries. */
   flow?: FlowSettings | null;
+  /**
+   * What the store's product index holds for the products an order or a cart names (its items' products, variations
+   * and their parents), by WooCommerce id: their category names and permalinks. A product not in it maps without them.
+   */
+  products?: ProductLookup;
 }
+
+/**
+ * One product (or variation) as the sidecar's per-store product index keeps it, from the product webhooks: what an
+ * order's or a cart's items need (category names, permalink) and what a back-in-stock signup checks.
+ */
+export interface ProductIndexEntry {
+  /** WooCommerce's product or variation id. */
+  id: number;
+  /** A variation's product (its categories are the product's); null for a product. */
+  parentId: number | null;
+  /** WooCommerce's product type: simple, variable, variation, grouped, external. */
+  type: string;
+  name: string;
+  /** Category names, as the shopper sees them. Empty for a variation (WooCommerce keeps them on its product). */
+  categories: string[];
+  /** The permalink (a variation's names its attributes), or null when WooCommerce sent none. */
+  url: string | null;
+}
+
+export type ProductLookup = ReadonlyMap<number, ProductIndexEntry>;
 
 export interface DeliverySummary {
   /** `profile`: a Klaviyo flow webhook, about the profile it names. `erasure`: an erasure request the sidecar recorded (no WooCommerce resource). */
@@ -45,6 +70,10 @@ export interface MappingResult {
   totals?: OrderTotalsInput;
   /** A record read by a history sync: its jobs are sent after live traffic (backlog priority). */
   backlog?: boolean;
+  /** A product delivery's entry for the store's product index (storage keeps it before the delivery is planned). */
+  product?: ProductIndexEntry;
+  /** A trashed product's id: it leaves the store's product index with its catalog entry. */
+  productRemoved?: number;
   /**
    * A cart that became an order: the request key (that order's Placed Order) whose planning ends the cart. Once it is
    * planned, the cart's requests are not sent (sync/plan.ts), so Placed Order is never followed by its Started Checkout.

@@ -8,14 +8,14 @@
  * Both pass the same conformance suite (test/conformance). Every method is async so either fits.
  */
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, SendOutcome, StoreStats } from '../sync/index.js';
+import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, ProductIndexEntry, SendOutcome, StoreStats } from '../sync/index.js';
 import type { FlowSettings } from '../flows/actions.js';
 import type { HistoryRun } from '../sync/history.js';
 import type { DeliveryTopic } from '../woo/topics.js';
 
 export {
   DELIVERY_STATUSES, JOB_STATUSES, type DeliveryStatus, type DeliveryView, type Job, type JobFailure, type JobStatus, type JobView,
-  type DeliveryPlan, type MappingOutcome, type PlanningState, type SendOutcome, type StoreStats, type ConsentRecordView,
+  type DeliveryPlan, type MappingOutcome, type PlanningState, type SendOutcome, type StoreStats, type ConsentRecordView, type ProductIndexEntry,
 } from '../sync/index.js';
 
 export type KeyStatus = 'valid' | 'invalid' | 'unverified';
@@ -241,7 +241,19 @@ export interface HistoryStore {
   runningHistory(): Promise<string[]>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore {
+/**
+ * A store's product index: what the product webhooks said of each product and variation (mapping/product.ts
+ * `productIndexEntry`), for the order and cart mapping (category names, permalinks) and back-in-stock signups.
+ * The worker saves a product delivery's entry before it plans the delivery; the newest mapped wins.
+ */
+export interface ProductIndexStore {
+  /** The entries held for these ids (those it has, in any order). */
+  products(storeId: string, ids: readonly number[]): Promise<ProductIndexEntry[]>;
+  /** Saves (replaces) these entries and drops the `removed` ids, in one step. */
+  saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore, ProductIndexStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

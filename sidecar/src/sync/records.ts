@@ -7,6 +7,9 @@ import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
 import type { RequestKind } from '../klaviyo/types.js';
 import type { DeliverySummary, MappingResult } from '../mapping/types.js';
 
+/** A store's product index entry, as storage keeps it (mapping/product.ts makes it). */
+export type { ProductIndexEntry } from '../mapping/types.js';
+
 export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const JOB_STATUSES = ['pending', 'in_flight', 'retrying', 'done', 'dead'] as const;

@@ -7,17 +7,17 @@ import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoError } from '../klaviyo/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { StoreCache } from '../storage/store-cache.js';
-import type { Job, Storage } from '../storage/types.js';
+import type { Job, MappingOutcome, ProductIndexEntry, ReceivedDelivery, Storage } from '../storage/types.js';
 import { CONSENT_META_KEY, mergeSubscriptions } from '../mapping/consent.js';
 import type { KlaviyoRequest } from '../klaviyo/types.js';
-import { METRICS, type ListInfo } from '../mapping/index.js';
+import { METRICS, productIdsOf, type ListInfo } from '../mapping/index.js';
 import type { FlowSettings } from '../flows/actions.js';
 import { ListLookup } from './lists.js';
 import { RevenueMapping } from './mapped-metrics.js';
 import { StoreActions } from './store-actions.js';
 import { BULK_GATHER, BulkSender, bulkGroups, isBulkable, type BulkGroup } from './bulk-sender.js';
 import { applyFailure, applySent, type OutcomeDeps } from './outcome.js';
-import { mapReceived, planAndApply } from './planning.js';
+import { mapReceived, parseBody, planAndApply } from './planning.js';
 import type { RetryOptions } from './retry-policy.js';
 
 /**
@@ -133,11 +133,24 @@ export class Pipeline {
           for (const storeId of new Set(batch.filter((d) => d.topic.startsWith('klaviyo.flow.')).map((d) => d.storeId))) {
             flows.set(storeId, await this.storage.flowSettings(storeId));
           }
+          const payloads = batch.map((d) => parseBody(d.body));
+          const products = await this.productLookups(batch, payloads);
+          // In id order: a product delivery's index entry is seen by the orders and carts after it in the batch.
+          const outcomes = batch.map((d, i) => {
+            const known = products.get(d.storeId) ?? new Map<number, ProductIndexEntry>();
+            products.set(d.storeId, known);
+            const outcome = mapReceived(d, {
+              onUnexpected: (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'),
+              list: lists.get(d.storeId) ?? null, flow: flows.get(d.storeId) ?? null, products: known, payload: payloads[i],
+            });
+            if (outcome.ok && outcome.result.product) known.set(outcome.result.product.id, outcome.result.product);
+            if (outcome.ok && outcome.result.productRemoved !== undefined) known.delete(outcome.result.productRemoved);
+            return outcome;
+          });
+          // The product index entries are kept before their deliveries are planned (a crash between maps them again).
+          await this.saveProductIndex(batch, outcomes);
           // In id order, each plan queued before the next one's: of equal deliveries the first is planned first.
-          await Promise.all(batch.map((d) => {
-            const outcome = mapReceived(d, (err) => this.log.error({ err, deliveryId: d.id }, 'mapping failed unexpectedly'), lists.get(d.storeId) ?? null, flows.get(d.storeId) ?? null);
-            return planAndApply(this.storage, d.id, outcome);
-          }));
+          await Promise.all(batch.map((d, i) => planAndApply(this.storage, d.id, outcomes[i]!)));
           void this.pump(); // send what is mapped now: under steady ingress this loop may not end for a long time
           if (batch.length < MAP_BATCH) break;
           await new Promise((r) => setImmediate(r)); // let ingress in between batches
@@ -150,6 +163,48 @@ export class Pipeline {
       this.processing = false;
     }
     void this.pump();
+  }
+
+  /**
+   * The product index entries the batch's orders and carts name, per store: their items' products and variations,
+   * then the parents of the variations among them.
+   */
+  private async productLookups(batch: ReceivedDelivery[], payloads: ReturnType<typeof parseBody>[]): Promise<Map<string, Map<number, ProductIndexEntry>>> {
+    const wanted = new Map<string, Set<number>>();
+    batch.forEach((d, i) => {
+      const p = payloads[i]!;
+      if (!p.ok) return;
+      const ids = productIdsOf(d.topic, p.value);
+      if (ids.length) wanted.set(d.storeId, new Set([...(wanted.get(d.storeId) ?? []), ...ids]));
+    });
+    const out = new Map<string, Map<number, ProductIndexEntry>>();
+    for (const [storeId, ids] of wanted) {
+      const found = new Map((await this.storage.products(storeId, [...ids])).map((e) => [e.id, e]));
+      const parents = [...new Set([...found.values()].map((e) => e.parentId).filter((p): p is number => p !== null && !found.has(p)))];
+      for (const e of await this.storage.products(storeId, parents)) found.set(e.id, e);
+      out.set(storeId, found);
+    }
+    return out;
+  }
+
+  /** Saves what the batch's product deliveries said into their stores' product indexes (the last of each id wins). */
+  private async saveProductIndex(batch: ReceivedDelivery[], outcomes: MappingOutcome[]): Promise<void> {
+    const changes = new Map<string, { entries: Map<number, ProductIndexEntry>; removed: Set<number> }>();
+    batch.forEach((d, i) => {
+      const o = outcomes[i]!;
+      if (!o.ok || (!o.result.product && o.result.productRemoved === undefined)) return;
+      let c = changes.get(d.storeId);
+      if (!c) changes.set(d.storeId, (c = { entries: new Map(), removed: new Set() }));
+      if (o.result.product) {
+        c.entries.set(o.result.product.id, o.result.product);
+        c.removed.delete(o.result.product.id);
+      }
+      if (o.result.productRemoved !== undefined) {
+        c.entries.delete(o.result.productRemoved);
+        c.removed.add(o.result.productRemoved);
+      }
+    });
+    for (const [storeId, c] of changes) await this.storage.saveProducts(storeId, [...c.entries.values()], [...c.removed]);
   }
 
   private schedule(ms: number): void {

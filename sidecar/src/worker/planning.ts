@@ -7,20 +7,44 @@ import { StorageError } from '../errors.js';
 import { mapDelivery, MappingError } from '../mapping/index.js';
 import type { PlanningStore, ReceivedDelivery } from '../storage/types.js';
 import { consentSubject, planDelivery, planningKeys, totalsSubject, type DeliveryPlan, type MappingOutcome } from '../sync/index.js';
-import type { ListInfo } from '../mapping/index.js';
+import type { ListInfo, ProductLookup } from '../mapping/index.js';
 import type { FlowSettings } from '../flows/actions.js';
 
 /** More conflicts than this in a row for one delivery means something is wrong, not busy. */
 const MAX_PLANNING_ROUNDS = 20;
 
-/** Parses and maps a stored delivery; a payload that cannot be mapped becomes a failed outcome, never a throw. */
-export function mapReceived(d: ReceivedDelivery, onUnexpected?: (err: unknown) => void, list: ListInfo | null = null, flow: FlowSettings | null = null): MappingOutcome {
+export interface MapContext {
+  /** Called with an error mapping did not expect (a bug), which becomes the delivery's mapping error. */
+  onUnexpected?: (err: unknown) => void;
+  list?: ListInfo | null;
+  flow?: FlowSettings | null;
+  /** The store's product index entries for the delivery's items (mapping/index.ts `productIdsOf`). */
+  products?: ProductLookup;
+  /** The body, already parsed (the worker parsed it to find the products it names). */
+  payload?: { ok: true; value: unknown } | { ok: false; error: SyntaxError };
+}
+
+/** Parses a stored delivery's body. */
+export function parseBody(body: string): NonNullable<MapContext['payload']> {
   try {
-    const payload = JSON.parse(d.body) as unknown;
-    return { ok: true, result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload, list, now: Date.now(), flow }) };
+    return { ok: true, value: JSON.parse(body) as unknown };
+  } catch (err) {
+    return { ok: false, error: err as SyntaxError };
+  }
+}
+
+/** Parses and maps a stored delivery; a payload that cannot be mapped becomes a failed outcome, never a throw. */
+export function mapReceived(d: ReceivedDelivery, ctx: MapContext = {}): MappingOutcome {
+  const parsed = ctx.payload ?? parseBody(d.body);
+  if (!parsed.ok) return { ok: false, error: parsed.error.message };
+  try {
+    return {
+      ok: true,
+      result: mapDelivery({ storeId: d.storeId, topic: d.topic, payload: parsed.value, list: ctx.list ?? null, now: Date.now(), flow: ctx.flow ?? null, products: ctx.products }),
+    };
   } catch (err) {
     if (err instanceof MappingError || err instanceof SyntaxError) return { ok: false, error: err.message };
-    onUnexpected?.(err);
+    ctx.onUnexpected?.(err);
     return { ok: false, error: `Mapping failed: ${(err as Error).message}` };
   }
 }

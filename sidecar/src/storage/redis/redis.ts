@@ -13,11 +13,12 @@
 import type { FlowSettings } from '../../flows/actions.js';
 import type { HistoryRun } from '../../sync/history.js';
 import { RedisHistory } from './history.js';
+import { RedisProducts } from './products.js';
 import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, ConsentRecordView, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
+  ConnectCodeRecord, ConsentRecordView, ProductIndexEntry, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome, Storage,
   StoreRecord, StoreStats,
 } from '../types.js';
 import { BullTransport } from './bullmq.js';
@@ -51,6 +52,7 @@ export class RedisStorage implements Storage {
   private readonly consent: RedisConsent;
   private readonly privacy: RedisPrivacy;
   private readonly history: RedisHistory;
+  private readonly productIndex: RedisProducts;
   private closed = false;
 
   private constructor(private readonly c: RedisConnection, box: SecretBox, opts: RedisStorageOptions) {
@@ -65,6 +67,7 @@ export class RedisStorage implements Storage {
     this.consent = new RedisConsent(c);
     this.privacy = new RedisPrivacy(c, this.log);
     this.history = new RedisHistory(c);
+    this.productIndex = new RedisProducts(c);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
@@ -99,6 +102,8 @@ export class RedisStorage implements Storage {
   removeStore(storeId: string, now: number): Promise<boolean> { return this.stores.removeStore(storeId, now); }
   listStoreIds(): Promise<string[]> { return this.stores.listStoreIds(); }
   flowSettings(storeId: string): Promise<FlowSettings | null> { return this.stores.flowSettings(storeId); }
+  products(storeId: string, ids: readonly number[]): Promise<ProductIndexEntry[]> { return this.productIndex.products(storeId, ids); }
+  saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void> { return this.productIndex.saveProducts(storeId, entries, removed); }
   historyRun(storeId: string): Promise<HistoryRun | null> { return this.history.historyRun(storeId); }
   saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
   runningHistory(): Promise<string[]> { return this.history.runningHistory(); }

@@ -6,10 +6,11 @@
 import type { FlowSettings } from '../../flows/actions.js';
 import type { HistoryRun } from '../../sync/history.js';
 import { SqliteHistory } from './history.js';
+import { SqliteProducts } from './products.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
-  ConnectCodeRecord, ConsentRecordView, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
+  ConnectCodeRecord, ConsentRecordView, ProductIndexEntry, ErasureCounts, DeliveryFilter, DeliveryPlan, DeliveryView, KlaviyoUnsubscribe, Job, KeyStatus, NewDelivery, PlanningState, ReceivedDelivery, Rejection, SendOutcome,
   Storage, StoreRecord, StoreStats,
 } from '../types.js';
 import type { WalCheckpointer } from './checkpointer.js';
@@ -35,6 +36,7 @@ export class SqliteStorage implements Storage {
   private readonly consent: SqliteConsent;
   private readonly privacy: SqlitePrivacy;
   private readonly history: SqliteHistory;
+  private readonly productIndex: SqliteProducts;
 
   constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
     this.db = new SqliteDb(dataDir, opts);
@@ -46,6 +48,7 @@ export class SqliteStorage implements Storage {
     this.consent = new SqliteConsent(this.db);
     this.privacy = new SqlitePrivacy(this.db);
     this.history = new SqliteHistory(this.db);
+    this.productIndex = new SqliteProducts(this.db);
   }
 
   /** Exposed for tests. */
@@ -70,6 +73,8 @@ export class SqliteStorage implements Storage {
   saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
   runningHistory(): Promise<string[]> { return this.history.runningHistory(); }
   saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
+  products(storeId: string, ids: readonly number[]): Promise<ProductIndexEntry[]> { return this.productIndex.products(storeId, ids); }
+  saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void> { return this.productIndex.saveProducts(storeId, entries, removed); }
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }

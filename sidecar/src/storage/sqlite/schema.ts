@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS profile_totals (store_id TEXT NOT NULL, email TEXT NO
 -- What the periodic consent sync read from Klaviyo: the latest unsubscribe per profile and channel, and its cursor.
 -- A store's Klaviyo flow webhook settings (its flow secret among them), one sealed JSON value.
 CREATE TABLE IF NOT EXISTS flow_settings (store_id TEXT PRIMARY KEY, sealed TEXT NOT NULL) WITHOUT ROWID;
+-- A store's product index (storage/types.ts ProductIndexStore): what the product webhooks said of each product and variation.
+CREATE TABLE IF NOT EXISTS product_index (store_id TEXT NOT NULL, product_id INTEGER NOT NULL, entry TEXT NOT NULL,
+  PRIMARY KEY (store_id, product_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history_runs (store_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, run TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS klaviyo_unsubscribes (store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
