@@ -165,12 +165,22 @@ final class Settings {
 	 * The webhook secret: 48 alphanumerics, generated once.
 	 */
 	public function webhook_secret(): string {
-		$secret = get_option( self::SECRET_OPTION, '' );
+		return self::generated_secret( self::SECRET_OPTION );
+	}
+
+	/**
+	 * A secret the plugin keeps in an option of its own: 48 alphanumerics, generated the first time it is asked for
+	 * (and again if the option was damaged). Not autoloaded.
+	 *
+	 * @param string $option Option name.
+	 */
+	public static function generated_secret( string $option ): string {
+		$secret = get_option( $option, '' );
 		if ( is_string( $secret ) && 1 === preg_match( '/^[A-Za-z0-9]{48}$/', $secret ) ) {
 			return $secret;
 		}
 		$secret = wp_generate_password( 48, false, false );
-		update_option( self::SECRET_OPTION, $secret, false );
+		update_option( $option, $secret, false );
 		return $secret;
 	}
 

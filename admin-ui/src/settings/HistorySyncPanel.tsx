@@ -8,23 +8,22 @@ import { __ } from '@wordpress/i18n';
 import { startHistory } from '../shared/api';
 import { BusyButton } from '../shared/BusyButton';
 import { HistoryProgress, useHistory } from '../shared/HistoryProgress';
-import { errorNotice, OutcomeNotice, type PageNotice } from '../shared/notices';
+import { OutcomeNotice } from '../shared/notices';
+import { useAction } from '../shared/useAction';
 
 export function HistorySyncPanel( { pollMs }: { pollMs?: number } = {} ) {
 	const history = useHistory( pollMs );
 	const [ scope, setScope ] = useState< 'all' | 'months' >( 'months' );
 	const [ months, setMonths ] = useState( '12' );
-	const [ starting, setStarting ] = useState( false );
-	const [ notice, setNotice ] = useState< PageNotice | null >( null );
+	const action = useAction< 'start' >();
 	const run = history.status?.run ?? null;
 	const active = run?.state === 'running' || run?.state === 'paused';
 	const n = Number( months );
 	const valid =
 		scope === 'all' || ( Number.isInteger( n ) && n >= 1 && n <= 240 );
 
-	const start = async () => {
-		setStarting( true );
-		try {
+	const start = () =>
+		action.run( 'start', async () => {
 			history.setStatus(
 				await startHistory(
 					scope === 'all'
@@ -32,19 +31,14 @@ export function HistorySyncPanel( { pollMs }: { pollMs?: number } = {} ) {
 						: { scope: 'months', months: n }
 				)
 			);
-			setNotice( {
+			return {
 				status: 'success',
 				message: __(
 					'The history sync started. Live orders still go first.',
 					'wc-klaviyo-sync'
 				),
-			} );
-		} catch ( e ) {
-			setNotice( errorNotice( e ) );
-		} finally {
-			setStarting( false );
-		}
-	};
+			};
+		} );
 
 	return (
 		<div className="wck-history-panel">
@@ -56,8 +50,8 @@ export function HistorySyncPanel( { pollMs }: { pollMs?: number } = {} ) {
 				) }
 			</p>
 			<OutcomeNotice
-				notice={ notice }
-				onRemove={ () => setNotice( null ) }
+				notice={ action.notice }
+				onRemove={ action.clearNotice }
 			/>
 			{ history.error && (
 				<p className="wck-history-error">{ history.error }</p>
@@ -107,7 +101,7 @@ export function HistorySyncPanel( { pollMs }: { pollMs?: number } = {} ) {
 					<p>
 						<BusyButton
 							variant="secondary"
-							busy={ starting }
+							busy={ action.busy === 'start' }
 							disabled={ ! valid }
 							onClick={ start }
 						>

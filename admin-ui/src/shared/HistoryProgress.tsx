@@ -8,8 +8,9 @@ import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { changeHistory, getHistory } from './api';
 import { BusyButton } from './BusyButton';
-import { errorNotice, OutcomeNotice, type PageNotice } from './notices';
+import { errorNotice, OutcomeNotice } from './notices';
 import { createPoller, type Poller } from './poller';
+import { useAction } from './useAction';
 import type { HistoryRun, HistoryStatus } from '../types';
 
 export function stateText( state: HistoryRun[ 'state' ] ): string {
@@ -142,19 +143,16 @@ export function HistoryProgress( {
 	run: HistoryRun;
 	onChange: ( next: HistoryStatus ) => void;
 } ) {
-	const [ busy, setBusy ] = useState< string | null >( null );
-	const [ notice, setNotice ] = useState< PageNotice | null >( null );
-	const act = async ( verb: 'pause' | 'resume' | 'cancel' ) => {
-		setBusy( verb );
-		try {
+	const {
+		busy,
+		notice,
+		clearNotice,
+		run: runAction,
+	} = useAction< 'pause' | 'resume' | 'cancel' >();
+	const act = ( verb: 'pause' | 'resume' | 'cancel' ) =>
+		runAction( verb, async () => {
 			onChange( await changeHistory( verb ) );
-			setNotice( null );
-		} catch ( e ) {
-			setNotice( errorNotice( e ) );
-		} finally {
-			setBusy( null );
-		}
-	};
+		} );
 	const active = run.state === 'running' || run.state === 'paused';
 	return (
 		<div className="wck-history" data-state={ run.state }>
@@ -223,10 +221,7 @@ export function HistoryProgress( {
 					</ul>
 				</details>
 			) }
-			<OutcomeNotice
-				notice={ notice }
-				onRemove={ () => setNotice( null ) }
-			/>
+			<OutcomeNotice notice={ notice } onRemove={ clearNotice } />
 			<div style={ { display: 'flex', gap: '8px' } }>
 				{ run.state === 'running' && (
 					<BusyButton

@@ -1,13 +1,13 @@
 /** Webhook status per topic, with a warning and one-click re-enable when WooCommerce disabled any. */
 import { Notice } from '@wordpress/components';
-import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import type { Webhook } from '../types';
 import { reenableWebhooks } from './api';
 import { BusyButton } from './BusyButton';
-import { errorNotice, OutcomeNotice, type PageNotice } from './notices';
+import { OutcomeNotice } from './notices';
 import { WebhookStatusBadge } from './StatusBadge';
 import { absoluteTime, relativeTime } from './time';
+import { useAction } from './useAction';
 
 export function disabledCount( webhooks: Webhook[] ): number {
 	return webhooks.filter( ( w ) => w.status === 'disabled' ).length;
@@ -75,19 +75,16 @@ interface PanelProps {
 }
 
 export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
-	const [ busy, setBusy ] = useState( false );
-	const [ outcome, setOutcome ] = useState< PageNotice | null >( null );
+	const action = useAction< 'reenable' >();
 	const disabled = disabledCount( webhooks );
 	const missing = webhooks.filter( ( w ) => w.status === 'missing' ).length;
 
-	const reenable = async () => {
-		setBusy( true );
-		setOutcome( null );
-		try {
+	const reenable = () =>
+		action.run( 'reenable', async () => {
 			const res = await reenableWebhooks();
 			onChange( res.webhooks );
 			const still = disabledCount( res.webhooks );
-			setOutcome( {
+			return {
 				status: 'success',
 				message:
 					still === 0
@@ -99,13 +96,8 @@ export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 								'Some webhooks are still disabled. Check that the sidecar is reachable, then try again.',
 								'wc-klaviyo-sync'
 							),
-			} );
-		} catch ( e ) {
-			setOutcome( errorNotice( e ) );
-		} finally {
-			setBusy( false );
-		}
-	};
+			};
+		} );
 
 	return (
 		<div className="wck-webhook-panel">
@@ -127,7 +119,7 @@ export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 					<BusyButton
 						variant="primary"
 						onClick={ reenable }
-						busy={ busy }
+						busy={ action.busy === 'reenable' }
 					>
 						{ __( 'Re-enable webhooks', 'wc-klaviyo-sync' ) }
 					</BusyButton>
@@ -142,8 +134,8 @@ export function WebhookPanel( { webhooks, onChange }: PanelProps ) {
 				</Notice>
 			) }
 			<OutcomeNotice
-				notice={ outcome }
-				onRemove={ () => setOutcome( null ) }
+				notice={ action.notice }
+				onRemove={ action.clearNotice }
 			/>
 			<WebhookTable webhooks={ webhooks } />
 		</div>

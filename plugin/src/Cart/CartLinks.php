@@ -9,6 +9,8 @@ declare(strict_types=1);
 
 namespace WcKlaviyoSync\Cart;
 
+use WcKlaviyoSync\Settings;
+
 defined( 'ABSPATH' ) || exit;
 
 /**
@@ -40,13 +42,7 @@ final class CartLinks {
 	 * The per-store secret the links are signed with.
 	 */
 	private static function secret(): string {
-		$secret = get_option( self::SECRET_OPTION, '' );
-		if ( is_string( $secret ) && 1 === preg_match( '/^[A-Za-z0-9]{48}$/', $secret ) ) {
-			return $secret;
-		}
-		$secret = wp_generate_password( 48, false, false );
-		update_option( self::SECRET_OPTION, $secret, false );
-		return $secret;
+		return Settings::generated_secret( self::SECRET_OPTION );
 	}
 
 	/**
