@@ -65,6 +65,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     timeoutMs: config.klaviyoTimeoutMs,
     limiter,
     breaker: new CircuitBreaker({ threshold: config.circuitThreshold, cooldownMs: config.circuitCooldownMs }),
+    catalogJobs: { firstPollMs: config.klaviyoJobPollMs, maxWaitMs: config.klaviyoJobWaitMs },
   });
   const stores = new StoreCache(storage);
   const metrics = new Metrics({ storage, stores, breaker: client.breaker });

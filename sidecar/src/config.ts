@@ -47,6 +47,8 @@ export const ConfigSchema = z.object({
   KLAVIYO_TIMEOUT_MS: intFrom(10_000, 100, 600_000).describe('per Klaviyo request'),
   CIRCUIT_THRESHOLD: intFrom(5, 1, 1000).describe('consecutive server/network failures that open the circuit'),
   CIRCUIT_COOLDOWN_MS: intFrom(30_000, 10, 3_600_000).describe('first cooldown of an open circuit (doubles up to 5 min)'),
+  KLAVIYO_JOB_POLL_MS: intFrom(100, 5, 60_000).describe('first wait before a catalog bulk job Klaviyo accepted is read back (GET on the job); the wait doubles up to 2 s'),
+  KLAVIYO_JOB_WAIT_MS: intFrom(60_000, 100, 3_600_000).describe('how long a catalog bulk job may take before the change is sent again later (retried like a 5xx)'),
 });
 
 export interface ConfigKey {
@@ -105,6 +107,9 @@ export interface Config {
   klaviyoTimeoutMs: number;
   circuitThreshold: number;
   circuitCooldownMs: number;
+  /** Catalog bulk jobs: the first wait before reading one back, and how long one may take. */
+  klaviyoJobPollMs: number;
+  klaviyoJobWaitMs: number;
 }
 
 /** Parses an environment (defaults to process.env). Throws ConfigError listing every problem. */
@@ -144,5 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     klaviyoTimeoutMs: c.KLAVIYO_TIMEOUT_MS,
     circuitThreshold: c.CIRCUIT_THRESHOLD,
     circuitCooldownMs: c.CIRCUIT_COOLDOWN_MS,
+    klaviyoJobPollMs: c.KLAVIYO_JOB_POLL_MS,
+    klaviyoJobWaitMs: c.KLAVIYO_JOB_WAIT_MS,
   };
 }

@@ -29,7 +29,7 @@ describe('the catalog through a product life cycle', () => {
     await h.drain(STORE);
   };
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { KLAVIYO_JOB_POLL_MS: '10' }, double: { bulkJobMs: 20 } });
     assert.equal((await h.configureStore(STORE)).status, 200);
   });
   after(() => h.close());
@@ -107,5 +107,70 @@ describe('the catalog through a product life cycle', () => {
     assert.deepEqual(h.double.invalidRequests(), []);
     const one = await h.admin('GET', `/v1/stores/${STORE}/deliveries/${products[0]!.id}`);
     assert.equal(one.body.requests[0].kind, 'catalog', 'the sync log shows the catalog request');
+  });
+});
+
+describe('catalog bulk jobs read back', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ env: { KLAVIYO_JOB_POLL_MS: '10', MAX_ATTEMPTS: '2' }, double: { bulkJobMs: 30 } });
+    assert.equal((await h.configureStore(STORE)).status, 200);
+  });
+  after(() => h.close());
+
+  it('each job is read back (GET on the job) until Klaviyo finished it, before the next is sent', async () => {
+    const r = await h.deliverJson(STORE, 'product.created', product({ id: 401, sku: 'R-401' }));
+    await h.drain(STORE);
+    const seq = h.double.requests.filter((q) => q.path.startsWith('/api/catalog-item-bulk-')).map((q) => `${q.method} ${q.path.replace(/[0-9a-f]{32}/, '{id}')}`);
+    assert.deepEqual([...new Set(seq)], ['POST /api/catalog-item-bulk-create-jobs', 'GET /api/catalog-item-bulk-create-jobs/{id}', 'POST /api/catalog-item-bulk-update-jobs', 'GET /api/catalog-item-bulk-update-jobs/{id}']);
+    const create = h.double.requests.findIndex((q) => q.path === '/api/catalog-item-bulk-create-jobs');
+    const update = h.double.requests.findIndex((q) => q.path === '/api/catalog-item-bulk-update-jobs');
+    assert.ok(h.double.requests.slice(create, update).some((q) => q.method === 'GET' && q.path.startsWith('/api/catalog-item-bulk-create-jobs/')), 'the update waits for the create');
+    const d = await h.admin('GET', `/v1/stores/${STORE}/deliveries/${r.body.id}`);
+    assert.equal(d.body.status, 'succeeded', 'a create failed because the id exists, or an update because it does not yet, is not a failure');
+    assert.deepEqual(h.double.invalidRequests(), []);
+  });
+
+  it('a resource Klaviyo fails inside its jobs makes the delivery dead with Klaviyo\'s reason; a replay sends it again', async () => {
+    h.double.refuseCatalogResource(id(402), 'The price must be a number.', 2);
+    const r = await h.deliverJson(STORE, 'product.created', product({ id: 402, sku: 'R-402' }));
+    await h.drain(STORE);
+    const d = await h.admin('GET', `/v1/stores/${STORE}/deliveries/${r.body.id}`);
+    assert.equal(d.body.status, 'dead', JSON.stringify(d.body));
+    // Klaviyo refused the item in its create job and failed its update as missing: the create's reason shows, and the
+    // variant its item lacked is named too.
+    assert.match(d.body.error.message, /^Klaviyo's catalog job failed the item \$custom:::\$default:::402 \(create\): The price must be a number\. \(and 1 more: variant \$custom:::\$default:::402\)/);
+    assert.equal(d.body.requests[0].kind, 'catalog');
+    assert.equal(h.double.catalog().items.some((i) => i.id === id(402)), false, 'Klaviyo does not hold it');
+    assert.equal((await h.admin('POST', `/v1/stores/${STORE}/deliveries/${r.body.id}/replay`)).status, 200);
+    await h.drain(STORE);
+    assert.equal((await h.admin('GET', `/v1/stores/${STORE}/deliveries/${r.body.id}`)).body.status, 'succeeded');
+    assert.equal(h.double.catalog().items.some((i) => i.id === id(402)), true);
+  });
+
+  it('a create Klaviyo fails and an update that applies the content is not a failure', async () => {
+    h.double.refuseCatalogResource(id(401), 'Refused on create.', 1);
+    const r = await h.deliverJson(STORE, 'product.updated', product({ id: 401, sku: 'R-401', price: '31.00', date_modified_gmt: '2026-12-02T10:00:00' }));
+    await h.drain(STORE);
+    assert.equal((await h.admin('GET', `/v1/stores/${STORE}/deliveries/${r.body.id}`)).body.status, 'succeeded');
+    assert.equal(h.double.catalog().items.find((i) => i.id === id(401))!.price, 31);
+  });
+});
+
+describe('a catalog job Klaviyo does not finish in time', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ env: { KLAVIYO_JOB_POLL_MS: '10', KLAVIYO_JOB_WAIT_MS: '150', MAX_ATTEMPTS: '2' }, double: { bulkJobMs: 60_000 } });
+    assert.equal((await h.configureStore(STORE)).status, 200);
+  });
+  after(() => h.close());
+
+  it('is retried like a server error, then dead with the reason (replayable)', async () => {
+    const r = await h.deliverJson(STORE, 'product.created', product({ id: 501 }));
+    await h.drain(STORE);
+    const d = await h.admin('GET', `/v1/stores/${STORE}/deliveries/${r.body.id}`);
+    assert.equal(d.body.status, 'dead');
+    assert.match(d.body.error.message, /Klaviyo had not finished the catalog job .* after 150 ms; the change is sent again\..*gave up after 2 attempts/);
+    assert.equal(h.double.requests.filter((q) => q.path === '/api/catalog-category-bulk-create-jobs').length, 2, 'sent twice');
   });
 });

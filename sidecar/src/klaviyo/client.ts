@@ -5,17 +5,21 @@
 import { Pool } from 'undici';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { KlaviyoError } from './errors.js';
-import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoNetworkError } from './errors.js';
+import { errorFromResponse, KlaviyoCircuitOpenError, KlaviyoJobFailedError, KlaviyoJobTimeoutError, KlaviyoNetworkError, type KlaviyoErrorItem } from './errors.js';
+import { catalogFailureMessage, catalogFailures, type CatalogKind, type CatalogStep } from './catalog-results.js';
 import { KLAVIYO_REVISION } from './generated/ratelimits.js';
 import { accountIdForKey, type Operation, type Priority, type RateLimiter } from './rate-limiter.js';
 import type {
-  AccountsResponse, BackInStockBody, BulkEventsBody, BulkProfilesBody, CatalogChange, CatalogVariantsResponse, GetListResponse, ImportErrorItem,
+  AccountsResponse, BackInStockBody, CatalogJobDocument, BulkEventsBody, BulkProfilesBody, CatalogChange, CatalogVariantsResponse, GetListResponse, ImportErrorItem,
   ImportErrorsResponse, KlaviyoRequest, ListsResponse, MappedMetricResponse, MappedMetricUpdateBody, MetricsResponse, ProfileImportJob,
   ProfileImportJobDocument, ProfileImportJobResponse, ProfilesResponse,
 } from './types.js';
 
 /** Klaviyo's catalog bulk jobs take at most 100 resources each. */
 export const CATALOG_JOB_MAX = 100;
+
+const CATALOG_LIST: Record<CatalogKind, string> = { category: 'categories', item: 'items', variant: 'variants' };
+const catalogResourceId = (externalId: string) => `$custom:::$default:::${externalId}`;
 
 function chunks<T>(xs: readonly T[], n = CATALOG_JOB_MAX): T[][] {
   const out: T[][] = [];
@@ -25,6 +29,8 @@ function chunks<T>(xs: readonly T[], n = CATALOG_JOB_MAX): T[][] {
 
 export interface KlaviyoClientOptions {
   baseUrl: string;
+  /** Polling of catalog bulk jobs: the first wait, the longest between polls (doubling), and how long in all. */
+  catalogJobs?: { firstPollMs?: number; maxPollMs?: number; maxWaitMs?: number };
   timeoutMs?: number;
   connections?: number;
   limiter?: RateLimiter;
@@ -101,41 +107,72 @@ export class KlaviyoClient {
    * A catalog change as catalog bulk jobs (L tier, 100 resources each), one after another: categories, items and
    * variants each as a create job then an update job (an upsert: Klaviyo fails only the resources a job cannot
    * apply, inside the job), then the item's variants Klaviyo holds that the product no longer has, then deleted
-   * items. A failed request stops the change; sent again, every step gives the same end state.
+   * items. Klaviyo answers each job 202 and applies it later: each is polled (GET on the job) until it is complete
+   * before the next is sent, so an update never runs before its create, and the resources the jobs failed
+   * (catalog-results.ts) fail the change with Klaviyo's reasons (KlaviyoJobFailedError, dead like a 400). A failed
+   * request, or a job not finished in time (KlaviyoJobTimeoutError, retried), stops the change; sent again, every
+   * step gives the same end state.
    */
   private async sendCatalog(apiKey: string, change: CatalogChange, priority: Priority): Promise<SendResult> {
-    let last: SendResult = { status: 202, body: null };
-    const job = async (path: '/api/catalog-category-bulk-create-jobs' | '/api/catalog-category-bulk-update-jobs' | '/api/catalog-item-bulk-create-jobs'
-      | '/api/catalog-item-bulk-update-jobs' | '/api/catalog-item-bulk-delete-jobs' | '/api/catalog-variant-bulk-create-jobs'
-      | '/api/catalog-variant-bulk-update-jobs' | '/api/catalog-variant-bulk-delete-jobs', type: string, list: string, data: readonly unknown[]) => {
+    const steps: CatalogStep[] = [];
+    const job = async (kind: CatalogKind, action: CatalogStep['action'], data: readonly object[]) => {
+      const list = CATALOG_LIST[kind];
+      const path = `/api/catalog-${kind}-bulk-${action}-jobs` as const;
       for (const part of chunks(data)) {
-        last = await this.call(apiKey, 'POST', path, `POST ${path}`, { data: { type, attributes: { [list]: { data: part } } } }, priority);
+        const ids = part.map((r) => {
+          const res = r as { id?: string; attributes?: { external_id?: string } };
+          return action === 'create' ? catalogResourceId(res.attributes?.external_id ?? '') : res.id ?? '';
+        });
+        const res = await this.call(apiKey, 'POST', path, `POST ${path}` as Operation, { data: { type: `catalog-${kind}-bulk-${action}-job`, attributes: { [list]: { data: part } } } }, priority);
+        const posted = (res.body as CatalogJobDocument | null)?.data;
+        const done = posted?.id ? await this.awaitCatalogJob(apiKey, path, posted, priority) : null;
+        steps.push({ kind, action, ids, errors: (done?.attributes.errors ?? []) as KlaviyoErrorItem[] });
       }
     };
     if (change.categories) {
-      await job('/api/catalog-category-bulk-create-jobs', 'catalog-category-bulk-create-job', 'categories', change.categories.create);
-      await job('/api/catalog-category-bulk-update-jobs', 'catalog-category-bulk-update-job', 'categories', change.categories.update);
+      await job('category', 'create', change.categories.create);
+      await job('category', 'update', change.categories.update);
     }
     if (change.items) {
-      await job('/api/catalog-item-bulk-create-jobs', 'catalog-item-bulk-create-job', 'items', change.items.create);
-      await job('/api/catalog-item-bulk-update-jobs', 'catalog-item-bulk-update-job', 'items', change.items.update);
+      await job('item', 'create', change.items.create);
+      await job('item', 'update', change.items.update);
     }
     if (change.variants) {
-      await job('/api/catalog-variant-bulk-create-jobs', 'catalog-variant-bulk-create-job', 'variants', change.variants.create);
-      await job('/api/catalog-variant-bulk-update-jobs', 'catalog-variant-bulk-update-job', 'variants', change.variants.update);
+      await job('variant', 'create', change.variants.create);
+      await job('variant', 'update', change.variants.update);
     }
     if (change.deleteVariants?.length) {
-      await job('/api/catalog-variant-bulk-delete-jobs', 'catalog-variant-bulk-delete-job', 'variants', change.deleteVariants.map((id) => ({ type: 'catalog-variant', id })));
+      await job('variant', 'delete', change.deleteVariants.map((id) => ({ type: 'catalog-variant', id })));
     }
     if (change.prune) {
       const held = await this.catalogVariantIds(apiKey, change.prune.itemId, priority);
       const stale = held.filter((id) => !change.prune!.keep.includes(id));
-      await job('/api/catalog-variant-bulk-delete-jobs', 'catalog-variant-bulk-delete-job', 'variants', stale.map((id) => ({ type: 'catalog-variant', id })));
+      await job('variant', 'delete', stale.map((id) => ({ type: 'catalog-variant', id })));
     }
     if (change.deleteItems?.length) {
-      await job('/api/catalog-item-bulk-delete-jobs', 'catalog-item-bulk-delete-job', 'items', change.deleteItems.map((id) => ({ type: 'catalog-item', id })));
+      await job('item', 'delete', change.deleteItems.map((id) => ({ type: 'catalog-item', id })));
     }
-    return last;
+    const failures = catalogFailures(steps);
+    if (failures.length) {
+      throw new KlaviyoJobFailedError(catalogFailureMessage(failures), 202, failures.map((f) => ({ ...f.error, meta: { resource: `${f.kind} ${f.id}`, action: f.action } })));
+    }
+    return { status: 202, body: null };
+  }
+
+  /** Polls a catalog job (GET …-jobs/{job_id}, its own tier) until Klaviyo finished it; a job not finished in time is a KlaviyoJobTimeoutError. */
+  private async awaitCatalogJob(apiKey: string, path: string, posted: CatalogJobDocument['data'], priority: Priority): Promise<CatalogJobDocument['data']> {
+    const { firstPollMs = 100, maxPollMs = 2000, maxWaitMs = 60_000 } = this.opts.catalogJobs ?? {};
+    const until = Date.now() + maxWaitMs;
+    let job = posted;
+    for (let wait = firstPollMs; job.attributes.status !== 'complete' && job.attributes.status !== 'cancelled'; wait = Math.min(wait * 2, maxPollMs)) {
+      if (Date.now() + wait > until) {
+        throw new KlaviyoJobTimeoutError(`Klaviyo had not finished the catalog job ${job.id} (${path}) after ${maxWaitMs < 10_000 ? `${maxWaitMs} ms` : `${Math.round(maxWaitMs / 1000)} s`}; the change is sent again.`, null);
+      }
+      await new Promise((r) => setTimeout(r, wait));
+      const res = await this.call(apiKey, 'GET', `${path}/${encodeURIComponent(job.id)}`, `GET ${path}/{job_id}` as Operation, undefined, priority);
+      job = (res.body as CatalogJobDocument).data;
+    }
+    return job;
   }
 
   /** The ids of an item's variants in Klaviyo's catalog: GET /api/catalog-variants?filter=equals(item.id,…), every page. */

@@ -42,6 +42,13 @@ export class KlaviyoNetworkError extends KlaviyoError {
 export class KlaviyoBadRequestError extends KlaviyoError {
   readonly errorClass = 'bad_request' as const;
 }
+/**
+ * An asynchronous job Klaviyo accepted (202) failed some of what it carried, as the finished job lists in its
+ * `errors` (a catalog job's resource): as final as a 400, kept with Klaviyo's errors.
+ */
+export class KlaviyoJobFailedError extends KlaviyoBadRequestError {}
+/** An asynchronous job Klaviyo accepted had not finished when the client stopped waiting: sent again later. */
+export class KlaviyoJobTimeoutError extends KlaviyoServerError {}
 export class KlaviyoAuthError extends KlaviyoError {
   readonly errorClass = 'auth' as const;
 }

@@ -62,6 +62,10 @@ export type CatalogVariantDeleteJobBody = Schemas['CatalogVariantDeleteJobCreate
 export type CatalogCategoryCreateJobBody = Schemas['CatalogCategoryCreateJobCreateQuery'];
 export type CatalogCategoryUpdateJobBody = Schemas['CatalogCategoryUpdateJobCreateQuery'];
 export type CatalogVariantsResponse = Schemas['GetCatalogVariantResponseCollection'];
+/** A catalog bulk job as its GET (and the POST's 202) shows it: every kind's has the same attributes (status, errors). */
+export type CatalogJobDocument = Schemas['GetCatalogItemCreateJobResponseCompoundDocument'] | Schemas['GetCatalogItemUpdateJobResponseCompoundDocument']
+  | Schemas['GetCatalogItemDeleteJobResponse'] | Schemas['GetCatalogVariantCreateJobResponseCompoundDocument'] | Schemas['GetCatalogVariantUpdateJobResponseCompoundDocument']
+  | Schemas['GetCatalogVariantDeleteJobResponse'] | Schemas['GetCatalogCategoryCreateJobResponseCompoundDocument'] | Schemas['GetCatalogCategoryUpdateJobResponseCompoundDocument'];
 export type BackInStockBody = Schemas['ServerBISSubscriptionCreateQuery'];
 export type MetricsResponse = Schemas['GetMetricResponseCollectionCompoundDocument'];
 export type MappedMetricResponse = Schemas['GetMappedMetricResponseCompoundDocument'];

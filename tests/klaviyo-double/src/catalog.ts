@@ -89,6 +89,8 @@ export function createCatalog(deps: { baseUrl: () => string; nowIso: () => strin
   const variants = new Map<string, CatalogVariant & { apiKey: string }>();
   const categories = new Map<string, CatalogCategory & { apiKey: string }>();
   const bis: BackInStockSubscription[] = [];
+  /** Resources a test makes Klaviyo fail inside their jobs (a reason of Klaviyo's own), by id, with how many times left. */
+  const refusals: { id: string; detail: string; left: number }[] = [];
   const k = (apiKey: string, id: string) => `${apiKey} ${id}`;
   const store = { item: items, variant: variants, category: categories } as const;
 
@@ -239,7 +241,13 @@ export function createCatalog(deps: { baseUrl: () => string; nowIso: () => strin
       return { items: [...items.values()], variants: [...variants.values()], categories: [...categories.values()] };
     },
     backInStock: bis,
-    clear() { items.clear(); variants.clear(); categories.clear(); bis.length = 0; },
+    clear() { items.clear(); variants.clear(); categories.clear(); bis.length = 0; refusals.length = 0; },
+    /**
+     * Klaviyo fails this resource (an item, variant or category id) inside the create and update jobs that carry it,
+     * with `detail`, the next `times` times: as it does for a reason of its own (a value it refuses), in the job's
+     * `errors`, never in the answer to the POST.
+     */
+    refuseResource(id: string, detail: string, times = 1) { refusals.push({ id, detail, left: times }); },
     /** The double's answer for a catalog operation, or null when the operation is not the catalog's. */
     handle(operationId: string, apiKey: string, query: Record<string, string>, body: Json | null, errors: string[], params: Record<string, string>): Answer | null {
       const job = JOB_OPS[operationId];
@@ -257,6 +265,12 @@ export function createCatalog(deps: { baseUrl: () => string; nowIso: () => strin
         const jobErrors: JobError[] = [];
         const touched: { type: string; id: string }[] = [];
         resources.forEach((r, i) => {
+          const refusal = job.action === 'delete' ? undefined : refusals.find((x) => x.id === ids[i] && x.left > 0);
+          if (refusal) {
+            refusal.left--;
+            jobErrors.push({ id: randomUUID(), code: 'invalid', title: 'Invalid input.', detail: refusal.detail, source: { pointer: `/data/attributes/${LIST[job.kind]}/data/${i}` } });
+            return;
+          }
           const failed = apply(apiKey, job.kind, job.action, r);
           if (failed) {
             const code = failed.includes('already exists') ? 'conflict' : 'not_found';

@@ -129,6 +129,11 @@ export interface KlaviyoDouble {
   catalog(): CatalogState;
   /** Every back-in-stock subscription taken, oldest first. */
   readonly backInStock: BackInStockSubscription[];
+  /**
+   * Klaviyo fails this catalog resource (item, variant or category id) inside the create and update jobs that carry
+   * it, with `detail` in the job's `errors`, the next `times` jobs (a reason of Klaviyo's own).
+   */
+  refuseCatalogResource(id: string, detail: string, times?: number): void;
   /** The mapped metrics (revenue, …) keys have mapped to a metric. */
   mappedMetrics(): MappedMetric[];
   /** Accepted data-privacy-deletion-jobs: the identifier asked for and how many profiles and events it removed. */
@@ -841,6 +846,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     backInStock: catalog.backInStock,
     mappedMetrics: () => metrics.mapped(),
     catalog: () => catalog.state(),
+    refuseCatalogResource: (id, detail, times) => catalog.refuseResource(id, detail, times),
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
       requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0; deletions.length = 0;
@@ -874,6 +880,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     if (path === '/__double/reset' && method === 'POST') { double.reset(); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'POST') { double.inject(body as unknown as Fault); return reply(200, { ok: true }); }
     if (path === '/__double/faults' && method === 'DELETE') { double.clearFaults(); return reply(200, { ok: true }); }
+    if (path === '/__double/catalog/refuse' && method === 'POST') { double.refuseCatalogResource(String(body.id), String(body.detail ?? 'Invalid input.'), typeof body.times === 'number' ? body.times : 1); return reply(200, { ok: true }); }
     if (path === '/__double/keys/revoke' && method === 'POST') { double.revokeKey(String(body.key)); return reply(200, { ok: true }); }
     if (path === '/__double/keys/restore' && method === 'POST') { double.restoreKey(String(body.key)); return reply(200, { ok: true }); }
     if (path === '/__double/unsubscribe' && method === 'POST') { double.unsubscribeInKlaviyo(String(body.email), body.channel === 'sms' ? 'sms' : 'email'); return reply(200, { ok: true }); }

@@ -80,6 +80,20 @@ describe('Klaviyo double: catalog', () => {
     assert.match(m.body!.data.attributes.errors[0].detail, /does not exist/);
   });
 
+  it('a resource a test refuses fails inside the jobs that carry it, with its detail, as many times as asked; the rest of the job applies', async () => {
+    d.refuseCatalogResource(ID('r-1'), 'The price must be a number.', 1);
+    const c = await call('POST', '/api/catalog-item-bulk-create-jobs', job('item', 'create', [item('r-0'), item('r-1')]));
+    assert.equal(c.status, 202, 'never in the answer to the POST');
+    assert.deepEqual(c.body!.data.attributes.errors, [], 'nor before the job is complete');
+    t += 1000;
+    const read = await call('GET', `/api/catalog-item-bulk-create-jobs/${String(c.body!.data.id)}`);
+    assert.equal(read.body!.data.attributes.failed_count, 1);
+    assert.deepEqual(read.body!.data.attributes.errors.map((e: any) => [e.code, e.detail, e.source.pointer]), [['invalid', 'The price must be a number.', '/data/attributes/items/data/1']]);
+    assert.deepEqual(d.catalog().items.map((x) => x.id), [ID('r-0')]);
+    await call('POST', '/api/catalog-item-bulk-create-jobs', job('item', 'create', [item('r-1')]));
+    assert.deepEqual(d.catalog().items.map((x) => x.id).sort(), [ID('r-0'), ID('r-1')], 'once asked, once refused');
+  });
+
   it('variant stock and price changes, a variant of an unknown item fails, deletions leave nothing stale', async () => {
     await call('POST', '/api/catalog-category-bulk-create-jobs', job('category', 'create', [{ type: 'catalog-category', attributes: { external_id: 'cat-1', name: 'Shirts' } }]));
     await call('POST', '/api/catalog-item-bulk-create-jobs', job('item', 'create', [item('p-1', {}, ['cat-1'])]));

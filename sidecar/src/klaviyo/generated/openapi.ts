@@ -512,6 +512,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog-item-bulk-create-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Create Catalog Items Job
+         * @description Get a catalog item bulk create job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `items`.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_create_catalog_items_job.json)
+         */
+        get: operations["get_bulk_create_catalog_items_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-item-bulk-update-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Update Catalog Items Job
+         * @description Get a catalog item bulk update job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `items`.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_update_catalog_items_job.json)
+         */
+        get: operations["get_bulk_update_catalog_items_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-item-bulk-delete-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Delete Catalog Items Job
+         * @description Get a catalog item bulk delete job with the given job ID.<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_delete_catalog_items_job.json)
+         */
+        get: operations["get_bulk_delete_catalog_items_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-create-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Create Variants Job
+         * @description Get a catalog variant bulk create job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `variants`.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_create_variants_job.json)
+         */
+        get: operations["get_bulk_create_variants_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-update-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Update Variants Job
+         * @description Get a catalog variate bulk update job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `variants`.<br><br>*Rate limits*:<br>Burst: `75/s`<br>Steady: `750/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_update_variants_job.json)
+         */
+        get: operations["get_bulk_update_variants_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-variant-bulk-delete-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Delete Variants Job
+         * @description Get a catalog variant bulk delete job with the given job ID.<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_delete_variants_job.json)
+         */
+        get: operations["get_bulk_delete_variants_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-category-bulk-create-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Create Categories Job
+         * @description Get a catalog category bulk create job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `categories`.<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_create_categories_job.json)
+         */
+        get: operations["get_bulk_create_categories_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog-category-bulk-update-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Update Categories Job
+         * @description Get a catalog category bulk update job with the given job ID.
+         *
+         *     An `include` parameter can be provided to get the following related resource data: `categories`.<br><br>*Rate limits*:<br>Burst: `350/s`<br>Steady: `3500/m`
+         *
+         *     **Scopes:**
+         *     `catalogs:read`
+         *
+         *     [OpenAPI Spec](https://raw.githubusercontent.com/klaviyo/openapi/main/openapi/stable/apis/get_bulk_update_categories_job.json)
+         */
+        get: operations["get_bulk_update_categories_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/catalog-variants": {
         parameters: {
             query?: never;
@@ -905,6 +1117,70 @@ export interface components {
                 };
             };
         };
+        CatalogCategoryCreateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogCategoryBulkCreateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                categories?: {
+                    data?: {
+                        type: components["schemas"]["CatalogCategoryEnum"];
+                        /**
+                         * @description IDs of the created catalog categories.
+                         * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         CatalogCategoryCreateQueryResourceObject: {
             type: components["schemas"]["CatalogCategoryEnum"];
             attributes: {
@@ -947,6 +1223,42 @@ export interface components {
         };
         /** @enum {string} */
         CatalogCategoryEnum: "catalog-category";
+        CatalogCategoryResponseObjectResource: {
+            type: components["schemas"]["CatalogCategoryEnum"];
+            /**
+             * @description The catalog category ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The ID of the catalog category in an external system.
+                 * @example SAMPLE-DATA-CATEGORY-APPAREL
+                 */
+                external_id?: string | null;
+                /**
+                 * @description The name of the catalog category.
+                 * @example Sample Data Category Apparel
+                 */
+                name?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the catalog category was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         CatalogCategoryUpdateJobCreateQuery: {
             data: components["schemas"]["CatalogCategoryUpdateJobCreateQueryResourceObject"];
         };
@@ -958,6 +1270,70 @@ export interface components {
                     data: components["schemas"]["CatalogCategoryUpdateQueryResourceObject"][];
                 };
             };
+        };
+        CatalogCategoryUpdateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogCategoryBulkUpdateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                categories?: {
+                    data?: {
+                        type: components["schemas"]["CatalogCategoryEnum"];
+                        /**
+                         * @description IDs of the updated catalog categories.
+                         * @example $custom:::$default:::SAMPLE-DATA-CATEGORY-APPAREL
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogCategoryUpdateQueryResourceObject: {
             type: components["schemas"]["CatalogCategoryEnum"];
@@ -1003,6 +1379,70 @@ export interface components {
                     data: components["schemas"]["CatalogItemCreateQueryResourceObject"][];
                 };
             };
+        };
+        CatalogItemCreateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogItemBulkCreateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description IDs of the created catalog items.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogItemCreateQueryResourceObject: {
             type: components["schemas"]["CatalogItemEnum"];
@@ -1101,6 +1541,70 @@ export interface components {
                 };
             };
         };
+        CatalogItemDeleteJobResponseObjectResource: {
+            type: components["schemas"]["CatalogItemBulkDeleteJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description IDs of the deleted catalog items.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         CatalogItemDeleteQueryResourceObject: {
             type: components["schemas"]["CatalogItemEnum"];
             /**
@@ -1111,6 +1615,92 @@ export interface components {
         };
         /** @enum {string} */
         CatalogItemEnum: "catalog-item";
+        CatalogItemResponseObjectResource: {
+            type: components["schemas"]["CatalogItemEnum"];
+            /**
+             * @description The catalog item ID is a compound ID (string), with format: `{integration}:::{catalog}:::{external_id}`. Currently, the only supported integration type is `$custom`, and the only supported catalog is `$default`.
+             * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+             */
+            id: string;
+            attributes: {
+                /**
+                 * @description The ID of the catalog item in an external system.
+                 * @example SAMPLE-DATA-ITEM-1
+                 */
+                external_id?: string | null;
+                /**
+                 * @description The title of the catalog item.
+                 * @example Ocean Blue Shirt (Sample)
+                 */
+                title?: string | null;
+                /**
+                 * @description A description of the catalog item.
+                 * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
+                 */
+                description?: string | null;
+                /**
+                 * @description This field can be used to set the price on the catalog item, which is what gets displayed for the item when included in emails. For most price-update use cases, you will also want to update the `price` on any child variants, using the [Update Catalog Variant Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_variant).
+                 * @example 42
+                 */
+                price?: number | null;
+                /**
+                 * @description URL pointing to the location of the catalog item on your website.
+                 * @example https://via.placeholder.com/150
+                 */
+                url?: string | null;
+                /**
+                 * @description URL pointing to the location of a full image of the catalog item.
+                 * @example https://via.placeholder.com/300
+                 */
+                image_full_url?: string | null;
+                /**
+                 * @description URL pointing to the location of an image thumbnail of the catalog item
+                 * @example https://via.placeholder.com/150
+                 */
+                image_thumbnail_url?: string | null;
+                /**
+                 * @description List of URLs pointing to the locations of images of the catalog item.
+                 * @example [
+                 *       "https://via.placeholder.com/150"
+                 *     ]
+                 */
+                images?: string[] | null;
+                /**
+                 * @description Flat JSON blob to provide custom metadata about the catalog item. May not exceed 100kb.
+                 * @example {
+                 *       "Top Pick": true
+                 *     }
+                 */
+                custom_metadata?: Record<string, unknown> | null;
+                /**
+                 * @description Boolean value indicating whether the catalog item is published.
+                 * @example true
+                 */
+                published?: boolean | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the catalog item was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time when the catalog item was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                updated?: string | null;
+            };
+            relationships?: {
+                variants?: {
+                    data?: {
+                        type: components["schemas"]["CatalogVariantEnum"];
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
+        };
         CatalogItemUpdateJobCreateQuery: {
             data: components["schemas"]["CatalogItemUpdateJobCreateQueryResourceObject"];
         };
@@ -1122,6 +1712,70 @@ export interface components {
                     data: components["schemas"]["CatalogItemUpdateQueryResourceObject"][];
                 };
             };
+        };
+        CatalogItemUpdateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogItemBulkUpdateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                items?: {
+                    data?: {
+                        type: components["schemas"]["CatalogItemEnum"];
+                        /**
+                         * @description IDs of the updated catalog items.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogItemUpdateQueryResourceObject: {
             type: components["schemas"]["CatalogItemEnum"];
@@ -1211,6 +1865,70 @@ export interface components {
                     data: components["schemas"]["CatalogVariantCreateQueryResourceObject"][];
                 };
             };
+        };
+        CatalogVariantCreateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogVariantBulkCreateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                variants?: {
+                    data?: {
+                        type: components["schemas"]["CatalogVariantEnum"];
+                        /**
+                         * @description IDs of the created catalog variants.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogVariantCreateQueryResourceObject: {
             type: components["schemas"]["CatalogVariantEnum"];
@@ -1327,6 +2045,70 @@ export interface components {
                     data: components["schemas"]["CatalogVariantDeleteQueryResourceObject"][];
                 };
             };
+        };
+        CatalogVariantDeleteJobResponseObjectResource: {
+            type: components["schemas"]["CatalogVariantBulkDeleteJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                variants?: {
+                    data?: {
+                        type: components["schemas"]["CatalogVariantEnum"];
+                        /**
+                         * @description IDs of the deleted catalog variants.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogVariantDeleteQueryResourceObject: {
             type: components["schemas"]["CatalogVariantEnum"];
@@ -1453,6 +2235,70 @@ export interface components {
                     data: components["schemas"]["CatalogVariantUpdateQueryResourceObject"][];
                 };
             };
+        };
+        CatalogVariantUpdateJobResponseObjectResource: {
+            type: components["schemas"]["CatalogVariantBulkUpdateJobEnum"];
+            /** @description Unique identifier for retrieving the job. Generated by Klaviyo. */
+            id: string;
+            attributes: {
+                /**
+                 * @description Status of the asynchronous job.
+                 * @example processing
+                 * @enum {string}
+                 */
+                status: "cancelled" | "complete" | "processing" | "queued";
+                /**
+                 * Format: date-time
+                 * @description The date and time the job was created in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                created_at: string;
+                /**
+                 * @description The total number of operations to be processed by the job. See `completed_count` for the job's current progress.
+                 * @example 10
+                 */
+                total_count: number;
+                /**
+                 * @description The total number of operations that have been completed by the job.
+                 * @default 0
+                 * @example 9
+                 */
+                completed_count?: number | null;
+                /**
+                 * @description The total number of operations that have failed as part of the job.
+                 * @default 0
+                 * @example 1
+                 */
+                failed_count?: number | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                completed_at?: string | null;
+                /** @description Array of errors encountered during the processing of the job. */
+                errors?: components["schemas"]["APIJobErrorPayload"][] | null;
+                /**
+                 * Format: date-time
+                 * @description Date and time the job expires in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
+                 * @example 2022-11-08T00:00:00+00:00
+                 */
+                expires_at?: string | null;
+            };
+            relationships?: {
+                variants?: {
+                    data?: {
+                        type: components["schemas"]["CatalogVariantEnum"];
+                        /**
+                         * @description IDs of the updated catalog variants.
+                         * @example $custom:::$default:::SAMPLE-DATA-ITEM-1-VARIANT-MEDIUM
+                         */
+                        id: string;
+                    }[];
+                    links?: components["schemas"]["RelationshipLinks"];
+                };
+            };
+            links: components["schemas"]["ObjectLinks"];
         };
         CatalogVariantUpdateQueryResourceObject: {
             type: components["schemas"]["CatalogVariantEnum"];
@@ -2117,9 +2963,55 @@ export interface components {
             links?: components["schemas"]["CollectionLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
+        GetCatalogCategoryCreateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogCategoryCreateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogCategoryResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogCategoryUpdateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogCategoryUpdateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogCategoryResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogItemCreateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogItemCreateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogItemResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogItemDeleteJobResponse: {
+            data: components["schemas"]["CatalogItemDeleteJobResponseObjectResource"];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogItemUpdateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogItemUpdateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogItemResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogVariantCreateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogVariantCreateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogVariantResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogVariantDeleteJobResponse: {
+            data: components["schemas"]["CatalogVariantDeleteJobResponseObjectResource"];
+            links?: components["schemas"]["ObjectLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
         GetCatalogVariantResponseCollection: {
             data: components["schemas"]["CatalogVariantResponseObjectResource"][];
             links?: components["schemas"]["CollectionLinks"];
+            meta?: components["schemas"]["ResponseMeta"];
+        };
+        GetCatalogVariantUpdateJobResponseCompoundDocument: {
+            data: components["schemas"]["CatalogVariantUpdateJobResponseObjectResource"];
+            included?: components["schemas"]["CatalogVariantResponseObjectResource"][];
+            links?: components["schemas"]["ObjectLinks"];
             meta?: components["schemas"]["ResponseMeta"];
         };
         GetImportErrorResponseCollection: {
@@ -5225,6 +6117,278 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.api+json": components["schemas"]["PostCatalogCategoryUpdateJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_create_catalog_items_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item]"?: ("created" | "custom_metadata" | "description" | "external_id" | "id" | "image_full_url" | "image_thumbnail_url" | "images" | "price" | "published" | "title" | "updated" | "url")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "items"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogItemCreateJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_update_catalog_items_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item]"?: ("created" | "custom_metadata" | "description" | "external_id" | "id" | "image_full_url" | "image_thumbnail_url" | "images" | "price" | "published" | "title" | "updated" | "url")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "items"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogItemUpdateJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_delete_catalog_items_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-item-bulk-delete-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogItemDeleteJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_create_variants_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant]"?: ("created" | "custom_metadata" | "description" | "external_id" | "id" | "image_full_url" | "image_thumbnail_url" | "images" | "inventory_policy" | "inventory_quantity" | "price" | "published" | "sku" | "title" | "updated" | "url")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "variants"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogVariantCreateJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_update_variants_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant]"?: ("created" | "custom_metadata" | "description" | "external_id" | "id" | "image_full_url" | "image_thumbnail_url" | "images" | "inventory_policy" | "inventory_quantity" | "price" | "published" | "sku" | "title" | "updated" | "url")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "variants"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogVariantUpdateJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_delete_variants_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-variant-bulk-delete-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogVariantDeleteJobResponse"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_create_categories_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category-bulk-create-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category]"?: ("external_id" | "id" | "name" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "categories"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogCategoryCreateJobResponseCompoundDocument"];
+                };
+            };
+            "4XX": components["responses"]["ClientError"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    get_bulk_update_categories_job: {
+        parameters: {
+            query?: {
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category-bulk-update-job]"?: ("completed_at" | "completed_count" | "created_at" | "errors" | "expires_at" | "failed_count" | "id" | "status" | "total_count")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#sparse-fieldsets */
+                "fields[catalog-category]"?: ("external_id" | "id" | "name" | "updated")[];
+                /** @description For more information please visit https://developers.klaviyo.com/en/v2026-07-15/reference/api-overview#relationships */
+                include?: "categories"[];
+            };
+            header: {
+                /** @description API endpoint revision (format: YYYY-MM-DD[.suffix]) */
+                revision: string;
+            };
+            path: {
+                /** @description ID of the job to retrieve. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.api+json": components["schemas"]["GetCatalogCategoryUpdateJobResponseCompoundDocument"];
                 };
             };
             "4XX": components["responses"]["ClientError"];

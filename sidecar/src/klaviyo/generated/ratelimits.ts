@@ -87,6 +87,46 @@ export const RATE_LIMITS = {
     "burst": "75/s",
     "steady": "750/m"
   },
+  "GET /api/catalog-item-bulk-create-jobs/{job_id}": {
+    "operationId": "get_bulk_create_catalog_items_job",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/catalog-item-bulk-update-jobs/{job_id}": {
+    "operationId": "get_bulk_update_catalog_items_job",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/catalog-item-bulk-delete-jobs/{job_id}": {
+    "operationId": "get_bulk_delete_catalog_items_job",
+    "burst": "350/s",
+    "steady": "3500/m"
+  },
+  "GET /api/catalog-variant-bulk-create-jobs/{job_id}": {
+    "operationId": "get_bulk_create_variants_job",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/catalog-variant-bulk-update-jobs/{job_id}": {
+    "operationId": "get_bulk_update_variants_job",
+    "burst": "75/s",
+    "steady": "750/m"
+  },
+  "GET /api/catalog-variant-bulk-delete-jobs/{job_id}": {
+    "operationId": "get_bulk_delete_variants_job",
+    "burst": "350/s",
+    "steady": "3500/m"
+  },
+  "GET /api/catalog-category-bulk-create-jobs/{job_id}": {
+    "operationId": "get_bulk_create_categories_job",
+    "burst": "350/s",
+    "steady": "3500/m"
+  },
+  "GET /api/catalog-category-bulk-update-jobs/{job_id}": {
+    "operationId": "get_bulk_update_categories_job",
+    "burst": "350/s",
+    "steady": "3500/m"
+  },
   "GET /api/catalog-variants": {
     "operationId": "get_catalog_variants",
     "burst": "350/s",
