@@ -64,6 +64,16 @@ export class IngressRejection extends SidecarError {
   }
 }
 
+/**
+ * A site that is not the one the store is pinned to tried to re-point it (a settings save from a staging copy), or a
+ * sources action named the pinned site itself: `409`.
+ */
+export class SiteNotPinnedError extends SidecarError {
+  constructor(code: 'site_not_pinned' | 'source_is_pinned', message: string) {
+    super(code, message, { httpStatus: 409 });
+  }
+}
+
 export class StorageError extends SidecarError {
   constructor(message: string, cause?: unknown) {
     super('storage_unavailable', message, { httpStatus: 503, cause });

@@ -73,7 +73,7 @@ describe('the API contract', () => {
       }
     }
     const statuses = (doc.components.schemas.DeliveryStatus as { enum: string[] }).enum;
-    assert.deepEqual(statuses, ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead']);
+    assert.deepEqual(statuses, ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead', 'held', 'discarded']);
   });
 
   it('keeps the answers of requests that do not validate', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FIXTURES, FIXTURE_SECRET, GOOD_KEY, startHarness, type Harness } from './helpers.js';
+import { FIXTURES, FIXTURE_SECRET, FIXTURE_SITE, GOOD_KEY, startHarness, type Harness } from './helpers.js';
 
 const STORE = 'consent-shop';
 
@@ -166,7 +166,7 @@ describe('consent: subscriptions through the sidecar', () => {
   });
 
   it('no list configured: the record is kept, nothing is sent, and the log says so', async () => {
-    await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: 'http://shop.example', webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: null } });
+    await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: FIXTURE_SITE, webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: null } });
     const email = 'nolist@example.com';
     await h.deliverJson(STORE, 'order.created', order(email, [{ channel: 'email', status: 'granted', at: '2026-11-01T10:00:00Z', source: 'block_checkout' }]));
     await h.drain(STORE);
@@ -195,7 +195,7 @@ describe('consent: subscriptions through the sidecar', () => {
   });
 
   it('a double opt-in list: the log says Klaviyo sends a confirmation first; no consented_at is sent', async () => {
-    await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: 'http://shop.example', webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: 'L00002' } });
+    await h.admin('PUT', `/v1/stores/${STORE}`, { siteUrl: FIXTURE_SITE, webhookSecret: FIXTURE_SECRET, klaviyo: { privateKey: GOOD_KEY, listId: 'L00002' } });
     const email = 'doi@example.com';
     await h.deliverJson(STORE, 'order.created', order(email, [{ channel: 'email', status: 'granted', at: '2026-11-01T10:00:00Z', source: 'block_checkout' }]));
     await h.drain(STORE);

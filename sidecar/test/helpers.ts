@@ -19,6 +19,8 @@ export const REPO = resolve(here, '..', '..');
 export const SHARED = resolve(REPO, '..', 'shared');
 export const FIXTURES = join(SHARED, 'fixtures', 'woocommerce-10.0.2');
 export const FIXTURE_SECRET = 'fixture-secret-do-not-use';
+/** The site the recorded fixtures came from (their X-WC-Webhook-Source): the stores the tests configure are pinned to it. */
+export const FIXTURE_SITE = 'http://127.0.0.1:8881';
 export const GOOD_KEY = 'pk_test_0123456789abcdef';
 
 /** Which storage backend the suite runs on: WCK_TEST_BACKEND=redis (Redis at REDIS_TEST_URL) or sqlite. */
@@ -70,7 +72,8 @@ export interface Harness {
   dataDir: string;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   deliver(storeId: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }>;
-  deliverJson(storeId: string, topic: string, payload: unknown, secret?: string): Promise<{ status: number; body: any }>;
+  /** `headers`: more WooCommerce headers (e.g. `x-wc-webhook-source`). */
+  deliverJson(storeId: string, topic: string, payload: unknown, secret?: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   configureStore(storeId: string, opts?: { secret?: string; key?: string }): Promise<{ status: number; body: any }>;
   drain(storeId: string, timeoutMs?: number): Promise<any>;
   /** Answers that did not match the OpenAPI document (the call that got one throws). */
@@ -111,16 +114,16 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
       authorization: `Bearer ${sidecar.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     }, body === undefined ? undefined : JSON.stringify(body)),
     deliver: (storeId, body, headers) => call('POST', `/v1/stores/${storeId}/webhooks/woocommerce`, headers, body),
-    deliverJson: (storeId, topic, payload, secret = FIXTURE_SECRET) => {
+    deliverJson: (storeId, topic, payload, secret = FIXTURE_SECRET, headers = {}) => {
       const body = JSON.stringify(payload);
       return h.deliver(storeId, body, {
         'content-type': 'application/json', 'x-wc-webhook-topic': topic, 'x-wc-webhook-resource': topic.split('.')[0]!,
         'x-wc-webhook-event': topic.split('.')[1]!, 'x-wc-webhook-signature': sign(body, secret), 'x-wc-webhook-id': '1',
-        'x-wc-webhook-delivery-id': Math.random().toString(16).slice(2),
+        'x-wc-webhook-delivery-id': Math.random().toString(16).slice(2), ...headers,
       });
     },
     configureStore: (storeId, o = {}) => h.admin('PUT', `/v1/stores/${storeId}`, {
-      siteUrl: 'http://shop.example', webhookSecret: o.secret ?? FIXTURE_SECRET, klaviyo: { privateKey: o.key ?? GOOD_KEY, listId: 'L00001' },
+      siteUrl: FIXTURE_SITE, webhookSecret: o.secret ?? FIXTURE_SECRET, klaviyo: { privateKey: o.key ?? GOOD_KEY, listId: 'L00001' },
     }),
     async drain(storeId, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;

@@ -126,7 +126,7 @@ export interface paths {
         get?: never;
         /**
          * Register or update a store
-         * @description The key is checked with Klaviyo's `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it.
+         * @description The key is checked with Klaviyo's `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it. The store is pinned to the `siteUrl` it is first saved with: a save with another site (`sameSite` in the sync core: host, port and path, any scheme) is refused `409 site_not_pinned` (a staging copy must not re-point the store; a domain move re-pins through `/sources/release`).
          */
         put: operations["saveStore"];
         post?: never;
@@ -529,6 +529,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pinned site and the other sites whose deliveries are held
+         * @description A delivery whose `X-WC-Webhook-Source` is not the store's pinned site (a staging copy of the shop carrying the same webhooks and secret) is stored and held: nothing is sent until it is released. `site` (the plugin sends its own address) says whether the asking site is the pinned one.
+         */
+        get: operations["listSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/sources/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the deliveries held from a source (once), optionally re-pinning the store to it
+         * @description Each held delivery is mapped and sent like one just received (event `unique_id`s keep anything Klaviyo has from being sent twice); releasing again finds nothing left to release. With `repin`, the store is pinned to the source from now on.
+         */
+        post: operations["releaseSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/sources/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard the deliveries held from a source
+         * @description Nothing is sent; each stays in the sync log as `discarded` (with its body, until retention).
+         */
+        post: operations["discardSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/sources/separate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect a copy as a store of its own
+         * @description For a copy that is a shop of its own (a staging site to keep): its held deliveries here are discarded (kept in the sync log, marked so) and a connection code for a new store (`<storeId>-copy-<hex>`) is answered, which the copy redeems like any code (`POST /v1/connect`) and then saves as its own store, pinned to its own address.
+         */
+        post: operations["separateSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -628,7 +708,7 @@ export interface components {
          * @description The state of a delivery in the sync log, in the order the sidecar lists them.
          * @enum {string}
          */
-        DeliveryStatus: "rejected" | "duplicate" | "skipped" | "pending" | "retrying" | "paused" | "succeeded" | "dead";
+        DeliveryStatus: "rejected" | "duplicate" | "skipped" | "pending" | "retrying" | "paused" | "succeeded" | "dead" | "held" | "discarded";
         /** @description One entry of the sync log. */
         DeliveryView: {
             id: string;
@@ -713,6 +793,16 @@ export interface components {
             /** @constant */
             ok: true;
         };
+        HeldSource: {
+            /** @description The sending site, canonical (lower-case host, no default port, no trailing slash), as `X-WC-Webhook-Source` named it. */
+            source: string;
+            /** @description Deliveries held from it. */
+            count: number;
+            /** @description ISO 8601 UTC */
+            firstAt: string;
+            /** @description ISO 8601 UTC */
+            lastAt: string;
+        };
         HistoryStartBodyInput: {
             /**
              * @description `all`: every order and customer; `months`: those WooCommerce changed in the last `months` months.
@@ -787,8 +877,11 @@ export interface components {
         IngressAccepted: {
             /** @description The delivery's id in the sync log. */
             id: string;
-            /** @constant */
-            status: "accepted";
+            /**
+             * @description `held`: stored, but sent by another site than the store's pinned one (`X-WC-Webhook-Source`, e.g. a staging copy): nothing is sent until the merchant releases it (`/sources`).
+             * @enum {string}
+             */
+            status: "accepted" | "held";
         };
         /** @description WooCommerce's creation ping, answered. */
         IngressPing: {
@@ -945,6 +1038,8 @@ export interface components {
                     paused?: number;
                     succeeded?: number;
                     dead?: number;
+                    held?: number;
+                    discarded?: number;
                 };
             };
             eventsPerMinute: number;
@@ -980,6 +1075,23 @@ export interface components {
             stalledSince: string | null;
             /** @description Nothing could be sent for 15 minutes while work waits (false while the store is paused: `paused` says why). */
             stalled: boolean;
+        };
+        Sources: {
+            /** @description The site the store is pinned to (its `siteUrl`, canonical). */
+            pinned: string;
+            /** @description Null without `site`. */
+            site: {
+                /** @description The `site` asked about, canonical (as given when it is not a URL). */
+                url: string;
+                /**
+                 * @description `pinned`: the store's own site; `other`: another site (a copy: its deliveries are held).
+                 * @enum {string}
+                 */
+                relation: "pinned" | "other";
+            } | null;
+            /** @description Every other site with held deliveries, by source. */
+            held: components["schemas"]["HeldSource"][];
+            heldTotal: number;
         };
         /** @description A new credential of the store; the one before it no longer opens anything. */
         StoreCredential: {
@@ -1106,6 +1218,8 @@ export interface operations {
                 "X-WC-Webhook-Event"?: string;
                 "X-WC-Webhook-ID"?: string;
                 "X-WC-Webhook-Delivery-ID"?: string;
+                /** @description The sending site (`home_url('/')`). When it is not the site the store is pinned to (its `siteUrl`; see docs/how-it-works.md, Staging copies), the delivery is stored and held: answered `200 {"status":"held"}` and sent nowhere until released. */
+                "X-WC-Webhook-Source"?: string;
             };
             path: {
                 /** @description The store id the webhook was created for. */
@@ -1413,6 +1527,15 @@ export interface operations {
             };
             /** @description `unknown_store`: the store id does not match `^[a-z0-9][a-z0-9_-]{2,63}$`. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `site_not_pinned`: the store is pinned to another site (this one looks like a copy of it). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3283,6 +3406,381 @@ export interface operations {
             };
         };
     };
+    listSources: {
+        parameters: {
+            query?: {
+                /** @description The site asking (the plugin sends its `home_url()`): the answer says whether it is the pinned site. */
+                site?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sources"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A source as listed (or any URL of that site). */
+                    source: string;
+                    /**
+                     * @description Also pin the store to this source (a legitimate move of the store to another domain): its deliveries pass from then on, and the old site's are held.
+                     * @default false
+                     */
+                    repin?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description What was released. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: string;
+                        /** @description Deliveries released (now mapped and sent). */
+                        released: number;
+                        pinned: string;
+                    };
+                };
+            };
+            /** @description `invalid_request`: the body does not validate. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `source_is_pinned`: the source is the pinned site itself. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    discardSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A source as listed (or any URL of that site). */
+                    source: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was discarded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: string;
+                        /** @description Deliveries marked `discarded` (kept in the sync log). */
+                        discarded: number;
+                    };
+                };
+            };
+            /** @description `invalid_request`: the body does not validate. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `source_is_pinned`: the source is the pinned site itself. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    separateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A source as listed (or any URL of that site). */
+                    source: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new store's connection code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: string;
+                        /** @description Deliveries marked `discarded` (kept in the sync log). */
+                        discarded: number;
+                        /** @description The new store the copy connects as. */
+                        storeId: string;
+                        /** @description A connection code for it, shown this once (single-use, short-lived). */
+                        code: string;
+                        sidecarUrl: string;
+                        /** @description ISO 8601 UTC */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description `invalid_request`: the body does not validate. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `source_is_pinned`: the source is the pinned site itself. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
 }
 
 /** The delivery statuses in the order the sidecar lists them (components.schemas.DeliveryStatus). */
@@ -3295,4 +3793,6 @@ export const DELIVERY_STATUSES = [
 	"paused",
 	"succeeded",
 	"dead",
+	"held",
+	"discarded",
 ] as const satisfies readonly components['schemas']['DeliveryStatus'][];

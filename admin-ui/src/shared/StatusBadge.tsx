@@ -29,6 +29,10 @@ export function deliveryStatusLabel( status: DeliveryStatus ): string {
 			return __( 'Failed', 'wc-klaviyo-sync' );
 		case 'rejected':
 			return __( 'Rejected', 'wc-klaviyo-sync' );
+		case 'held':
+			return __( 'Held (another site)', 'wc-klaviyo-sync' );
+		case 'discarded':
+			return __( 'Discarded', 'wc-klaviyo-sync' );
 	}
 	return status;
 }
@@ -58,6 +62,7 @@ function deliveryTone( status: DeliveryStatus ): Tone {
 			return 'bad';
 		case 'retrying':
 		case 'paused':
+		case 'held':
 			return 'warn';
 		default:
 			return 'neutral';

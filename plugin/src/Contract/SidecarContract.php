@@ -28,6 +28,8 @@ final class SidecarContract {
 		'paused',
 		'succeeded',
 		'dead',
+		'held',
+		'discarded',
 	);
 
 	/**

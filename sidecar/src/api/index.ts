@@ -21,6 +21,7 @@ import { consentRoutes } from './consent.js';
 import { flowRoutes } from './flows.js';
 import { privacyRoutes } from './privacy.js';
 import { historyRoutes } from './history.js';
+import { sourcesRoutes } from './sources.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -65,5 +66,6 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await flowRoutes(scope, { storage, stores, publicUrl: deps.publicUrl });
     await privacyRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
     await historyRoutes(scope, { storage, stores, wake: deps.wakeHistory });
+    await sourcesRoutes(scope, { storage, stores, kick: () => pipeline.kick(), adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
   });
 }

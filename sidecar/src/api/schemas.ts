@@ -282,7 +282,7 @@ export const NotReady = z.object({ ready: z.literal(false), reason: z.string() }
 
 export const IngressAccepted = z.object({
   id: z.string().describe('The delivery\'s id in the sync log.'),
-  status: z.literal('accepted'),
+  status: z.enum(['accepted', 'held']).describe('`held`: stored, but sent by another site than the store\'s pinned one (`X-WC-Webhook-Source`, e.g. a staging copy): nothing is sent until the merchant releases it (`/sources`).'),
 }).meta({ id: 'IngressAccepted', description: 'The delivery is stored durably. A repeat of earlier content is answered the same way; the sync log shows it as `duplicate` once it is planned.' });
 export const IngressPing = z.object({ ok: z.literal(true) }).meta({ id: 'IngressPing', description: 'WooCommerce\'s creation ping, answered.' });
 export const IngressRejected = ErrorBody.extend({ id: z.string().describe('The rejection\'s id in the sync log.') })
@@ -294,6 +294,39 @@ export const OpenApiDocument = z.record(z.string(), z.unknown()).meta({ id: 'Ope
  * A response with its own description (OpenAPI's response object), its body a component by reference. Every route
  * declares its answers this way, so the document says why each status is given.
  */
+const SiteUrlText = z.string().min(1).max(2000);
+export const SourcesQuery = z.object({
+  site: SiteUrlText.optional().describe('The site asking (the plugin sends its `home_url()`): the answer says whether it is the pinned site.'),
+});
+export const HeldSourceView = z.object({
+  source: z.string().describe('The sending site, canonical (lower-case host, no default port, no trailing slash), as `X-WC-Webhook-Source` named it.'),
+  count: z.number().int().describe('Deliveries held from it.'),
+  firstAt: isoTime,
+  lastAt: isoTime,
+}).meta({ id: 'HeldSource' });
+export const SourcesView = z.object({
+  pinned: z.string().describe('The site the store is pinned to (its `siteUrl`, canonical).'),
+  site: z.object({
+    url: z.string().describe('The `site` asked about, canonical (as given when it is not a URL).'),
+    relation: z.enum(['pinned', 'other']).describe('`pinned`: the store\'s own site; `other`: another site (a copy: its deliveries are held).'),
+  }).nullable().describe('Null without `site`.'),
+  held: z.array(HeldSourceView).describe('Every other site with held deliveries, by source.'),
+  heldTotal: z.number().int(),
+}).meta({ id: 'Sources' });
+export const SourceBody = z.object({ source: z.string().min(1).max(2000).describe('A source as listed (or any URL of that site).') });
+export const ReleaseSourceBody = SourceBody.extend({
+  repin: z.boolean().default(false).describe('Also pin the store to this source (a legitimate move of the store to another domain): '
+    + 'its deliveries pass from then on, and the old site\'s are held.'),
+});
+export const SourceReleased = z.object({ source: z.string(), released: z.number().int().describe('Deliveries released (now mapped and sent).'), pinned: z.string() });
+export const SourceDiscarded = z.object({ source: z.string(), discarded: z.number().int().describe('Deliveries marked `discarded` (kept in the sync log).') });
+export const SourceSeparated = SourceDiscarded.extend({
+  storeId: z.string().describe('The new store the copy connects as.'),
+  code: z.string().describe('A connection code for it, shown this once (single-use, short-lived).'),
+  sidecarUrl: z.string(),
+  expiresAt: isoTime,
+});
+
 export function answer<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };
 }

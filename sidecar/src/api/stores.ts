@@ -1,7 +1,8 @@
 /** Store configuration and Klaviyo key checks (Bearer ADMIN_TOKEN), and the store lookup the store routes share. */
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { NotFoundError, SidecarError } from '../errors.js';
+import { NotFoundError, SidecarError, SiteNotPinnedError } from '../errors.js';
+import { canonicalSite, sameSite, sourceLabel } from '../sync/index.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoAuthError, KlaviyoError } from '../klaviyo/errors.js';
 import type { Pipeline } from '../worker/pipeline.js';
@@ -68,21 +69,31 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
     config: { auth: 'store' },
     schema: {
       operationId: 'saveStore', summary: 'Register or update a store', tags,
-      description: 'The key is checked with Klaviyo\'s `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it.',
+      description: 'The key is checked with Klaviyo\'s `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it. '
+        + 'The store is pinned to the `siteUrl` it is first saved with: a save with another site (`sameSite` in the sync core: host, port and '
+        + 'path, any scheme) is refused `409 site_not_pinned` (a staging copy must not re-point the store; a domain move re-pins through `/sources/release`).',
       params: StoreIdParams,
       body: StoreBody,
       response: {
         200: answer('The store was saved.', StoreSaved),
         ...bodyErrors,
         404: malformedStoreId,
+        409: answer('`site_not_pinned`: the store is pinned to another site (this one looks like a copy of it).', ErrorBody),
         ...storeErrors,
       },
     },
   }, async (req) => {
     const storeId = req.params.storeId;
     const body = req.body;
-    const key = await checkKey(client, body.klaviyo.privateKey);
     const existing = await storage.getStore(storeId);
+    // The store stays pinned to the site it was first saved from: a copy of that site cannot re-point it.
+    if (existing && !sameSite(existing.siteUrl, body.siteUrl)) {
+      const pinned = canonicalSite(existing.siteUrl) ?? existing.siteUrl;
+      throw new SiteNotPinnedError('site_not_pinned', `This store is pinned to ${pinned}, and ${sourceLabel(body.siteUrl)} is another site `
+        + '(a copy of the shop, such as a staging site?). Nothing was changed. Its orders are held, not sent to Klaviyo: connect the copy '
+        + 'as a store of its own, or, if the shop moved to this address, release its deliveries with a re-pin on the settings page.');
+    }
+    const key = await checkKey(client, body.klaviyo.privateKey);
     const invalid = key.status === 'invalid';
     await storage.saveStore({
       id: storeId,

@@ -9,6 +9,7 @@ import { describeOnly } from '../api/errors.js';
 import { answer, ErrorBody, IngressAccepted, IngressPing, IngressRejected } from '../api/schemas.js';
 import { IngressRejection } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { deliverySource, heldNote } from '../sync/sources.js';
 import { isRestErrorPayload, parseTopic } from '../woo/topics.js';
 import type { Storage } from '../storage/types.js';
 import type { StoreCache } from '../storage/store-cache.js';
@@ -40,6 +41,7 @@ const INGRESS_SCHEMA = {
     'X-WC-Webhook-Event': z.string().optional(),
     'X-WC-Webhook-ID': z.string().optional(),
     'X-WC-Webhook-Delivery-ID': z.string().optional(),
+    'X-WC-Webhook-Source': z.string().optional().describe('The sending site (`home_url(\'/\')`). When it is not the site the store is pinned to (its `siteUrl`; see docs/how-it-works.md, Staging copies), the delivery is stored and held: answered `200 {"status":"held"}` and sent nowhere until released.'),
   }),
   body: z.looseObject({}).describe('The WooCommerce resource (wp_api_v3 order or customer) exactly as signed, or the form `webhook_id=N` of the ping.'),
   response: {
@@ -123,16 +125,22 @@ export async function ingressRoutes(app: FastifyInstance, deps: IngressDeps): Pr
     }
     const problem = checkPayload(raw, topic);
     if (problem) return reject(req, reply, problem, raw);
+    // A signed delivery from another site than the store's (a staging copy with the same secret) is stored, held.
+    const sourceHeader = req.headers['x-wc-webhook-source'];
+    const source = deliverySource(store.siteUrl, typeof sourceHeader === 'string' ? sourceHeader : undefined);
     const { id } = await storage.recordDelivery({
       storeId: store.id,
       topic,
       contentHash: contentHash(topic, raw),
       headers: wcHeaders(req),
       body: raw.toString('utf8'),
+      ...(source.held ? { held: { source: source.source, note: heldNote(source.source, store.siteUrl) } } : {}),
     });
-    onAccepted();
-    deps.metrics?.delivery(store.id, true, topic, 'accepted');
-    return reply.code(200).send({ id, status: 'accepted' });
+    const status = source.held ? 'held' : 'accepted';
+    if (!source.held) onAccepted();
+    else req.log.warn({ storeId: store.id, deliveryId: id, source: source.source }, 'delivery held: another site sent it');
+    deps.metrics?.delivery(store.id, true, topic, status);
+    return reply.code(200).send({ id, status });
   });
 }
 

@@ -11,6 +11,7 @@ import type { KlaviyoRequest } from '../klaviyo/types.js';
 import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job, PlanningState, ProductIndexEntry, SendOutcome, StoreStats } from '../sync/index.js';
 import type { FlowSettings } from '../flows/actions.js';
 import type { HistoryRun } from '../sync/history.js';
+import type { HeldSource } from '../sync/sources.js';
 import type { DeliveryTopic } from '../woo/topics.js';
 
 export {
@@ -40,6 +41,8 @@ export interface NewDelivery {
   contentHash: string;
   headers: Record<string, string>;
   body: string;
+  /** Sent by another site than the store's (sync core `deliverySource`): stored held, with its source and note. */
+  held?: { source: string; note: string };
 }
 
 export interface Rejection {
@@ -83,6 +86,20 @@ export interface StoreRepository {
 export interface DeliveryIntake {
   recordDelivery(d: NewDelivery): Promise<{ id: string }>;
   recordRejection(r: Rejection): Promise<string>;
+}
+
+/**
+ * Deliveries held because another site sent them (a staging copy): grouped by their source, released (each becomes
+ * waiting to be mapped, once: only deliveries still held change) or discarded (kept in the sync log, marked so),
+ * each in one atomic step.
+ */
+export interface HeldDeliveries {
+  /** Every source with held deliveries, with how many and when the first and the last arrived, by source. */
+  heldSources(storeId: string): Promise<HeldSource[]>;
+  /** The source's held deliveries become RELEASED (sync core). Returns how many. */
+  releaseHeld(storeId: string, source: string): Promise<number>;
+  /** The source's held deliveries become DISCARDED with `note`. Returns how many. */
+  discardHeld(storeId: string, source: string, note: string): Promise<number>;
 }
 
 /** Planning: the worker reads the state, the sync core plans, storage applies the plan if the state still holds. */
@@ -253,7 +270,7 @@ export interface ProductIndexStore {
   saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore, ProductIndexStore {
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, HeldDeliveries, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore, ProductIndexStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

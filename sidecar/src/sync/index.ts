@@ -14,3 +14,4 @@ export * from './consent.js';
 export * from './totals.js';
 export * from './privacy.js';
 export * from './history.js';
+export * from './sources.js';

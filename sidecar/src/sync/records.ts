@@ -10,13 +10,16 @@ import type { DeliverySummary, MappingResult } from '../mapping/types.js';
 /** A store's product index entry, as storage keeps it (mapping/product.ts makes it). */
 export type { ProductIndexEntry } from '../mapping/types.js';
 
-export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead'] as const;
+export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead', 'held', 'discarded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const JOB_STATUSES = ['pending', 'in_flight', 'retrying', 'done', 'dead'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Where a delivery is in its life: waiting to be mapped, mapped, a repeat of earlier content, or refused at ingress. */
-export type DeliveryState = 'received' | 'processed' | 'duplicate' | 'rejected';
+/**
+ * Where a delivery is in its life: waiting to be mapped, mapped, a repeat of earlier content, refused at ingress, held
+ * (sent by another site than the store's: sources.ts) or discarded by the merchant while held.
+ */
+export type DeliveryState = 'received' | 'processed' | 'duplicate' | 'rejected' | 'held' | 'discarded';
 
 export interface DeliveryRecord {
   id: string;

@@ -33,6 +33,8 @@
  *                                 but done); jdone hash store -> count
  *   outbox                        set of "<job id>:<gen>" still to be added to BullMQ
  *   held:<store>                  zset of jobs of a paused store, set aside until it resumes
+ *   hold:<store>:<source>         zset (score = id) of deliveries held because <source> sent them (sync/sources.ts);
+ *                                 holds:<store> hash source -> how many of them are held
  *   bull:klaviyo:*                BullMQ's queue (due, delayed and claimed jobs; <bull job id>:lock = claim token)
  *   ev:<store>                    zset of sent events (score = done_at), for events per minute
  *   errc:<store>                  hash error class -> count
@@ -128,6 +130,51 @@ redis.call('ZADD', P .. 'log:' .. store .. ':' .. status, id, id)
 if ARGV[4] == '1' then redis.call('ZADD', P .. 'received', id, id) end
 if ARGV[5] ~= '' then redis.call('HINCRBY', P .. 'errc:' .. store, ARGV[5], 1) end
 return id
+`;
+
+/**
+ * Ingress of a delivery another site sent: the same append, into the source's hold index instead of the received
+ * one. ARGV: prefix, store, status, source, then the delivery's field/value pairs. Returns the new id.
+ */
+const hold = `
+local P = ARGV[1] .. ':'
+local store, status, source = ARGV[2], ARGV[3], ARGV[4]
+local id = tostring(redis.call('INCR', P .. 'seq:d'))
+redis.call('HSET', P .. 'd:' .. id, 'store_id', store, 'status', status, 'held_source', source, unpack(ARGV, 5))
+redis.call('ZADD', P .. 'log:' .. store, id, id)
+redis.call('ZADD', P .. 'log:' .. store .. ':' .. status, id, id)
+redis.call('ZADD', P .. 'hold:' .. store .. ':' .. source, id, id)
+redis.call('HINCRBY', P .. 'holds:' .. store, source, 1)
+return id
+`;
+
+/**
+ * Releases or discards up to `limit` held deliveries of a source. ARGV: prefix, store, source, limit, then the state,
+ * status and note ('' deletes it) the sync core gives them, and whether they go into the received index (1|0).
+ * Compares: each is still held (one that is not only leaves the index). Returns {changed, left in the index}.
+ */
+const takeHeld = `
+local store, source, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local hk = P .. 'hold:' .. store .. ':' .. source
+local ids = redis.call('ZRANGE', hk, 0, limit - 1)
+local n = 0
+for _, did in ipairs(ids) do
+  local dk = P .. 'd:' .. did
+  if redis.call('HGET', dk, 'state') == 'held' then
+    redis.call('HSET', dk, 'state', ARGV[5])
+    opt(dk, 'note', ARGV[7])
+    redis.call('HDEL', dk, 'held_source')
+    deliveryStatus(did, ARGV[6])
+    if ARGV[8] == '1' then redis.call('ZADD', P .. 'received', did, did) end
+    bump(did)
+    n = n + 1
+  end
+  redis.call('ZREM', hk, did)
+end
+local left = redis.call('ZCARD', hk)
+if left == 0 then redis.call('HDEL', P .. 'holds:' .. store, source)
+else redis.call('HSET', P .. 'holds:' .. store, source, left) end
+return {n, left}
 `;
 
 /**
@@ -403,6 +450,8 @@ export const SCRIPTS = {
   wckTakeCode: takeCode,
   wckRemoveStore: removeStore,
   wckAppend: append,
+  wckHold: hold,
+  wckTakeHeld: PRELUDE + takeHeld,
   wckPruneBodies: pruneBodies,
   wckErase: erase,
   wckApplyPlan: PRELUDE + applyPlan,

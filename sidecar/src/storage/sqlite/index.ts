@@ -5,6 +5,7 @@
  */
 import type { FlowSettings } from '../../flows/actions.js';
 import type { HistoryRun } from '../../sync/history.js';
+import type { HeldSource } from '../../sync/sources.js';
 import { SqliteHistory } from './history.js';
 import { SqliteProducts } from './products.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
@@ -78,6 +79,9 @@ export class SqliteStorage implements Storage {
 
   recordDelivery(d: NewDelivery): Promise<{ id: string }> { return this.intake.recordDelivery(d); }
   recordRejection(r: Rejection): Promise<string> { return this.intake.recordRejection(r); }
+  heldSources(storeId: string): Promise<HeldSource[]> { return this.intake.heldSources(storeId); }
+  releaseHeld(storeId: string, source: string): Promise<number> { return this.intake.releaseHeld(storeId, source); }
+  discardHeld(storeId: string, source: string, note: string): Promise<number> { return this.intake.discardHeld(storeId, source, note); }
 
   takeReceived(limit: number): Promise<ReceivedDelivery[]> { return this.planning.takeReceived(limit); }
   planningState(deliveryId: string, keys: readonly string[], consentEmail?: string | null, totalsEmail?: string | null): Promise<PlanningState> {

@@ -20,6 +20,9 @@ CREATE INDEX IF NOT EXISTS deliveries_email ON deliveries(store_id, lower(email)
 -- Repeats are found when a delivery is planned, not when it arrives: only mapped deliveries are in this index, so
 -- storing a delivery (the acknowledgement path) writes no page at a random place in it.
 CREATE INDEX IF NOT EXISTS deliveries_mapped_content ON deliveries(store_id, topic, content_hash) WHERE state = 'processed' AND content_hash IS NOT NULL;
+-- Deliveries held because another site sent them (sync/sources.ts), by their source; a row goes when it is released or discarded.
+CREATE TABLE IF NOT EXISTS held_deliveries (delivery_id INTEGER PRIMARY KEY, store_id TEXT NOT NULL, source TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS held_deliveries_source ON held_deliveries(store_id, source, delivery_id);
 CREATE TABLE IF NOT EXISTS planned_keys (store_id TEXT NOT NULL, key TEXT NOT NULL, job_id INTEGER, PRIMARY KEY (store_id, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER NOT NULL, store_id TEXT NOT NULL, kind TEXT NOT NULL,
