@@ -137,6 +137,10 @@ final class CartCapture {
 		if ( '' === $email || ! is_email( $email ) ) {
 			return;
 		}
+		$fingerprint = $this->fingerprint( 'cart.item_added', $email, (string) $cart_item_key );
+		if ( '' === $fingerprint || $this->already_queued( $fingerprint ) ) {
+			return;
+		}
 		$items = $this->items();
 		if ( array() === $items ) {
 			return;
@@ -154,7 +158,7 @@ final class CartCapture {
 			return;
 		}
 		unset( $product_id, $variation_id );
-		$this->capture( 'cart.item_added', 'add_to_cart', $email, $items, $added );
+		$this->capture( 'cart.item_added', 'add_to_cart', $email, $items, $added, $fingerprint );
 	}
 
 	/**
@@ -216,57 +220,91 @@ final class CartCapture {
 		if ( '' === $email || ! is_email( $email ) || '' === $this->settings->webhook_url() ) {
 			return;
 		}
+		$fingerprint = $this->fingerprint( 'cart.checkout_started', $email, '' );
+		if ( '' === $fingerprint || $this->already_queued( $fingerprint ) ) {
+			return;
+		}
 		$items = $this->items();
 		if ( array() !== $items ) {
-			$this->capture( 'cart.checkout_started', $source, $email, $items, null );
+			$this->capture( 'cart.checkout_started', $source, $email, $items, null, $fingerprint );
 		}
 	}
 
 	/**
-	 * Builds the payload, stores the cart for its link and queues it, unless the session queued the same already.
+	 * What makes a capture the same as one already queued: the topic, the email, the cart's contents (product,
+	 * variation, attributes, quantity) and, for Added to Cart, the item added. Read from the cart's own data, so the
+	 * same cart again costs no product lookup. Empty when the cart is.
 	 *
-	 * @param string                    $topic  cart.checkout_started or cart.item_added.
-	 * @param string                    $source Where it was captured.
-	 * @param string                    $email  The shopper's email.
-	 * @param array<int, array>         $items  The cart's items.
-	 * @param array<string, mixed>|null $added  The added item (cart.item_added).
+	 * @param string $topic     The cart topic.
+	 * @param string $email     The shopper's email.
+	 * @param string $added_key The added item's key, or ''.
 	 */
-	private function capture( string $topic, string $source, string $email, array $items, ?array $added ): void {
+	private function fingerprint( string $topic, string $email, string $added_key ): string {
+		if ( ! function_exists( 'WC' ) || ! WC()->cart ) {
+			return '';
+		}
+		$contents = array();
+		foreach ( WC()->cart->get_cart() as $cart_item ) {
+			$product = $cart_item['data'] ?? null;
+			if ( ! $product instanceof \WC_Product ) {
+				continue;
+			}
+			$variation  = isset( $cart_item['variation'] ) && is_array( $cart_item['variation'] ) ? $cart_item['variation'] : array();
+			$contents[] = (int) ( $cart_item['product_id'] ?? $product->get_id() ) . ':' . (int) ( $cart_item['variation_id'] ?? 0 ) . ':' . wp_json_encode( $variation ) . ':' . max( 1, (int) ( $cart_item['quantity'] ?? 1 ) );
+		}
+		if ( array() === $contents ) {
+			return '';
+		}
+		sort( $contents );
+		return md5( $topic . '|' . $email . '|' . implode( ',', $contents ) . '|' . $added_key );
+	}
+
+	/**
+	 * Whether this session queued that capture already.
+	 *
+	 * @param string $fingerprint From fingerprint().
+	 */
+	private function already_queued( string $fingerprint ): bool {
+		$session = $this->session();
+		$sent    = null === $session ? array() : $session->get( self::SESSION_SENT );
+		return null === $session || ( is_array( $sent ) && in_array( $fingerprint, $sent, true ) );
+	}
+
+	/**
+	 * Builds the payload and queues it with the cart its link restores (one Action Scheduler row: the action stores
+	 * the cart, outside the shopper's request), and remembers it in the session so the same cart is not queued again.
+	 *
+	 * @param string                    $topic       cart.checkout_started or cart.item_added.
+	 * @param string                    $source      Where it was captured.
+	 * @param string                    $email       The shopper's email.
+	 * @param array<int, array>         $items       The cart's items.
+	 * @param array<string, mixed>|null $added       The added item (cart.item_added).
+	 * @param string                    $fingerprint From fingerprint().
+	 */
+	private function capture( string $topic, string $source, string $email, array $items, ?array $added, string $fingerprint ): void {
 		$session = $this->session();
 		$token   = self::token();
 		if ( null === $session || '' === $token ) {
 			return;
 		}
-		$contents = array_map(
-			static fn ( array $i ): string => $i['product_id'] . ':' . $i['variation_id'] . ':' . wp_json_encode( $i['_variation'] ) . ':' . $i['quantity'],
-			$items
-		);
-		sort( $contents );
-		$fingerprint = md5( $topic . '|' . $email . '|' . implode( ',', $contents ) . '|' . ( null === $added ? '' : $added['_key'] ) );
-		$sent        = $session->get( self::SESSION_SENT );
-		$sent        = is_array( $sent ) ? $sent : array();
-		if ( in_array( $fingerprint, $sent, true ) ) {
-			return;
-		}
+		$sent   = $session->get( self::SESSION_SENT );
+		$sent   = is_array( $sent ) ? $sent : array();
 		$sent[] = $fingerprint;
 		$session->set( self::SESSION_SENT, array_slice( $sent, -20 ) );
 
 		$expires = time() + CartLinks::ttl();
-		CartLinks::put(
-			$token,
-			array(
-				'email'   => $email,
-				'expires' => $expires,
-				'items'   => array_map(
-					static fn ( array $i ): array => array(
-						'product_id'   => $i['product_id'],
-						'variation_id' => $i['variation_id'],
-						'quantity'     => $i['quantity'],
-						'variation'    => $i['_variation'],
-					),
-					$items
+		$record  = array(
+			'email'   => $email,
+			'expires' => $expires,
+			'items'   => array_map(
+				static fn ( array $i ): array => array(
+					'product_id'   => $i['product_id'],
+					'variation_id' => $i['variation_id'],
+					'quantity'     => $i['quantity'],
+					'variation'    => $i['_variation'],
 				),
-			)
+				$items
+			),
 		);
 		$decimals = function_exists( 'wc_get_price_decimals' ) ? wc_get_price_decimals() : 2;
 		$money    = static fn ( $v ): string => function_exists( 'wc_format_decimal' ) ? (string) wc_format_decimal( (float) $v, $decimals ) : number_format( (float) $v, $decimals, '.', '' );
@@ -297,7 +335,14 @@ final class CartCapture {
 		if ( null !== $added ) {
 			$payload['added'] = $public( $added );
 		}
-		$this->sender->enqueue( $topic, $payload );
+		$this->sender->enqueue(
+			$topic,
+			$payload,
+			array(
+				'token'  => $token,
+				'record' => $record,
+			)
+		);
 	}
 
 	/**

@@ -112,11 +112,36 @@ final class CartLinks {
 	 * @param int    $order_id The order.
 	 */
 	public static function mark_ordered( string $token, int $order_id ): void {
+		if ( 1 !== preg_match( self::TOKEN_PATTERN, $token ) ) {
+			return;
+		}
 		$record = self::record( $token );
-		if ( null !== $record && empty( $record['order_id'] ) ) {
+		if ( null === $record ) {
+			// Its queued capture has not stored the cart yet: keep the order, which that capture will not undo.
+			$record = array( 'expires' => time() + self::ttl() );
+		}
+		if ( empty( $record['order_id'] ) ) {
 			$record['order_id'] = $order_id;
 			self::put( $token, $record );
 		}
+	}
+
+	/**
+	 * Stores a captured cart (from the queued capture, outside the shopper's request), keeping the order it already
+	 * became, if any.
+	 *
+	 * @param string               $token  Cart token.
+	 * @param array<string, mixed> $record Email, expiry and items.
+	 */
+	public static function keep( string $token, array $record ): void {
+		if ( 1 !== preg_match( self::TOKEN_PATTERN, $token ) ) {
+			return;
+		}
+		$stored = self::record( $token );
+		if ( null !== $stored && ! empty( $stored['order_id'] ) ) {
+			$record['order_id'] = (int) $stored['order_id'];
+		}
+		self::put( $token, $record );
 	}
 
 	/**

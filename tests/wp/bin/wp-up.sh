@@ -54,7 +54,7 @@ else
   php "$HARNESS/lib/fix-case.php" "$WP_ROOT/wp-content/plugins/woocommerce" >&2
 fi
 mkdir -p "$WP_ROOT/wp-content/mu-plugins"
-cp "$HARNESS/mu-plugins/wck-harness.php" "$WP_ROOT/wp-content/mu-plugins/"
+cp "$HARNESS/mu-plugins/wck-harness.php" "$HARNESS/mu-plugins/wck-cost.php" "$WP_ROOT/wp-content/mu-plugins/"
 [ -f "$WP_ROOT/wp-settings.php" ] || die "WordPress was not laid out in $WP_ROOT"
 
 cat > "$WP_ROOT/wp-config.php" <<CFG

@@ -17,6 +17,9 @@ final class CartTest extends WckTestCase {
 	protected function setUp(): void {
 		parent::setUp();
 		delete_option( 'wc_standin_actions' );
+		if ( ! self::is_standin() && function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( CartSender::HOOK ); // A retry another test left scheduled (by hook alone: with a group it would match empty args only).
+		}
 		$this->configure();
 	}
 
@@ -58,49 +61,100 @@ final class CartTest extends WckTestCase {
 		return array_values( array_filter( $events, static fn ( $e ) => $metric === $e['metric'] && $email === ( $e['profile']['email'] ?? null ) ) );
 	}
 
-	public function test_a_queued_cart_is_sent_from_action_scheduler_signed_and_shows_in_the_sync_log(): void {
-		$this->sender()->enqueue( 'cart.checkout_started', $this->payload( 'queue-cart@example.com' ) );
+	/** The jobs Action Scheduler holds pending for the cart queue (each action's one argument). */
+	private function pending_jobs(): array {
+		if ( ! self::is_standin() && function_exists( 'as_get_scheduled_actions' ) ) {
+			$actions = as_get_scheduled_actions( array( 'hook' => CartSender::HOOK, 'group' => CartSender::GROUP, 'status' => 'pending', 'per_page' => -1, 'orderby' => 'date', 'order' => 'ASC' ) );
+			return array_values( array_map( static fn ( $a ) => $a->get_args()[0], $actions ) );
+		}
+		$pending = array_filter( wc_standin_actions(), static fn ( $a ) => CartSender::HOOK === $a['hook'] && 'pending' === $a['status'] );
+		return array_values( array_map( static fn ( $a ) => $a['args'][0], $pending ) );
+	}
+
+	public function test_a_queued_cart_is_one_action_sent_from_action_scheduler_signed_and_shows_in_the_sync_log(): void {
+		$payload = $this->payload( 'queue-cart@example.com' );
+		$record  = CartLinks::record( $payload['cart_token'] );
+		delete_transient( CartLinks::TRANSIENT . $payload['cart_token'] );
+		$this->sender()->enqueue( 'cart.checkout_started', $payload, array( 'token' => $payload['cart_token'], 'record' => $record ) );
 		$this->assertSame( array(), $this->events( 'Started Checkout', 'queue-cart@example.com' ), 'nothing is sent before the queue runs' );
-		$this->assertSame( 1, $this->outbox() );
+		$jobs = $this->pending_jobs();
+		$this->assertCount( 1, $jobs );
+		$this->assertSame( 'queue-cart@example.com', $jobs[0]['payload']['email'], 'the action carries the payload itself' );
+		$this->assertSame( 0, $this->outbox(), 'no option of its own' );
+		$this->assertNull( CartLinks::record( $payload['cart_token'] ), 'the cart is stored by the action, not in the shopper\'s request' );
 		$this->run_action_scheduler();
 		$event = $this->wait_for_event( 'Started Checkout', 'queue-cart@example.com' );
 		$this->assertSame( 25, (int) $event['value'] );
 		$entry = $this->wait_for_delivery( static fn ( $d ) => 'cart.checkout_started' === $d['topic'] && 'queue-cart@example.com' === $d['email'] );
 		$this->assertSame( 'succeeded', $entry['status'] );
 		$this->assertSame( 'cart', $entry['resource'] );
-		$this->assertSame( 0, $this->outbox(), 'the sent payload leaves the queue' );
+		$this->fresh();
+		$this->assertSame( $record, CartLinks::record( $payload['cart_token'] ), 'the action stored the cart for its link' );
+		$this->assertSame( array(), $this->pending_jobs() );
 	}
 
 	public function test_the_durable_path_retries_while_the_sidecar_is_down_and_sends_once_it_is_back(): void {
 		$sender = $this->sender();
 		$sender->enqueue( 'cart.checkout_started', $this->payload( 'down-cart@example.com' ) );
-		$id       = substr( (string) $this->option_names( CartSender::OUTBOX_PREFIX )[0], strlen( CartSender::OUTBOX_PREFIX ) );
+		$job      = $this->pending_jobs()[0];
 		$settings = get_option( 'wc_klaviyo_sync_settings' );
 		$good     = $settings['webhook_url'];
 		// The sidecar is down: nothing answers at the delivery address.
 		$settings['webhook_url'] = (string) preg_replace( '#//127\.0\.0\.1:\d+#', '//127.0.0.1:9', $good );
 		update_option( 'wc_klaviyo_sync_settings', $settings, false );
 		$this->fresh();
-		$this->assertSame( 'retry', $sender->send( array( 'id' => $id, 'attempt' => 0 ) ) );
-		$this->assertNotFalse( as_next_scheduled_action( CartSender::HOOK, array( array( 'id' => $id, 'attempt' => 1 ) ), CartSender::GROUP ), 'scheduled again' );
-		$this->assertSame( 1, $this->outbox(), 'the payload is kept' );
+		$this->assertSame( 'retry', $sender->send( $job ) );
+		$again = array( 'attempt' => 1 ) + $job;
+		$this->assertNotFalse( as_next_scheduled_action( CartSender::HOOK, array( array_diff_key( $job, array( 'attempt' => 1 ) ) + array( 'attempt' => 1 ) ), CartSender::GROUP ), 'scheduled again with the same payload' );
 		$this->assertSame( array(), $this->events( 'Started Checkout', 'down-cart@example.com' ) );
 
 		$settings['webhook_url'] = $good;
 		update_option( 'wc_klaviyo_sync_settings', $settings, false );
 		$this->fresh();
-		$this->assertSame( 'sent', $sender->send( array( 'id' => $id, 'attempt' => 1 ) ) );
+		$this->assertSame( 'sent', $sender->send( $again ) );
 		$this->wait_for_event( 'Started Checkout', 'down-cart@example.com' );
-		$this->assertSame( 0, $this->outbox() );
-		$this->assertSame( 'gone', $sender->send( array( 'id' => $id, 'attempt' => 2 ) ), 'a stale retry sends nothing again' );
+	}
+
+	public function test_a_payload_too_long_for_action_scheduler_waits_in_an_option_and_leaves_it_once_sent(): void {
+		$sender  = $this->sender();
+		$payload = $this->payload( 'long-cart@example.com' );
+		$item    = $payload['line_items'][0];
+		$payload['line_items'] = array();
+		for ( $i = 1; $i <= 40; $i++ ) {
+			$payload['line_items'][] = array( 'id' => $i, 'name' => 'Long Mug ' . $i . ' ' . str_repeat( 'x', 150 ) ) + $item;
+		}
+		$sender->enqueue( 'cart.checkout_started', $payload );
+		$job = $this->pending_jobs()[0];
+		$this->assertSame( array( 'id', 'attempt' ), array_keys( $job ), 'the action carries only the option\'s id' );
+		$this->assertSame( 1, $this->outbox() );
+		$this->run_action_scheduler();
+		$this->assertCount( 40, $this->wait_for_event( 'Started Checkout', 'long-cart@example.com' )['properties']['Items'] );
+		$this->assertSame( 0, $this->outbox(), 'the sent payload leaves the queue' );
+		$this->assertSame( 'gone', $sender->send( $job ), 'a stale retry sends nothing again' );
+	}
+
+	public function test_a_cart_ordered_before_its_queued_capture_ran_keeps_the_order(): void {
+		$payload = $this->payload( 'early-order@example.com' );
+		$token   = $payload['cart_token'];
+		$record  = CartLinks::record( $token );
+		delete_transient( CartLinks::TRANSIENT . $token );
+		$this->sender()->enqueue( 'cart.checkout_started', $payload, array( 'token' => $token, 'record' => $record ) );
+		CartLinks::mark_ordered( $token, 4242 );
+		$this->run_action_scheduler();
+		$this->wait_for_delivery( static fn ( $d ) => 'cart.checkout_started' === $d['topic'] && 'early-order@example.com' === $d['email'] );
+		$this->fresh();
+		$this->assertSame( 4242, CartLinks::record( $token )['order_id'], 'the queued capture did not undo the order' );
+		$query = array();
+		wp_parse_str( (string) wp_parse_url( $payload['checkout_url'], PHP_URL_QUERY ), $query );
+		$refused = CartLinks::verify( $query['wck_cart'], $query['wck_exp'], $query['wck_sig'] );
+		$this->assertInstanceOf( WP_Error::class, $refused );
+		$this->assertSame( 'wck_cart_link_used', $refused->get_error_code() );
 	}
 
 	public function test_a_cart_the_sidecar_refuses_for_good_is_not_retried(): void {
 		$sender = $this->sender();
 		$sender->enqueue( 'cart.checkout_started', $this->payload( 'bad-cart@example.com', array( 'line_items' => array_fill( 0, 2001, 1 ) ) ) );
-		$id = substr( (string) $this->option_names( CartSender::OUTBOX_PREFIX )[0], strlen( CartSender::OUTBOX_PREFIX ) );
-		$this->assertSame( 'refused', $sender->send( array( 'id' => $id, 'attempt' => 0 ) ) );
-		$this->assertSame( 0, $this->outbox() );
+		$this->assertSame( 'refused', $sender->send( $this->pending_jobs()[0] ) );
 		$entry = $this->wait_for_delivery( static fn ( $d ) => 'cart.checkout_started' === $d['topic'] && 'rejected' === $d['status'] );
 		$this->assertSame( 'rejected', $entry['status'], 'the refusal is in the sync log' );
 	}
