@@ -454,6 +454,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/back-in-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A shopper asks to be told when a product is back in stock
+         * @description Checks the signup (an email; a phone only when the store offers SMS; a product or variation the product webhooks told the sidecar about), records it durably (a sync-log entry of topic `back_in_stock.signup`, naming the email), and the worker sends `POST /api/back-in-stock-subscriptions` for the product's catalog variant (a variation's own, a simple product's own) with channel EMAIL (and SMS with a phone), retried like any request. The profile carries identifiers only: it never subscribes anyone to marketing. Nothing is recorded for a signup refused here.
+         */
+        post: operations["signUpBackInStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}/history": {
         parameters: {
             query?: never;
@@ -613,6 +633,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The signup is recorded durably; Klaviyo's back-in-stock subscription is queued. It is not a marketing subscription. */
+        BackInStockAccepted: {
+            /** @description The signup's entry in the sync log (topic `back_in_stock.signup`): its `back_in_stock` request is Klaviyo's subscription, sent and retried like any request. */
+            id: string;
+            /** @constant */
+            status: "accepted";
+            /** @description The Klaviyo catalog variant the subscription names (`$custom:::$default:::<WooCommerce id>`). */
+            variantId: string;
+        };
         /** @enum {string} */
         CircuitState: "closed" | "open" | "half_open";
         /** @description A connection code for one store. */
@@ -906,10 +935,10 @@ export interface components {
         JobView: {
             id: string;
             /**
-             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook's action run on the store's WordPress (`metric` is the action: `coupon`, `tag`).
+             * @description `subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product's catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook's action run on the store's WordPress (`metric` is the action: `coupon`, `tag`); `back_in_stock`: a shopper's back-in-stock subscription to one catalog variant.
              * @enum {string}
              */
-            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog" | "store" | "privacy_deletion";
+            kind: "event" | "profile" | "subscribe" | "unsubscribe" | "catalog" | "store" | "privacy_deletion" | "back_in_stock";
             metric: string | null;
             /** @description Deterministic request key (an event's `unique_id`). */
             key: string;
@@ -2989,6 +3018,97 @@ export interface operations {
                 };
             };
             /** @description `unknown_store`: no such store. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signUpBackInStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        /** @description A shopper's back-in-stock signup, as the plugin hands it on. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The shopper's email (any case). */
+                    email: string;
+                    /** @description A phone for SMS, only when the store offers SMS: E.164, or national for `country`. An empty string is no phone. */
+                    phone?: string | null;
+                    /** @description The country a national phone number belongs to (the store's base country). */
+                    country?: string;
+                    /** @description The WooCommerce product (simple) or variation the shopper waits for. */
+                    productId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded; Klaviyo's back-in-stock subscription is queued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackInStockAccepted"];
+                };
+            };
+            /** @description `invalid_request`: no email or not an email address, a phone that is not a valid number, no product id, or a variable product (name one of its variations). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store; `unknown_product`: the product webhooks never told the sidecar about this product or variation (or it was trashed). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -20,6 +20,7 @@ import { statusRoutes } from './status.js';
 import { consentRoutes } from './consent.js';
 import { flowRoutes } from './flows.js';
 import { privacyRoutes } from './privacy.js';
+import { backInStockRoutes } from './back-in-stock.js';
 import { historyRoutes } from './history.js';
 import { sourcesRoutes } from './sources.js';
 import { storeRoutes } from './stores.js';
@@ -65,6 +66,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await consentRoutes(scope, { storage, stores, client });
     await flowRoutes(scope, { storage, stores, publicUrl: deps.publicUrl });
     await privacyRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
+    await backInStockRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
     await historyRoutes(scope, { storage, stores, wake: deps.wakeHistory });
     await sourcesRoutes(scope, { storage, stores, kick: () => pipeline.kick(), adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
   });

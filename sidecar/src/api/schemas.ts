@@ -143,7 +143,7 @@ export const KlaviyoErrorItem = z.looseObject({
 
 export const JobView = z.object({
   id: z.string(),
-  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog', 'store', 'privacy_deletion']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook\'s action run on the store\'s WordPress (`metric` is the action: `coupon`, `tag`).'),
+  kind: z.enum(['event', 'profile', 'subscribe', 'unsubscribe', 'catalog', 'store', 'privacy_deletion', 'back_in_stock']).describe('`subscribe`, `unsubscribe`: one profile of a subscription job (`metric` is its channel); `catalog`: one product\'s catalog jobs (`metric`: `product`, `variation` or `removal`); `store`: a Klaviyo flow webhook\'s action run on the store\'s WordPress (`metric` is the action: `coupon`, `tag`); `back_in_stock`: a shopper\'s back-in-stock subscription to one catalog variant.'),
   metric: z.string().nullable(),
   key: z.string().describe('Deterministic request key (an event\'s `unique_id`).'),
   status: JobStatus,
@@ -267,6 +267,24 @@ export const ErasureAccepted = z.object({
     consentRecords: count.describe('Consent records of the person deleted.'),
   }),
 }).meta({ id: 'ErasureAccepted', description: 'The erasure is recorded durably and the sidecar\'s data about the person is purged; Klaviyo\'s deletion is queued.' });
+
+export const BackInStockBody = z.object({
+  email: z.string({ error: 'An email address is required.' }).trim().max(254, 'The email address is too long.')
+    .refine((v) => z.email().safeParse(v).success, 'This is not a valid email address.')
+    .describe('The shopper\'s email (any case).'),
+  phone: z.string().trim().max(40).nullish()
+    .describe('A phone for SMS, only when the store offers SMS: E.164, or national for `country`. An empty string is no phone.'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'country must be a two-letter country code').optional()
+    .describe('The country a national phone number belongs to (the store\'s base country).'),
+  productId: z.int({ error: 'A product or variation id is required.' }).min(1, 'A product or variation id is required.')
+    .describe('The WooCommerce product (simple) or variation the shopper waits for.'),
+}).describe('A shopper\'s back-in-stock signup, as the plugin hands it on.');
+
+export const BackInStockAccepted = z.object({
+  id: z.string().describe('The signup\'s entry in the sync log (topic `back_in_stock.signup`): its `back_in_stock` request is Klaviyo\'s subscription, sent and retried like any request.'),
+  status: z.literal('accepted'),
+  variantId: z.string().describe('The Klaviyo catalog variant the subscription names (`$custom:::$default:::<WooCommerce id>`).'),
+}).meta({ id: 'BackInStockAccepted', description: 'The signup is recorded durably; Klaviyo\'s back-in-stock subscription is queued. It is not a marketing subscription.' });
 
 export const PrivacyExport = z.object({
   email: z.string(),

@@ -98,6 +98,8 @@ export class KlaviyoClient {
         return this.sendCatalog(apiKey, request.body, priority);
       case 'store':
         return Promise.reject(new Error('A store action is run by the worker\'s StoreActions, not sent to Klaviyo.'));
+      case 'back_in_stock':
+        return this.createBackInStock(apiKey, request.body, priority);
       case 'privacy_deletion':
         return this.call(apiKey, 'POST', '/api/data-privacy-deletion-jobs', 'POST /api/data-privacy-deletion-jobs', request.body, priority);
     }
@@ -214,8 +216,8 @@ export class KlaviyoClient {
   }
 
   /** A back-in-stock subscription for a catalog variant: POST /api/back-in-stock-subscriptions (XL tier). */
-  async createBackInStock(apiKey: string, body: BackInStockBody): Promise<SendResult> {
-    return this.call(apiKey, 'POST', '/api/back-in-stock-subscriptions', 'POST /api/back-in-stock-subscriptions', body);
+  async createBackInStock(apiKey: string, body: BackInStockBody, priority: Priority = 'live'): Promise<SendResult> {
+    return this.call(apiKey, 'POST', '/api/back-in-stock-subscriptions', 'POST /api/back-in-stock-subscriptions', body, priority);
   }
 
   /** One list with its opt-in process: GET /api/lists/{id} (M tier). */

@@ -142,6 +142,15 @@ export type KlaviyoRequest =
       body: StoreActionBody;
     }
   | {
+      /**
+       * A back-in-stock subscription for one catalog variant (POST /api/back-in-stock-subscriptions, XL tier). The
+       * profile carries identifiers only: it is never a marketing subscription. Key: the signup's.
+       */
+      kind: 'back_in_stock';
+      key: string;
+      body: BackInStockBody;
+    }
+  | {
       /** A data-privacy-deletion-job: one identifier (the email) per request. Key: the erasure request's. */
       kind: 'privacy_deletion';
       key: string;

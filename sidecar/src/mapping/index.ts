@@ -1,4 +1,5 @@
 /** Pure mapping from WooCommerce deliveries to Klaviyo requests. See docs/how-it-works.md. */
+import { mapBackInStock } from './back-in-stock.js';
 import { mapCart } from './cart.js';
 import { mapCustomer } from './customer.js';
 import { mapFlowWebhook } from './flow.js';
@@ -93,6 +94,8 @@ export function mapDelivery(input: MappingInput): MappingResult {
       return mapCart(storeId, topic, parse(CartSchema, payload, 'cart'), input.products);
     case 'privacy.erasure':
       return mapErasure(storeId, payload);
+    case 'back_in_stock.signup':
+      return mapBackInStock(storeId, payload);
     case 'history.order':
     case 'history.customer':
       return historical(mapDelivery({ ...input, topic: topic === 'history.order' ? 'order.updated' : 'customer.updated', list: null }));

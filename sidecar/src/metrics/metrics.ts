@@ -18,6 +18,7 @@ export const endpointOf = (r: KlaviyoRequest): string => ({
   catalog: '/api/catalog-*-bulk-*-jobs',
   store: 'wordpress:flow-actions',
   privacy_deletion: '/api/data-privacy-deletion-jobs',
+  back_in_stock: '/api/back-in-stock-subscriptions',
 })[r.kind];
 
 export class Metrics {

@@ -61,7 +61,7 @@ export function toJob(r: JobRecord): Job {
   const body = JSON.parse(r.body) as unknown;
   const request = (r.kind === 'event' || r.kind === 'catalog'
     ? { kind: r.kind, key: r.key, metric: r.metric, body }
-    : r.kind === 'profile' || r.kind === 'privacy_deletion' ? { kind: r.kind, key: r.key, body }
+    : r.kind === 'profile' || r.kind === 'privacy_deletion' || r.kind === 'back_in_stock' ? { kind: r.kind, key: r.key, body }
       : r.kind === 'store' ? { kind: 'store', key: r.key, action: r.metric, body } : { kind: r.kind, key: r.key, channel: r.metric, body }) as KlaviyoRequest;
   return {
     id: r.id, deliveryId: r.deliveryId, storeId: r.storeId, request, attempts: r.attempts,

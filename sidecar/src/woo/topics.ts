@@ -32,6 +32,12 @@ export type IngressTopic = WooTopic | CartTopic;
  */
 export const ERASURE_TOPIC = 'privacy.erasure' as const;
 /**
+ * A topic the sidecar records itself: a shopper's back-in-stock signup the plugin handed on
+ * (POST /v1/stores/{id}/back-in-stock), stored as a delivery so that Klaviyo's subscription is planned, sent, retried
+ * and shown in the sync log like any other request.
+ */
+export const BACK_IN_STOCK_TOPIC = 'back_in_stock.signup' as const;
+/**
  * Topics of the records a history sync reads from the plugin (the JSON WooCommerce's order and customer webhooks
  * carry), stored as deliveries by the sidecar itself: mapped as `order.updated` / `customer.updated` with the same keys,
  * their consent left out (history never subscribes anyone), and sent after live traffic.
@@ -43,6 +49,7 @@ export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.cus
  * erasure request's.
  */
 export type DeliveryTopic = IngressTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC
+  | typeof BACK_IN_STOCK_TOPIC
   | typeof HISTORY_TOPICS.orders | typeof HISTORY_TOPICS.customers;
 
 /** The topic of an ingress delivery: WooCommerce's webhook topics and the plugin's cart topics. */
