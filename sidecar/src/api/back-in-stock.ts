@@ -14,7 +14,7 @@ import { catalogId } from '../mapping/product.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import { BACK_IN_STOCK_TOPIC } from '../woo/topics.js';
-import { answer, storeErrors, unknownStore, BackInStockAccepted, BackInStockBody, ErrorBody, StoreIdParams } from './schemas.js';
+import { answer, storeErrors, BackInStockAccepted, BackInStockBody, ErrorBody, StoreIdParams } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
 
 export async function backInStockRoutes(app: FastifyInstance, deps: { storage: Storage; stores: StoreCache; kick: () => void }): Promise<void> {
