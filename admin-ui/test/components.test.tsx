@@ -251,6 +251,42 @@ test( 'the health header shows queue depth, last success, key and circuit', () =
 	);
 } );
 
+test( 'the health header says what the last check for missed orders found', () => {
+	const now = Date.parse( '2026-01-10T12:00:00Z' );
+	const gap = {
+		...status.gapCheck,
+		lastCheckAt: '2026-01-10T09:00:00Z',
+		lastReason: 'webhook_reenabled' as const,
+		lastCompared: 12,
+		lastRecovered: 3,
+	};
+	const text = textOf(
+		render(
+			<HealthHeader status={ { ...status, gapCheck: gap } } now={ now } />
+		)
+	);
+	assert.ok(
+		text.includes(
+			'Check for missed orders Recovered 3 orders that WooCommerce did not deliver last checked 3 hours'
+		),
+		text
+	);
+	const none = textOf(
+		render(
+			<HealthHeader
+				status={ { ...status, gapCheck: { ...gap, lastRecovered: 0 } } }
+				now={ now }
+			/>
+		)
+	);
+	assert.ok( none.includes( 'Check for missed orders Nothing was missing' ) );
+	assert.ok(
+		textOf(
+			render( <HealthHeader status={ status } now={ now } /> )
+		).includes( 'Check for missed orders Not run yet' )
+	);
+} );
+
 test( 'a paused store and an open circuit are explained', () => {
 	const text = textOf(
 		render(

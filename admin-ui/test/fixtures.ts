@@ -86,6 +86,18 @@ export function sidecarStatus(
 		circuit: { state: 'closed', since: '2026-01-10T10:00:00Z' },
 		stalledSince: null,
 		stalled: false,
+		gapCheck: {
+			lastCheckAt: null,
+			lastReason: null,
+			checkedUntil: null,
+			lastCompared: null,
+			lastRecovered: null,
+			summary: null,
+			running: null,
+			requestedAt: null,
+			lastError: null,
+			retryAt: null,
+		},
 		...over,
 	};
 }

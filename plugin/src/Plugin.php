@@ -25,6 +25,7 @@ use WcKlaviyoSync\Admin\CustomerTags;
 use WcKlaviyoSync\Admin\CustomersReport;
 use WcKlaviyoSync\Flows\FlowActionRoute;
 use WcKlaviyoSync\Flows\FlowActions;
+use WcKlaviyoSync\History\GapCheckTrigger;
 use WcKlaviyoSync\History\HistoryPages;
 use WcKlaviyoSync\History\HistoryRoute;
 use WcKlaviyoSync\Machine\SignedRequest;
@@ -98,6 +99,13 @@ final class Plugin {
 	 * @var StoreProxy
 	 */
 	private StoreProxy $proxy;
+
+	/**
+	 * Asks the sidecar for a gap check when a webhook of ours is re-enabled (null until the services are registered).
+	 *
+	 * @var GapCheckTrigger|null
+	 */
+	private ?GapCheckTrigger $gap_trigger = null;
 
 	/**
 	 * Polls the sidecar's status into alerts.
@@ -185,6 +193,8 @@ final class Plugin {
 		$this->routes()->register();
 		( new FlowActionRoute( $this->settings, new FlowActions() ) )->register();
 		( new HistoryRoute( new SignedRequest( $this->settings ), new HistoryPages( new WebhookOwnership() ) ) )->register();
+		$this->gap_trigger = new GapCheckTrigger( new WebhookOwnership(), $this->proxy );
+		$this->gap_trigger->register();
 		( new CustomerTags() )->register();
 		( new CustomersReport() )->register();
 		$carts = new CartSender( $this->settings );
@@ -224,6 +234,13 @@ final class Plugin {
 	 */
 	public function migration(): CredentialMigration {
 		return $this->migration;
+	}
+
+	/**
+	 * The gap check trigger (for tests), once the services are registered.
+	 */
+	public function gap_trigger(): ?GapCheckTrigger {
+		return $this->gap_trigger;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import { Pipeline } from './worker/pipeline.js';
 import { Retention } from './worker/retention.js';
 import { ConsentSync } from './worker/consent-sync.js';
 import { HistoryRunner } from './worker/history.js';
+import { GapRepair } from './worker/gap-repair.js';
 import { RedisStorage } from './storage/redis/redis.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
@@ -40,6 +41,7 @@ export interface SidecarApp {
   retention: Retention;
   consentSync: ConsentSync;
   history: HistoryRunner;
+  gaps: GapRepair;
   client: KlaviyoClient;
   adminToken: string;
   adminTokenGenerated: boolean;
@@ -94,9 +96,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
     metrics,
   });
   const history = new HistoryRunner(storage, stores, log, () => pipeline.kick());
+  const gaps = new GapRepair(storage, stores, log, () => pipeline.kick(), { policy: { everyMs: config.gapCheckMs, settleMs: config.gapSettleMs } });
+  // Klaviyo answering again after an outage: what WooCommerce sent meanwhile is held, but check that nothing is missing.
+  client.breaker.onClosed(() => { if (config.gapCheckMs > 0) void gaps.requestAll('klaviyo_back'); });
   let closing = false;
   await registerApi(app, {
     wakeHistory: () => history.wake(),
+    requestGapCheck: (storeId, reason) => gaps.request(storeId, reason),
     storage, stores, client, pipeline, adminToken, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes, closing: () => closing,
     metrics, metricsToken: config.metricsToken, connectCodeTtlS: config.connectCodeTtlS,
   });
@@ -109,15 +115,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Side
       retention.start();
       consentSync.start();
       history.start();
+      if (config.gapCheckMs > 0) gaps.start();
     });
   }
 
   return {
-    app, storage, pipeline, retention, consentSync, history, client, adminToken, adminTokenGenerated: generated,
+    app, storage, pipeline, retention, consentSync, history, gaps, client, adminToken, adminTokenGenerated: generated,
     async shutdown() {
       closing = true;
       await app.close();
       await history.stop();
+      await gaps.stop();
       await pipeline.stop();
       await retention.stop();
       await consentSync.stop();

@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
     .describe('Bearer token for `GET /metrics` besides the admin token, for a Prometheus scraper that must not hold the admin token'),
   CONNECT_CODE_TTL_S: intFrom(900, 60, 604_800).describe('seconds a connection code (`wckc_…`, `POST /v1/stores/{storeId}/connect-codes`) can be redeemed'),
   CONSENT_SYNC_SECONDS: intFrom(300, 0, 86400).describe('how often the unsubscribes and suppressions made in Klaviyo are read back per store (GET /api/profiles updated since the last run); the lag of "unsubscribed in Klaviyo" is up to this. 0 turns it off'),
+  GAP_CHECK_HOURS: intFrom(24, 0, 168).describe('how often each store\'s orders changed since the last check are compared with what the sidecar holds, and what WooCommerce did not deliver is sent (gap repair; also when a webhook is re-enabled, Klaviyo is back after an outage, or the sidecar starts). 0 turns it off'),
+  GAP_SETTLE_SECONDS: intFrom(300, 0, 3600).describe('a gap check compares orders changed up to this long before it runs: WooCommerce may still have their webhooks queued'),
   RETENTION_DAYS: intFrom(30, 1, 3650).describe('days a delivery\'s body and headers are kept; then only its sync-log line is (status, resource, email, note, error, its requests)'),
   KLAVIYO_API_BASE: z.url({ protocol: /^https?$/, error: 'KLAVIYO_API_BASE must be an http(s) URL' }).default('https://a.klaviyo.com')
     .describe('Klaviyo base URL (tests point it at the test double)'),
@@ -89,6 +91,10 @@ export interface Config {
   connectCodeTtlS: number;
   /** Days delivery bodies are kept. */
   retentionDays: number;
+  /** How often each store is checked for orders WooCommerce did not deliver (ms); 0: never. */
+  gapCheckMs: number;
+  /** A check compares orders changed up to this long before it (ms). */
+  gapSettleMs: number;
   /** How often Klaviyo's unsubscribes are read back (ms); 0: never. */
   consentSyncMs: number;
   klaviyoApiBase: string;
@@ -135,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectCodeTtlS: c.CONNECT_CODE_TTL_S,
     retentionDays: c.RETENTION_DAYS,
     consentSyncMs: c.CONSENT_SYNC_SECONDS * 1000,
+    gapCheckMs: c.GAP_CHECK_HOURS * 3600_000,
+    gapSettleMs: c.GAP_SETTLE_SECONDS * 1000,
     klaviyoApiBase: c.KLAVIYO_API_BASE.replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

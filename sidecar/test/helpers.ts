@@ -88,7 +88,9 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
   const config = loadConfig({
     ...backend,
     DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', KLAVIYO_API_BASE: double.url, ADMIN_TOKEN: 'test-admin-token-0123456789',
-    LOG_LEVEL: 'silent', BACKOFF_BASE_MS: '20', BACKOFF_MAX_MS: '100', CIRCUIT_COOLDOWN_MS: '50', ...opts.env,
+    LOG_LEVEL: 'silent', BACKOFF_BASE_MS: '20', BACKOFF_MAX_MS: '100', CIRCUIT_COOLDOWN_MS: '50',
+    // Gap repair reads the store's WordPress (here a made-up address): on only where a suite turns it on.
+    GAP_CHECK_HOURS: '0', ...opts.env,
   });
   const sidecar = await buildApp(config, { logger: false });
   await sidecar.app.listen({ port: 0, host: '127.0.0.1' });

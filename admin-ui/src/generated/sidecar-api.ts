@@ -629,6 +629,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/gap-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check now for orders WooCommerce did not deliver
+         * @description Asks for a gap check at once (one also runs daily, when Klaviyo answers again after an outage, and when the sidecar starts): the orders WooCommerce changed since the last check are read from the plugin's signed history route and compared, by id and modified date, with what the sidecar holds; the missing ones are stored as sync-log entries (`recovered.order`, sent live, for a change of the last day; `recovered.order.backfill`, as backfill, for an older one) and sent once. The plugin calls it with `webhook_reenabled` when one of its webhooks is active again.
+         */
+        post: operations["requestGapCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -818,6 +838,50 @@ export interface components {
                 };
             }[];
         };
+        /** @description Gap repair: when the store's orders were last compared with what the sidecar holds, and what was recovered. */
+        GapCheck: {
+            /** @description When the last check finished (null: none yet). */
+            lastCheckAt: string | null;
+            lastReason: components["schemas"]["GapReason"] | null;
+            /** @description Orders changed before this were compared; the next check starts there (less a 10-minute overlap). */
+            checkedUntil: string | null;
+            /** @description Orders WooCommerce changed in the last check's window. */
+            lastCompared: number | null;
+            /** @description Of those, the ones the sidecar did not hold, stored and sent. */
+            lastRecovered: number | null;
+            /** @description The sync log's line for the last check, e.g. "Recovered 3 orders that WooCommerce did not deliver." */
+            summary: string | null;
+            /** @description The check being run, if any. */
+            running: {
+                reason: components["schemas"]["GapReason"];
+                /** @description ISO 8601 UTC */
+                startedAt: string;
+                /** @description ISO 8601 UTC */
+                from: string;
+                /** @description ISO 8601 UTC */
+                until: string;
+                compared: number;
+                recovered: number;
+            } | null;
+            /** @description When a trigger last asked for a check. */
+            requestedAt: string | null;
+            /** @description Why the last check could not finish (it is tried again at `retryAt`). */
+            lastError: string | null;
+            retryAt: string | null;
+        };
+        GapCheckRequestBodyInput: {
+            /**
+             * @description `webhook_reenabled`: the plugin saw one of its webhooks active again (the check then runs up to now); `requested`: someone asked.
+             * @default requested
+             * @enum {string}
+             */
+            reason: "webhook_reenabled" | "requested";
+        };
+        /**
+         * @description Why a gap check ran: `daily`, `webhook_reenabled` (the plugin reported it), `klaviyo_back` (after an outage), `sidecar_started`, `requested`.
+         * @enum {string}
+         */
+        GapReason: "daily" | "webhook_reenabled" | "klaviyo_back" | "sidecar_started" | "requested";
         Health: {
             /** @constant */
             ok: true;
@@ -1104,6 +1168,7 @@ export interface components {
             stalledSince: string | null;
             /** @description Nothing could be sent for 15 minutes while work waits (false while the store is paused: `paused` says why). */
             stalled: boolean;
+            gapCheck: components["schemas"]["GapCheck"];
         };
         Sources: {
             /** @description The site the store is pinned to (its `siteUrl`, canonical). */
@@ -3874,6 +3939,80 @@ export interface operations {
             };
             /** @description `source_is_pinned`: the source is the pinned site itself. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: an unexpected failure (details are logged, not returned). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `storage_unavailable`: storage could not be reached or refused the write; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestGapCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The store id; one that does not match, or an unknown one, is `404 unknown_store`. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GapCheckRequestBodyInput"];
+            };
+        };
+        responses: {
+            /** @description The check as it stands (it runs within seconds). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        gapCheck: components["schemas"]["GapCheck"];
+                    };
+                };
+            };
+            /** @description `unauthorized`: no Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: the token is neither this store's credential nor the admin token (another store's, a rotated one, or a wrong one). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unknown_store`: no such store. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

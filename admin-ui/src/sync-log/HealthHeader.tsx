@@ -1,6 +1,6 @@
 /** The sync's health at a glance: queue, last success, key, circuit, and what is wrong in plain words. */
 import { Notice } from '@wordpress/components';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import { queueDepth } from '../shared/queue';
 import { absoluteTime, relativeTime } from '../shared/time';
 import type { SidecarStatus } from '../types';
@@ -59,6 +59,35 @@ export function settingsUrl(): string | null {
 		window as unknown as { wcKlaviyoSync?: { settingsUrl?: unknown } }
 	 ).wcKlaviyoSync;
 	return typeof config?.settingsUrl === 'string' ? config.settingsUrl : null;
+}
+
+/**
+ * What the last gap check found, in plain words: the sidecar compares the orders WooCommerce changed with what it
+ * holds (daily, and when a webhook is re-enabled or an outage ends) and sends what WooCommerce did not deliver.
+ *
+ * @param gap The status route's `gapCheck`.
+ */
+export function gapCheckText( gap: SidecarStatus[ 'gapCheck' ] ): string {
+	if ( gap.running ) {
+		return __( 'Checking now…', 'wc-klaviyo-sync' );
+	}
+	if ( ! gap.lastCheckAt ) {
+		return __( 'Not run yet', 'wc-klaviyo-sync' );
+	}
+	const n = gap.lastRecovered ?? 0;
+	if ( n === 0 ) {
+		return __( 'Nothing was missing', 'wc-klaviyo-sync' );
+	}
+	return sprintf(
+		/* translators: %d: number of orders */
+		_n(
+			'Recovered %d order that WooCommerce did not deliver',
+			'Recovered %d orders that WooCommerce did not deliver',
+			n,
+			'wc-klaviyo-sync'
+		),
+		n
+	);
 }
 
 export function HealthHeader( {
@@ -143,6 +172,34 @@ export function HealthHeader( {
 					label={ __( 'Failed (needs replay)', 'wc-klaviyo-sync' ) }
 				>
 					{ status.deliveries.byStatus.dead ?? 0 }
+				</Stat>
+				<Stat
+					label={ __( 'Check for missed orders', 'wc-klaviyo-sync' ) }
+				>
+					<span data-testid="gap-check">
+						{ gapCheckText( status.gapCheck ) }
+					</span>
+					<div style={ { fontWeight: 400, fontSize: '12px' } }>
+						{ status.gapCheck.lastCheckAt &&
+							sprintf(
+								/* translators: %s: relative time, e.g. "3 hours ago" */
+								__( 'last checked %s', 'wc-klaviyo-sync' ),
+								relativeTime( status.gapCheck.lastCheckAt, now )
+							) }
+						{ status.gapCheck.lastError && (
+							<>
+								{ ' — ' }
+								{ sprintf(
+									/* translators: %s: why the check could not finish */
+									__(
+										'the last try failed: %s',
+										'wc-klaviyo-sync'
+									),
+									status.gapCheck.lastError
+								) }
+							</>
+						) }
+					</div>
 				</Stat>
 			</div>
 			{ status.lastError && (

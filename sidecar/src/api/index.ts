@@ -23,6 +23,8 @@ import { privacyRoutes } from './privacy.js';
 import { backInStockRoutes } from './back-in-stock.js';
 import { historyRoutes } from './history.js';
 import { sourcesRoutes } from './sources.js';
+import { gapRoutes } from './gaps.js';
+import type { GapCheck, GapReason } from '../sync/index.js';
 import { storeRoutes } from './stores.js';
 
 export interface ApiDeps {
@@ -42,6 +44,8 @@ export interface ApiDeps {
   closing: () => boolean;
   /** A history sync was started or resumed: its reader looks for work now. */
   wakeHistory: () => void;
+  /** A trigger for the store's gap check (worker/gap-repair.ts). */
+  requestGapCheck: (storeId: string, reason: GapReason) => Promise<GapCheck>;
 }
 
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -69,5 +73,6 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     await backInStockRoutes(scope, { storage, stores, kick: () => pipeline.kick() });
     await historyRoutes(scope, { storage, stores, wake: deps.wakeHistory });
     await sourcesRoutes(scope, { storage, stores, kick: () => pipeline.kick(), adminToken, publicUrl: deps.publicUrl, connectCodeTtlS: deps.connectCodeTtlS });
+    await gapRoutes(scope, { stores, request: deps.requestGapCheck });
   });
 }

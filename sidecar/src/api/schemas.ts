@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DELIVERY_STATUSES, JOB_STATUSES } from '../storage/types.js';
-import { CONSENT_OUTCOMES, HISTORY_STATES } from '../sync/index.js';
+import { CONSENT_OUTCOMES, GAP_REASONS, HISTORY_STATES } from '../sync/index.js';
 
 const count = z.int().min(0);
 const isoTime = z.string().describe('ISO 8601 UTC');
@@ -111,6 +111,31 @@ export const QueueStats = z.object({
 
 const ERROR_CLASSES = ['rate_limited', 'server', 'network', 'bad_request', 'auth', 'conflict', 'circuit_open', 'mapping', 'ingress'] as const;
 
+const GapReason = z.enum(GAP_REASONS).meta({
+  id: 'GapReason',
+  description: 'Why a gap check ran: `daily`, `webhook_reenabled` (the plugin reported it), `klaviyo_back` (after an outage), `sidecar_started`, `requested`.',
+});
+
+export const GapCheckView = z.object({
+  lastCheckAt: isoTime.nullable().describe('When the last check finished (null: none yet).'),
+  lastReason: GapReason.nullable(),
+  checkedUntil: isoTime.nullable().describe('Orders changed before this were compared; the next check starts there (less a 10-minute overlap).'),
+  lastCompared: count.nullable().describe('Orders WooCommerce changed in the last check\'s window.'),
+  lastRecovered: count.nullable().describe('Of those, the ones the sidecar did not hold, stored and sent.'),
+  summary: z.string().nullable().describe('The sync log\'s line for the last check, e.g. "Recovered 3 orders that WooCommerce did not deliver."'),
+  running: z.object({
+    reason: GapReason, startedAt: isoTime, from: isoTime, until: isoTime, compared: count, recovered: count,
+  }).nullable().describe('The check being run, if any.'),
+  requestedAt: isoTime.nullable().describe('When a trigger last asked for a check.'),
+  lastError: z.string().nullable().describe('Why the last check could not finish (it is tried again at `retryAt`).'),
+  retryAt: isoTime.nullable(),
+}).meta({ id: 'GapCheck', description: 'Gap repair: when the store\'s orders were last compared with what the sidecar holds, and what was recovered.' });
+
+export const GapCheckRequestBody = z.object({
+  reason: z.enum(['webhook_reenabled', 'requested']).default('requested')
+    .describe('`webhook_reenabled`: the plugin saw one of its webhooks active again (the check then runs up to now); `requested`: someone asked.'),
+}).meta({ id: 'GapCheckRequestBody' });
+
 export const SidecarStatus = z.object({
   storeId: z.string(),
   paused: z.boolean(),
@@ -130,6 +155,7 @@ export const SidecarStatus = z.object({
   circuit: z.object({ state: CircuitState, since: isoTime, consecutiveFailures: count.optional() }),
   stalledSince: isoTime.nullable().describe('Since when work has waited with nothing sent: the later of the oldest waiting delivery\'s arrival and the last success; null when nothing waits.'),
   stalled: z.boolean().describe('Nothing could be sent for 15 minutes while work waits (false while the store is paused: `paused` says why).'),
+  gapCheck: GapCheckView,
 }).meta({ id: 'SidecarStatus', description: 'The store\'s health: key, queue, deliveries, errors, circuit.' });
 
 export const KlaviyoErrorItem = z.looseObject({

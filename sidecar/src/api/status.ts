@@ -13,6 +13,7 @@ import {
   ReplayResult, ReplayStoreQuery, SidecarStatus, StoreIdParams, unknownStore,
 } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
+import { gapCheckView } from './gaps.js';
 
 const unknownDelivery = answer('`unknown_store`, or `unknown_delivery`: no such delivery for this store.', ErrorBody);
 const invalidQuery = answer('`invalid_request`: the query does not validate (`details` says which field).', ErrorBody);
@@ -57,6 +58,7 @@ export async function statusRoutes(app: FastifyInstance, deps: { storage: Storag
       circuit: client.breaker.state(accountIdForKey(store.privateKey)),
       stalledSince: s.stalledSince,
       stalled: s.stalled,
+      gapCheck: gapCheckView(await storage.gapCheck(store.id)),
     };
   });
 

@@ -19,6 +19,7 @@ export class CircuitBreaker {
   private readonly cooldownMs: number;
   private readonly maxCooldownMs: number;
   private readonly now: () => number;
+  private readonly closedListeners: (() => void)[] = [];
 
   constructor(opts: CircuitOptions = {}) {
     this.threshold = opts.threshold ?? 5;
@@ -58,12 +59,18 @@ export class CircuitBreaker {
     return 0;
   }
 
+  /** Calls `f` whenever an account's circuit closes again after being open (Klaviyo answers again). */
+  onClosed(f: () => void): void {
+    this.closedListeners.push(f);
+  }
+
   success(account: string): void {
     const c = this.get(account);
     if (c.state !== 'closed') {
       c.state = 'closed';
       c.since = this.now();
       c.cooldown = this.cooldownMs;
+      for (const f of this.closedListeners) f();
     }
     c.failures = 0;
     c.probing = false;

@@ -28,19 +28,26 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /**
- * A record read by a history sync: what the live topic maps (same keys, the event's own past `time`), without its
+ * A record read by a history sync (or an old order gap repair recovered, which keeps its consent): what the live topic maps (same keys, the event's own past `time`), without its
  * consent (history never subscribes anyone), each event marked `backfill: true` (Klaviyo's spec: "the event is
  * recorded but does NOT trigger flows"), sent after live traffic.
  */
-function historical(r: MappingResult): MappingResult {
-  const { consent: _consent, ...rest } = r;
+function historical(r: MappingResult, keepConsent = false): MappingResult {
+  const { consent, ...rest } = r;
   const requests = r.requests.map((q) => (q.kind === 'event'
     ? { ...q, body: { data: { ...q.body.data, attributes: { ...q.body.data.attributes, backfill: true } } } }
     : q));
-  return { ...rest, requests, backlog: true };
+  return { ...rest, requests, backlog: true, ...(keepConsent && consent ? { consent } : {}) };
 }
 
-const ITEM_TOPICS = new Set<string>(['order.created', 'order.updated', 'order.restored', 'history.order', 'cart.checkout_started', 'cart.item_added']);
+export const RECOVERED_NOTE = 'Recovered by the gap check: WooCommerce changed this order and did not deliver the change.';
+
+/** An order gap repair recovered: what `order.updated` maps, with a note saying where it came from. */
+function recovered(r: MappingResult): MappingResult {
+  return { ...r, note: r.note ? `${RECOVERED_NOTE} ${r.note}` : RECOVERED_NOTE };
+}
+
+const ITEM_TOPICS = new Set<string>(['order.created', 'order.updated', 'order.restored', 'history.order', 'recovered.order', 'recovered.order.backfill', 'cart.checkout_started', 'cart.item_added']);
 
 /**
  * The product and variation ids whose product index entries mapping this delivery uses (its items', an added cart
@@ -99,5 +106,11 @@ export function mapDelivery(input: MappingInput): MappingResult {
     case 'history.order':
     case 'history.customer':
       return historical(mapDelivery({ ...input, topic: topic === 'history.order' ? 'order.updated' : 'customer.updated', list: null }));
+    case 'recovered.order':
+      return recovered(mapDelivery({ ...input, topic: 'order.updated' }));
+    case 'recovered.order.backfill':
+      // The shopper's consent is kept: it is what WooCommerce would have delivered (older than a day it goes as a
+      // historical import, as for a late live delivery).
+      return recovered(historical(mapDelivery({ ...input, topic: 'order.updated' }), true));
   }
 }

@@ -124,6 +124,7 @@ export function mapOrder(storeId: string, order: WooOrder, list: ListInfo | null
     resourceId: order.id,
     email,
     orderNumber: order.number != null ? String(order.number) : String(order.id),
+    ...(order.date_modified_gmt ? { modified: order.date_modified_gmt } : {}),
   };
   if (isAnonymised(order)) return { summary: { ...summary, email: undefined }, requests: [], note: ANONYMISED_NOTE };
   const profile = profileAttributes({

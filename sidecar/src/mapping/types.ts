@@ -57,6 +57,8 @@ export interface DeliverySummary {
   email?: string;
   /** WooCommerce order number (`number`), for orders. */
   orderNumber?: string;
+  /** The order's `date_modified_gmt`: which of its states this is (gap repair compares it with WooCommerce's). */
+  modified?: string;
 }
 
 export interface MappingResult {

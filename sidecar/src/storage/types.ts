@@ -12,6 +12,7 @@ import type { ConsentRecordView, DeliveryPlan, DeliveryStatus, DeliveryView, Job
 import type { FlowSettings } from '../flows/actions.js';
 import type { HistoryRun } from '../sync/history.js';
 import type { HeldSource } from '../sync/sources.js';
+import type { GapCheck } from '../sync/gaps.js';
 import type { DeliveryTopic } from '../woo/topics.js';
 
 export {
@@ -270,7 +271,19 @@ export interface ProductIndexStore {
   saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void>;
 }
 
-export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, HeldDeliveries, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore, ProductIndexStore {
+/**
+ * Gap repair: a store's check (sync/gaps.ts), saved only over the version it was computed from (so one replica runs
+ * it), and the record versions planning kept (`order:<id>|<modified>`, written by applyPlan with the plan).
+ */
+export interface GapStore {
+  gapCheck(storeId: string): Promise<GapCheck | null>;
+  /** Saves `check` if the stored one's version is `expectedVersion` (0: none stored); false and nothing changed otherwise. */
+  saveGapCheck(check: GapCheck, expectedVersion: number): Promise<boolean>;
+  /** Of `versions`, those a plan of the store kept. */
+  heldRecordVersions(storeId: string, versions: readonly string[]): Promise<Set<string>>;
+}
+
+export interface Storage extends StoreRepository, CredentialStore, DeliveryIntake, HeldDeliveries, PlanningStore, JobQueue, SyncLogStore, ConsentStore, FlowSettingsStore, PrivacyStore, HistoryStore, ProductIndexStore, GapStore {
   readonly backend: 'sqlite' | 'redis';
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -15,3 +15,4 @@ export * from './totals.js';
 export * from './privacy.js';
 export * from './history.js';
 export * from './sources.js';
+export * from './gaps.js';

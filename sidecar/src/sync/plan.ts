@@ -8,6 +8,7 @@ import type { DeliveryStatus, JobPriority, MappingOutcome } from './records.js';
 import type { StoreChange } from './settle.js';
 import { deliveryStatus } from './status.js';
 import { consentKeys, NO_CONSENT, planConsent, type ConsentPlan, type ConsentState } from './consent.js';
+import { recordVersion } from './gaps.js';
 import { applyOrderTotals, NO_TOTALS, profileTotals, totalsRequest, type TotalsPlan, type TotalsState } from './totals.js';
 
 /** What storage knows that planning depends on, read together for one delivery. */
@@ -53,6 +54,8 @@ export interface DeliveryPlan {
   totals?: TotalsPlan;
   /** The new jobs' priority: 0 live, 2 a history sync's records. */
   priority: JobPriority;
+  /** The order state this delivery carries (`order:<id>|<modified>`), kept with the plan: what gap repair compares. */
+  recordVersion: string | null;
 }
 
 /** What a planned request becomes: a job due now; live (0) jobs go ahead of replays and backlog (1). */
@@ -83,6 +86,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     orderNumber: s.orderNumber ?? null,
     email: s.email ?? null,
     priority: (outcome.ok && outcome.result.backlog ? 2 : 0) as JobPriority,
+    recordVersion: s.resource === 'order' && typeof s.resourceId === 'number' && s.modified ? recordVersion('order', s.resourceId, s.modified) : null,
   };
   if (state.duplicateOf !== null) {
     return { ...base, state: 'duplicate', status: 'duplicate', note: duplicateNote(state.duplicateOf), error: null, requests: [] };

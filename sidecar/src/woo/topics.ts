@@ -44,13 +44,20 @@ export const BACK_IN_STOCK_TOPIC = 'back_in_stock.signup' as const;
  */
 export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.customer' } as const;
 /**
+ * Topics of the orders gap repair recovered (sync/gaps.ts: WooCommerce changed them and the sidecar never got the
+ * change), stored by the sidecar itself: mapped as `order.updated` with the same keys, so what was sent is not sent
+ * again. `recovered.order` is a change of the last day, sent live (its flows fire); `recovered.order.backfill` an older
+ * one, sent as backfill after live traffic, like a history sync's records.
+ */
+export const RECOVERED_TOPICS = { live: 'recovered.order', backfill: 'recovered.order.backfill' } as const;
+/**
  * Every topic a stored delivery can have: WooCommerce's, the Klaviyo flow webhooks' (`klaviyo.flow.<action>`,
  * spelt out here so this module imports nothing; flows/actions.ts derives the same list from its actions), and the
  * erasure request's.
  */
 export type DeliveryTopic = IngressTopic | 'klaviyo.flow.coupon' | 'klaviyo.flow.tag' | 'klaviyo.flow.profile-properties' | typeof ERASURE_TOPIC
   | typeof BACK_IN_STOCK_TOPIC
-  | typeof HISTORY_TOPICS.orders | typeof HISTORY_TOPICS.customers;
+  | typeof HISTORY_TOPICS.orders | typeof HISTORY_TOPICS.customers | typeof RECOVERED_TOPICS.live | typeof RECOVERED_TOPICS.backfill;
 
 /** The topic of an ingress delivery: WooCommerce's webhook topics and the plugin's cart topics. */
 export function parseTopic(header: string | undefined | null): IngressTopic | null {

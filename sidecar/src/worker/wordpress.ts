@@ -15,13 +15,13 @@ export function pluginRouteUrl(siteUrl: string, route: string): string {
   return `${siteUrl.replace(/\/+$/, '')}/?rest_route=${PLUGIN_NAMESPACE}/${route}`;
 }
 
-/** POSTs the signed body; resolves with the parsed JSON of a 2xx answer, throws a classified error otherwise. */
-export async function callPlugin(store: StoreRecord, route: string, payload: Record<string, unknown>, what: string, timeoutMs: number): Promise<{ result: unknown; status: number }> {
+/** POSTs the signed body; resolves with the parsed JSON of a 2xx answer, throws a classified error otherwise (`signal`: given up on shutdown). */
+export async function callPlugin(store: StoreRecord, route: string, payload: Record<string, unknown>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<{ result: unknown; status: number }> {
   const body = JSON.stringify({ ...payload, sentAt: new Date().toISOString() });
   let res: Response;
   try {
     res = await fetch(pluginRouteUrl(store.siteUrl, route), {
-      method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
+      method: 'POST', redirect: 'manual', signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       headers: { 'content-type': 'application/json', 'x-wck-signature': createHmac('sha256', store.webhookSecret).update(body).digest('base64') },
       body,
     });

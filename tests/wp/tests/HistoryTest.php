@@ -2,10 +2,12 @@
 /**
  * The history routes the sidecar reads the store's past from: signed like the flow-action route, each record exactly
  * the JSON WooCommerce's webhook carries, keyset-paged without a repeat or a gap; and a history sync run through the
- * sidecar bringing orders WooCommerce never delivered (our webhooks were paused) into Klaviyo as backfill events.
+ * sidecar bringing orders WooCommerce never delivered (our webhooks were paused) into Klaviyo as backfill events; and the
+ * gap check recovering the orders placed while a webhook was disabled once it is re-enabled.
  */
 
 use WcKlaviyoSync\Machine\SignedRequest;
+use WcKlaviyoSync\Plugin;
 use WcKlaviyoSync\WebhookOwnership;
 use WcKlaviyoSync\WebhookRegistrar;
 
@@ -103,6 +105,9 @@ final class HistoryTest extends WckTestCase {
 
 	public function test_a_history_sync_brings_orders_woocommerce_never_delivered_into_klaviyo_as_backfill(): void {
 		$registrar = new WebhookRegistrar( new WebhookOwnership() );
+		// Not as a re-enabled webhook (the gap check would send these recent orders live first): as orders from before.
+		$trigger = Plugin::instance()->gap_trigger();
+		remove_action( 'woocommerce_webhook_updated', array( $trigger, 'updated' ) );
 		$registrar->set_all_status( 'paused' );
 		$emails = array();
 		try {
@@ -112,6 +117,7 @@ final class HistoryTest extends WckTestCase {
 			}
 		} finally {
 			$registrar->set_all_status( 'active' );
+			add_action( 'woocommerce_webhook_updated', array( $trigger, 'updated' ), 10, 1 );
 		}
 		$store = '/v1/stores/' . $this->store_id() . '/history';
 		list( $status, $run ) = $this->sidecar_call( 'POST', $store, array( 'scope' => 'months', 'months' => 1 ) );
@@ -127,6 +133,80 @@ final class HistoryTest extends WckTestCase {
 		foreach ( $emails as $email ) {
 			$event = $this->wait_for_event( 'Placed Order', $email, 60.0 );
 			$this->assertTrue( $event['backfill'], 'a historical order fires no flow' );
+		}
+	}
+
+	/** The sidecar's gap check as the plugin's status route shows it. */
+	private function gap_check(): array {
+		$status = $this->rest( 'GET', '/status' )->get_data();
+		$this->assertIsArray( $status['sidecar'] ?? null, wp_json_encode( $status ) );
+		return $status['sidecar']['gapCheck'];
+	}
+
+	/** Waits for a gap check that finished after `$after` (an ISO time or null). */
+	private function wait_for_gap_check( ?string $after, float $seconds = 60.0 ): array {
+		$deadline = microtime( true ) + $seconds;
+		do {
+			$gap = $this->gap_check();
+			if ( null !== $gap['lastCheckAt'] && $gap['lastCheckAt'] !== $after && null === $gap['running'] ) {
+				return $gap;
+			}
+			usleep( 300000 );
+		} while ( microtime( true ) < $deadline );
+		$this->fail( 'no gap check finished: ' . wp_json_encode( $gap ) );
+	}
+
+	public function test_orders_placed_while_a_webhook_was_disabled_are_recovered_by_the_gap_check_once_it_is_re_enabled(): void {
+		// The store's first check marks where watching starts (it compares nothing).
+		list( $status ) = $this->sidecar_call( 'POST', '/v1/stores/' . $this->store_id() . '/gap-check', array( 'reason' => 'requested' ) );
+		$this->assertSame( 200, $status );
+		$before = $this->wait_for_gap_check( null )['lastCheckAt'];
+
+		// WooCommerce disabled the order webhooks (the sidecar was unreachable): orders placed now are delivered to nobody.
+		$hooks = $this->our_webhooks();
+		foreach ( array( 'order.created', 'order.updated' ) as $topic ) {
+			$hooks[ $topic ]->set_status( 'disabled' );
+			$hooks[ $topic ]->save();
+		}
+		$emails = array();
+		$ids    = array();
+		for ( $i = 0; $i < 3; $i++ ) {
+			$emails[] = 'gap-' . $i . '-' . strtolower( wp_generate_password( 6, false, false ) ) . '@example.com';
+			$ids[]    = $this->place_order( $emails[ $i ] );
+		}
+		$events = $this->double( 'GET', '/__double/state' )['events'] ?? array();
+		$this->assertSame( array(), array_values( array_filter( $events, static fn( $e ) => in_array( $e['profile']['email'] ?? '', $emails, true ) ) ), 'nothing was delivered' );
+		list( , $page ) = $this->page( 'orders', array( 'after' => null, 'modifiedAfter' => gmdate( 'c', time() - 600 ), 'limit' => 100 ) );
+		$held           = array_map( static fn( $o ) => (int) $o['id'], $page['items'] );
+		foreach ( $ids as $id ) {
+			$this->assertContains( $id, $held, 'WooCommerce holds the order: ' . wp_json_encode( array( $ids, $held ) ) );
+		}
+
+		// The merchant re-enables them (WooCommerce → Status, or the plugin's button): the plugin tells the sidecar.
+		Plugin::instance()->gap_trigger()->reset();
+		$this->assertSame( 200, $this->rest( 'POST', '/webhooks/reenable' )->get_status() );
+		$gap = $this->wait_for_gap_check( $before );
+		$this->assertSame( 'webhook_reenabled', $gap['lastReason'], wp_json_encode( $gap ) );
+		$this->assertGreaterThanOrEqual( 3, $gap['lastRecovered'], wp_json_encode( array( $gap, array_map( static fn( $o ) => array( $o['id'], $o['date_modified_gmt'] ), $page['items'] ) ) ) );
+		$this->assertMatchesRegularExpression( '/^Recovered \d+ orders? that WooCommerce did not deliver\.$/', (string) $gap['summary'] );
+
+		foreach ( $emails as $i => $email ) {
+			$event = $this->wait_for_event( 'Placed Order', $email, 60.0 );
+			$this->assertFalse( $event['backfill'], 'an order of the last hours is sent live: its post-purchase flows fire' );
+			$entry = $this->wait_for_delivery( static fn( $d ) => (int) ( $d['resourceId'] ?? 0 ) === $ids[ $i ] && 'recovered.order' === $d['topic'], 30.0 );
+			$this->assertStringStartsWith( 'Recovered by the gap check', (string) $entry['note'] );
+		}
+
+		// A second check finds every order held: nothing is sent twice.
+		list( $status ) = $this->sidecar_call( 'POST', '/v1/stores/' . $this->store_id() . '/gap-check', array( 'reason' => 'requested' ) );
+		$this->assertSame( 200, $status );
+		$again = $this->wait_for_gap_check( $gap['lastCheckAt'] );
+		$this->assertSame( 0, $again['lastRecovered'], wp_json_encode( $again ) );
+		sleep( 2 );
+		$events = $this->double( 'GET', '/__double/state' )['events'] ?? array();
+		foreach ( $emails as $email ) {
+			$placed = array_filter( $events, static fn( $e ) => 'Placed Order' === $e['metric'] && $email === ( $e['profile']['email'] ?? '' ) );
+			$this->assertCount( 1, $placed, "one Placed Order for $email" );
 		}
 	}
 }

@@ -102,6 +102,7 @@ export class RedisPlanning implements PlanningStore {
         last_error_delivery: store.lastError.deliveryId,
       } : {},
       countError: store.countError ?? null,
+      recordVersion: plan.recordVersion ?? null,
       ...(plan.consent ? {
         consent: {
           email: plan.consent.email,

@@ -15,6 +15,8 @@ import type { HeldSource } from '../../sync/sources.js';
 import type { HistoryRun } from '../../sync/history.js';
 import { RedisHistory } from './history.js';
 import { RedisProducts } from './products.js';
+import { RedisGaps } from './gaps.js';
+import type { GapCheck } from '../../sync/gaps.js';
 import { StorageError } from '../../errors.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
@@ -54,6 +56,7 @@ export class RedisStorage implements Storage {
   private readonly privacy: RedisPrivacy;
   private readonly history: RedisHistory;
   private readonly productIndex: RedisProducts;
+  private readonly gaps: RedisGaps;
   private closed = false;
 
   private constructor(private readonly c: RedisConnection, box: SecretBox, opts: RedisStorageOptions) {
@@ -69,6 +72,7 @@ export class RedisStorage implements Storage {
     this.privacy = new RedisPrivacy(c, this.log);
     this.history = new RedisHistory(c);
     this.productIndex = new RedisProducts(c);
+    this.gaps = new RedisGaps(c);
   }
 
   /** Connects, checks Redis answers, and starts BullMQ's worker (claims, lock renewal, stalled-job check). */
@@ -108,6 +112,9 @@ export class RedisStorage implements Storage {
   historyRun(storeId: string): Promise<HistoryRun | null> { return this.history.historyRun(storeId); }
   saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
   runningHistory(): Promise<string[]> { return this.history.runningHistory(); }
+  gapCheck(storeId: string): Promise<GapCheck | null> { return this.gaps.gapCheck(storeId); }
+  saveGapCheck(check: GapCheck, expectedVersion: number): Promise<boolean> { return this.gaps.saveGapCheck(check, expectedVersion); }
+  heldRecordVersions(storeId: string, versions: readonly string[]): Promise<Set<string>> { return this.gaps.heldRecordVersions(storeId, versions); }
   saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
   saveStore(store: StoreRecord): Promise<void> { return this.stores.saveStore(store); }
   setKeyStatus(id: string, status: KeyStatus, detail: string | null): Promise<void> { return this.stores.setKeyStatus(id, status, detail); }

@@ -231,6 +231,7 @@ for _, j in ipairs(plan.jobs) do
 end
 setFields(P .. 'store:' .. store, plan.store)
 if given(plan.countError) then redis.call('HINCRBY', P .. 'errc:' .. store, plan.countError, 1) end
+if given(plan.recordVersion) then redis.call('HSETNX', P .. 'seen:' .. store, plan.recordVersion, did) end
 if csk then
   for _, r in ipairs(consent.rows) do redis.call('HSETNX', csk, r.field, r.value) end
   for ch, n in pairs(consent.newest) do
@@ -436,6 +437,13 @@ return n
 `;
 
 /** ARGV: prefix, store, expected version, version, state, run JSON. 1 when saved, 0 when the version moved on. */
+/** Gap repair's check: `gap:<store>` (version `v`, the check as JSON `s`), set only over the version read. */
+const saveGapCheck = `
+local k = ARGV[1] .. ':gap:' .. ARGV[2]
+if tonumber(redis.call('HGET', k, 'v') or '0') ~= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', k, 'v', ARGV[4], 's', ARGV[5])
+return 1
+`;
 const saveHistory = `
 local P = ARGV[1] .. ':'
 local k = P .. 'history:' .. ARGV[2]
@@ -447,6 +455,7 @@ return 1
 
 export const SCRIPTS = {
   wckSaveHistory: saveHistory,
+  wckSaveGapCheck: saveGapCheck,
   wckTakeCode: takeCode,
   wckRemoveStore: removeStore,
   wckAppend: append,

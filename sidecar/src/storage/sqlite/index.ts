@@ -8,6 +8,8 @@ import type { HistoryRun } from '../../sync/history.js';
 import type { HeldSource } from '../../sync/sources.js';
 import { SqliteHistory } from './history.js';
 import { SqliteProducts } from './products.js';
+import { SqliteGaps } from './gaps.js';
+import type { GapCheck } from '../../sync/gaps.js';
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
 import type { SecretBox } from '../secrets.js';
 import type {
@@ -38,6 +40,7 @@ export class SqliteStorage implements Storage {
   private readonly privacy: SqlitePrivacy;
   private readonly history: SqliteHistory;
   private readonly productIndex: SqliteProducts;
+  private readonly gaps: SqliteGaps;
 
   constructor(dataDir: string, box: SecretBox, opts: SqliteOptions = {}) {
     this.db = new SqliteDb(dataDir, opts);
@@ -50,6 +53,7 @@ export class SqliteStorage implements Storage {
     this.privacy = new SqlitePrivacy(this.db);
     this.history = new SqliteHistory(this.db);
     this.productIndex = new SqliteProducts(this.db);
+    this.gaps = new SqliteGaps(this.db);
   }
 
   /** Exposed for tests. */
@@ -73,6 +77,9 @@ export class SqliteStorage implements Storage {
   historyRun(storeId: string): Promise<HistoryRun | null> { return this.history.historyRun(storeId); }
   saveHistoryRun(run: HistoryRun, expectedVersion: number): Promise<boolean> { return this.history.saveHistoryRun(run, expectedVersion); }
   runningHistory(): Promise<string[]> { return this.history.runningHistory(); }
+  gapCheck(storeId: string): Promise<GapCheck | null> { return this.gaps.gapCheck(storeId); }
+  saveGapCheck(check: GapCheck, expectedVersion: number): Promise<boolean> { return this.gaps.saveGapCheck(check, expectedVersion); }
+  heldRecordVersions(storeId: string, versions: readonly string[]): Promise<Set<string>> { return this.gaps.heldRecordVersions(storeId, versions); }
   saveFlowSettings(storeId: string, s: FlowSettings): Promise<void> { return this.stores.saveFlowSettings(storeId, s); }
   products(storeId: string, ids: readonly number[]): Promise<ProductIndexEntry[]> { return this.productIndex.products(storeId, ids); }
   saveProducts(storeId: string, entries: readonly ProductIndexEntry[], removed: readonly number[]): Promise<void> { return this.productIndex.saveProducts(storeId, entries, removed); }

@@ -83,6 +83,9 @@ export class SqlitePlanning implements PlanningStore {
         error_class = ?, error_message = ? WHERE id = ?`).run(plan.state, plan.status, plan.resource, plan.resourceId, plan.orderNumber,
         plan.email, plan.note, plan.error?.class ?? null, plan.error?.message ?? null, plan.deliveryId);
       applyStoreChange(this.db, storeId, planStoreChange(plan, now));
+      if (plan.recordVersion) {
+        this.db.sql(`INSERT OR IGNORE INTO record_versions (store_id, version, delivery_id) VALUES (?, ?, ?)`).run(storeId, plan.recordVersion, plan.deliveryId);
+      }
       if (consent) {
         const keep = this.db.sql(`INSERT OR IGNORE INTO consent_records (store_id, email, channel, status, at, label, source, order_id, user_id,
           outcome, detail, key, delivery_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

@@ -60,6 +60,11 @@ CREATE TABLE IF NOT EXISTS flow_settings (store_id TEXT PRIMARY KEY, sealed TEXT
 -- A store's product index (storage/types.ts ProductIndexStore): what the product webhooks said of each product and variation.
 CREATE TABLE IF NOT EXISTS product_index (store_id TEXT NOT NULL, product_id INTEGER NOT NULL, entry TEXT NOT NULL,
   PRIMARY KEY (store_id, product_id)) WITHOUT ROWID;
+-- Gap repair: a store's check (sync/gaps.ts) as JSON with its version, and each order state a plan carried
+-- (order:<id>|<modified>, and the first delivery that carried it).
+CREATE TABLE IF NOT EXISTS gap_checks (store_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_versions (store_id TEXT NOT NULL, version TEXT NOT NULL, delivery_id INTEGER NOT NULL,
+  PRIMARY KEY (store_id, version)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history_runs (store_id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, run TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS klaviyo_unsubscribes (store_id TEXT NOT NULL, email TEXT NOT NULL, channel TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (store_id, email, channel)) WITHOUT ROWID;
