@@ -140,6 +140,11 @@ export interface KlaviyoDouble {
   readonly deletions: PrivacyDeletion[];
   revokeKey(key: string): void;
   restoreKey(key: string): void;
+  /**
+   * A private key created without these scopes (none: the default; [] gives every scope back): an operation needing
+   * one of them (the spec's x-klaviyo-scopes) answers 403 permission_denied, as Klaviyo does.
+   */
+  withoutScopes(key: string, scopes: string[]): void;
   inject(fault: Fault): void;
   clearFaults(): void;
   setRateLimits(r: RateLimitSettings): void;
@@ -220,6 +225,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const bulkJobs: BulkJob[] = [];
   const bulkJobMs = opts.bulkJobMs ?? 200;
   const revoked = new Set<string>();
+  const lackedScopes = new Map<string, Set<string>>();
   let faults: (Fault & { left?: number })[] = [];
   let rateLimits: RateLimitSettings = opts.realLimits ? { enabled: true, scale: 1 } : opts.rateLimits ?? { enabled: false };
   const clock = opts.now ?? Date.now;
@@ -822,6 +828,11 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
           }
         }
         if (!keyValid(apiKey)) return send(401, klaviyoError(401, 'not_authenticated', 'Incorrect authentication credentials.', 'Incorrect authentication credentials.'));
+        const lacked = lackedScopes.get(apiKey);
+        const lacking = lacked ? op.scopes.filter((sc) => lacked.has(sc)) : [];
+        if (lacking.length) {
+          return send(403, klaviyoError(403, 'permission_denied', 'You do not have permission to perform this action.', `This API key is missing required scopes: ${lacking.join(', ')}.`));
+        }
         const t = throttle(apiKey, op, clock());
         if ('retryAfter' in t) {
           return send(429, klaviyoError(429, 'throttled', 'Request was throttled.', `Request was throttled. Expected available in ${t.retryAfter} second${t.retryAfter === 1 ? '' : 's'}.`), { 'retry-after': String(t.retryAfter) });
@@ -850,10 +861,11 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
     invalidRequests: () => requests.filter((r) => r.validationErrors.length > 0),
     reset() {
       requests.length = 0; events.length = 0; profiles.length = 0; subscriptions.length = 0; bulkJobs.length = 0; deletions.length = 0;
-      seenEvents.clear(); revoked.clear(); faults = []; windows.clear(); catalog.clear(); metrics.clear();
+      seenEvents.clear(); revoked.clear(); lackedScopes.clear(); faults = []; windows.clear(); catalog.clear(); metrics.clear();
     },
     revokeKey: (k) => void revoked.add(k),
     restoreKey: (k) => void revoked.delete(k),
+    withoutScopes: (k, scopes) => void (scopes.length ? lackedScopes.set(k, new Set(scopes)) : lackedScopes.delete(k)),
     inject(f) { faults.push(f.count !== undefined ? { ...f, left: f.count } : { ...f }); },
     clearFaults() { faults = []; },
     setRateLimits(r) { rateLimits = r; windows.clear(); },

@@ -93,6 +93,8 @@ export interface Operation {
   /** For a templated path (`/api/lists/{id}`): matches a concrete path and returns its parameters. */
   match?: (path: string) => Record<string, string> | null;
   ratelimit: { burst: string; steady: string };
+  /** The private key scopes the operation needs (the spec's x-klaviyo-scopes). */
+  scopes: string[];
 }
 
 export function loadSpec(specPath = defaultSpecPath()): {
@@ -145,6 +147,7 @@ export function loadSpec(specPath = defaultSpecPath()): {
           return hit ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(hit[i + 1]!)])) : null;
         } : undefined,
         ratelimit: op['x-klaviyo-ratelimit'] as { burst: string; steady: string },
+        scopes: (op['x-klaviyo-scopes'] as string[] | undefined) ?? [],
       });
     }
   }
