@@ -425,7 +425,7 @@ export interface paths {
         put?: never;
         /**
          * Erase a person: purge the sidecar's data and request Klaviyo's deletion
-         * @description Records the request durably (a sync-log entry of topic `privacy.erasure`, which names no email), then clears the payload, headers and email of every sync-log entry naming the person (and the bodies of their sent or dead requests) and deletes their consent records. The worker sends `POST /api/data-privacy-deletion-jobs` (one identifier, the email; Klaviyo's S tier, 3/s and 60/m) with the retries of any request; a key without the `data-privacy:write` scope ends `dead` with Klaviyo's error. Entries still waiting to be mapped are not found; requests still waiting are sent first.
+         * @description Records the request durably (a sync-log entry of topic `privacy.erasure`, which names no email and, once mapped, keeps a SHA-256 of it instead), then clears the payload, headers and email of every sync-log entry naming the person and the bodies of their requests, cancels their requests not sent yet (`cancelled`; one in flight is never retried), marks entries still waiting to be mapped whose body names them as erased without mapping them, and deletes their consent records. The worker sends `POST /api/data-privacy-deletion-jobs` (one identifier, the email, cleared once accepted; Klaviyo's S tier, 3/s and 60/m) with the retries of any request; a key without the `data-privacy:write` scope makes that request `dead` with a message naming the scope, and the store is not paused.
          */
         post: operations["requestErasure"];
         delete?: never;
@@ -994,7 +994,7 @@ export interface components {
             id: string;
         };
         /** @enum {string} */
-        JobStatus: "pending" | "in_flight" | "retrying" | "done" | "dead";
+        JobStatus: "pending" | "in_flight" | "retrying" | "done" | "dead" | "cancelled";
         /** @description One Klaviyo request a delivery implies. */
         JobView: {
             id: string;
@@ -1101,6 +1101,8 @@ export interface components {
             paused: number;
             done: number;
             dead: number;
+            /** @description Never sent: cancelled by an erasure of the person they were for. */
+            cancelled: number;
         };
         Ready: {
             /** @constant */

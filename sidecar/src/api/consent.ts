@@ -6,7 +6,7 @@ import { KlaviyoError } from '../klaviyo/errors.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import { klaviyoStatus } from '../sync/index.js';
-import { answer, storeErrors, unknownStore, ConsentQuery, ConsentStatus, ErrorBody, StoreIdParams } from './schemas.js';
+import { answer, invalidEmail, storeErrors, unknownStore, ConsentQuery, ConsentStatus, StoreIdParams } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
 
 /** The live read of Klaviyo waits at most this long: the page showing it must not hang on Klaviyo. */
@@ -47,7 +47,7 @@ export async function consentRoutes(app: FastifyInstance, deps: { storage: Stora
       querystring: ConsentQuery,
       response: {
         200: answer('The profile\'s consent.', ConsentStatus),
-        400: answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody),
+        400: invalidEmail,
         404: unknownStore,
         ...storeErrors,
       },

@@ -12,7 +12,7 @@ import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import { EXPORT_LIMIT, privacySubject } from '../sync/index.js';
 import { ERASURE_TOPIC } from '../woo/topics.js';
-import { answer, storeErrors, unknownStore, ConsentQuery, ErasureAccepted, ErasureBody, ErrorBody, PrivacyExport, StoreIdParams } from './schemas.js';
+import { answer, invalidEmail, storeErrors, unknownStore, ConsentQuery, ErasureAccepted, ErasureBody, PrivacyExport, StoreIdParams } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
 
 export async function privacyRoutes(app: FastifyInstance, deps: { storage: Storage; stores: StoreCache; kick: () => void }): Promise<void> {
@@ -23,16 +23,18 @@ export async function privacyRoutes(app: FastifyInstance, deps: { storage: Stora
     config: { auth: 'store' },
     schema: {
       operationId: 'requestErasure', summary: 'Erase a person: purge the sidecar\'s data and request Klaviyo\'s deletion', tags: ['privacy'],
-      description: 'Records the request durably (a sync-log entry of topic `privacy.erasure`, which names no email), then clears the payload, '
-        + 'headers and email of every sync-log entry naming the person (and the bodies of their sent or dead requests) and deletes their '
-        + 'consent records. The worker sends `POST /api/data-privacy-deletion-jobs` (one identifier, the email; Klaviyo\'s S tier, 3/s and '
-        + '60/m) with the retries of any request; a key without the `data-privacy:write` scope ends `dead` with Klaviyo\'s error. Entries '
-        + 'still waiting to be mapped are not found; requests still waiting are sent first.',
+      description: 'Records the request durably (a sync-log entry of topic `privacy.erasure`, which names no email and, once mapped, keeps a '
+        + 'SHA-256 of it instead), then clears the payload, headers and email of every sync-log entry naming the person and the bodies of '
+        + 'their requests, cancels their requests not sent yet (`cancelled`; one in flight is never retried), marks entries still waiting to '
+        + 'be mapped whose body names them as erased without mapping them, and deletes their consent records. The worker sends '
+        + '`POST /api/data-privacy-deletion-jobs` (one identifier, the email, cleared once accepted; Klaviyo\'s S tier, 3/s and 60/m) with '
+        + 'the retries of any request; a key without the `data-privacy:write` scope makes that request `dead` with a message naming the '
+        + 'scope, and the store is not paused.',
       params: StoreIdParams,
       body: ErasureBody,
       response: {
         200: answer('Recorded; the sidecar\'s data is purged and Klaviyo\'s deletion queued.', ErasureAccepted),
-        400: answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody),
+        400: invalidEmail,
         404: unknownStore,
         ...storeErrors,
       },
@@ -46,7 +48,7 @@ export async function privacyRoutes(app: FastifyInstance, deps: { storage: Stora
       storeId: store.id, topic: ERASURE_TOPIC, headers: {}, body,
       contentHash: createHash('sha256').update(ERASURE_TOPIC).update('\n').update(body).digest('hex'),
     });
-    const erased = await storage.eraseSubject(store.id, request.email);
+    const erased = await storage.eraseSubject(store.id, request.email, id);
     deps.kick();
     return { requestId: id, status: 'accepted' as const, erased };
   });
@@ -61,7 +63,7 @@ export async function privacyRoutes(app: FastifyInstance, deps: { storage: Stora
       querystring: ConsentQuery,
       response: {
         200: answer('What the sidecar holds.', PrivacyExport),
-        400: answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody),
+        400: invalidEmail,
         404: unknownStore,
         ...storeErrors,
       },

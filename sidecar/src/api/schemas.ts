@@ -107,6 +107,7 @@ export const CircuitState = z.enum(['closed', 'open', 'half_open']).meta({ id: '
 
 export const QueueStats = z.object({
   pending: count, in_flight: count, retrying: count, paused: count, done: count, dead: count,
+  cancelled: count.describe('Never sent: cancelled by an erasure of the person they were for.'),
 }).meta({ id: 'QueueStats', description: 'Jobs (Klaviyo requests) by state.' });
 
 const ERROR_CLASSES = ['rate_limited', 'server', 'network', 'bad_request', 'auth', 'conflict', 'circuit_open', 'mapping', 'ingress'] as const;
@@ -377,6 +378,8 @@ export function answer<T extends z.ZodType>(description: string, schema: T) {
 
 /** `404 unknown_store`, for a route whose store must exist. */
 export const unknownStore = answer('`unknown_store`: no such store.', ErrorBody);
+/** A request naming a person by email (consent status, privacy requests) without a valid one. */
+export const invalidEmail = answer('`invalid_request`: `email` is missing or not an email address.', ErrorBody);
 /** `404 unknown_store`, for a route that takes any well-formed store id (the store need not exist yet). */
 export const malformedStoreId = answer(`\`unknown_store\`: the store id does not match \`${STORE_ID.source}\`.`, ErrorBody);
 

@@ -4,6 +4,7 @@
  * sites). The order.updated it fires then must not overwrite the person's Klaviyo profile with blanks, nor create a
  * profile for the placeholder.
  */
+import { createHash } from 'node:crypto';
 import { MappingError } from './errors.js';
 import type { MappingResult } from './types.js';
 
@@ -32,22 +33,33 @@ export interface ErasureRequest {
 
 export const ERASURE_NOTE = 'Erasure request: Klaviyo is asked to delete the profile and its events (data-privacy-deletion-job).';
 
+/** What an erasure request's entry keeps once mapped: no email, a hash of it (the same person's requests match). */
+export interface StoredErasure {
+  requestId: string;
+  subjectSha256: string;
+  requestedAt: string;
+}
+
 /**
  * An erasure request becomes one data-privacy-deletion-job with the one identifier Klaviyo allows per request, the
- * email; keyed by the request, so a repeat of the same request is never sent twice. The entry names no email.
+ * email; keyed by the request, so a repeat of the same request is never sent twice. The entry names no email, and
+ * once mapped keeps a hash of it instead of the email (the job carries the email until it is sent).
  */
 export function mapErasure(storeId: string, payload: unknown): MappingResult {
   const p = (payload ?? {}) as Partial<ErasureRequest>;
   if (typeof p.requestId !== 'string' || typeof p.email !== 'string' || !p.email.includes('@')) {
     throw new MappingError('The erasure request has no request id or email.');
   }
+  const email = p.email.trim().toLowerCase();
+  const stored: StoredErasure = { requestId: p.requestId, subjectSha256: createHash('sha256').update(email).digest('hex'), requestedAt: String(p.requestedAt ?? '') };
   return {
     summary: { resource: 'erasure', resourceId: null },
+    storedPayload: stored,
     note: ERASURE_NOTE,
     requests: [{
       kind: 'privacy_deletion',
       key: `privacy:${storeId}:erasure:${p.requestId}`,
-      body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email: p.email.trim().toLowerCase() } } } } } },
+      body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email } } } } } },
     }],
   };
 }

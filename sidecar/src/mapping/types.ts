@@ -81,6 +81,11 @@ export interface MappingResult {
    * planned, the cart's requests are not sent (sync/plan.ts), so Placed Order is never followed by its Started Checkout.
    */
   endedBy?: { key: string; orderId: number };
+  /**
+   * What the delivery keeps of its payload once mapped, instead of the payload (an erasure request keeps no email:
+   * its request carries it until it is sent).
+   */
+  storedPayload?: unknown;
 }
 
 /** One order's state as it counts toward its profile's totals (sync/totals.ts). Amounts in minor units. */

@@ -231,19 +231,22 @@ export interface ErasureCounts {
 }
 
 /**
- * Privacy requests. Which entries are the person's is the sync core's `isSubject` (any case of the email), what
- * erasure leaves of an entry its `erasedDelivery` and `erasesJobBody`. Entries still waiting to be mapped name
- * no email yet and are not found.
+ * Privacy requests. Which entries are the person's is the sync core's `isErasureTarget` (a mapped entry naming them in
+ * any case of the email, or one still waiting to be mapped whose body names them), what erasure leaves of an entry
+ * and its jobs its `erasedEntry`.
  */
 export interface PrivacyStore {
   /** The store's sync-log entries naming the person, newest first, at most `limit`, with what was sent. */
   subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]>;
   /**
-   * Erases the person from the store's data: each sync-log entry naming them loses its payload, headers and email
-   * (the request bodies of its done and dead jobs too); their consent records, newest-record state and what the
-   * consent sync saw in Klaviyo are deleted.
+   * Erases the person from the store's data, for the erasure request `requestId` (its own sync-log entry, which is
+   * left alone): each sync-log entry naming them loses its payload, headers and email, and its jobs their request
+   * bodies; their requests still waiting to be sent (or dead) are cancelled; entries still waiting to be mapped that
+   * name them are marked mapped without being mapped; their consent records, newest-record state and what the
+   * consent sync saw in Klaviyo are deleted. Atomic against planning and sending: a delivery planned or a job claimed
+   * meanwhile is read again.
    */
-  eraseSubject(storeId: string, email: string): Promise<ErasureCounts>;
+  eraseSubject(storeId: string, email: string, requestId: string): Promise<ErasureCounts>;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface DeliveryPlan {
   priority: JobPriority;
   /** The order state this delivery carries (`order:<id>|<modified>`), kept with the plan: what gap repair compares. */
   recordVersion: string | null;
+  /** The delivery's body from now on, when the mapping keeps less than the payload (an erasure keeps no email). */
+  body?: string;
 }
 
 /** What a planned request becomes: a job due now; live (0) jobs go ahead of replays and backlog (1). */
@@ -87,6 +89,7 @@ export function planDelivery(deliveryId: string, outcome: MappingOutcome, state:
     email: s.email ?? null,
     priority: (outcome.ok && outcome.result.backlog ? 2 : 0) as JobPriority,
     recordVersion: s.resource === 'order' && typeof s.resourceId === 'number' && s.modified ? recordVersion('order', s.resourceId, s.modified) : null,
+    ...(outcome.ok && outcome.result.storedPayload !== undefined ? { body: JSON.stringify(outcome.result.storedPayload) } : {}),
   };
   if (state.duplicateOf !== null) {
     return { ...base, state: 'duplicate', status: 'duplicate', note: duplicateNote(state.duplicateOf), error: null, requests: [] };

@@ -12,7 +12,8 @@ export type { ProductIndexEntry } from '../mapping/types.js';
 
 export const DELIVERY_STATUSES = ['rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead', 'held', 'discarded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const JOB_STATUSES = ['pending', 'in_flight', 'retrying', 'done', 'dead'] as const;
+/** `cancelled`: never sent and never replayed (an erasure cancelled it). */
+export const JOB_STATUSES = ['pending', 'in_flight', 'retrying', 'done', 'dead', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /**

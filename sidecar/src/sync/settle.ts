@@ -7,6 +7,7 @@ import type { KlaviyoErrorItem } from '../klaviyo/errors.js';
 import type { RequestKind } from '../klaviyo/types.js';
 import type { JobFailure, JobStatus } from './records.js';
 import { countJobs, deliveryStatus } from './status.js';
+import { erasedJob, keepsBodyWhenSettled } from './privacy.js';
 import type { DeliveryStatus } from './records.js';
 
 export type SendOutcome =
@@ -26,6 +27,8 @@ export interface JobChange {
   /** The job's error fields; null clears them. */
   error: { class: string; message: string; detail: string | null } | null;
   doneAt?: number;
+  /** The job's request body is cleared (a sent deletion request keeps no email). */
+  clearBody?: true;
 }
 
 export interface StoreChange {
@@ -50,10 +53,14 @@ export function errorDetail(errors: KlaviyoErrorItem[] | undefined): string | nu
 }
 
 /**
- * `job`: the job as claimed; `siblings`: the statuses of the delivery's other jobs; `paused`: whether the store is
+ * `job`: the job as claimed, with its error as stored now (an erasure may have marked it while it was in flight: then
+ * it is never retried, held or dead but cancelled, and keeps no body either way); `siblings`: the statuses of the delivery's other jobs; `paused`: whether the store is
  * paused once the outcome is recorded.
  */
-export function settle(job: { deliveryId: string; kind: RequestKind }, outcome: SendOutcome, siblings: Iterable<JobStatus>, paused: boolean, now: number): Settlement {
+export function settle(
+  job: { deliveryId: string; kind: RequestKind; errorClass?: string | null; errorMessage?: string | null },
+  outcome: SendOutcome, siblings: Iterable<JobStatus>, paused: boolean, now: number,
+): Settlement {
   let change: JobChange;
   const store: StoreChange = {};
   if (outcome.kind === 'done') {
@@ -77,6 +84,13 @@ export function settle(job: { deliveryId: string; kind: RequestKind }, outcome: 
     store.countError = f.errorClass;
     store.lastError = { at: now, class: f.errorClass, message: f.message, deliveryId: job.deliveryId };
   }
+  if (erasedJob(job.errorClass)) {
+    if (change.status !== 'done') {
+      change = { status: 'cancelled', attemptsDelta: change.attemptsDelta, responseStatus: change.responseStatus, error: { class: job.errorClass!, message: job.errorMessage ?? '', detail: null } };
+    }
+    change.clearBody = true;
+  }
+  if (!keepsBodyWhenSettled(job.kind, change.status)) change.clearBody = true;
   const counts = countJobs(siblings);
   counts[change.status] = (counts[change.status] ?? 0) + 1;
   return { job: change, store, deliveryStatus: deliveryStatus(counts, paused) };

@@ -11,7 +11,8 @@ export function countJobs(statuses: Iterable<JobStatus>): JobCounts {
 
 /**
  * The status of a mapped delivery with jobs: dead when any job is dead (it needs a replay); paused while its store
- * is paused and jobs wait; retrying while a job waits for a retry; pending while jobs wait; else succeeded.
+ * is paused and jobs wait; retrying while a job waits for a retry; pending while jobs wait; skipped when every job
+ * was cancelled (nothing was sent); else succeeded.
  * Null when the delivery has no jobs: its status is the one it was given when it was mapped (skipped, dead).
  */
 export function deliveryStatus(counts: JobCounts, paused: boolean): DeliveryStatus | null {
@@ -22,6 +23,7 @@ export function deliveryStatus(counts: JobCounts, paused: boolean): DeliveryStat
   if (waiting > 0 && paused) return 'paused';
   if (counts.retrying) return 'retrying';
   if (waiting > 0) return 'pending';
+  if ((counts.cancelled ?? 0) === total) return 'skipped';
   return 'succeeded';
 }
 

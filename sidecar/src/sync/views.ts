@@ -169,7 +169,7 @@ export function stalledSince(oldestWaitingAt: number | null, lastSuccessAt: numb
 /** While a store is paused, its waiting jobs count as paused. */
 export function storeStats(c: StoreCounters, now: number = Date.now()): StoreStats {
   const since = stalledSince(c.oldestWaitingAt, c.lastSuccessAt);
-  const queue: StoreStats['queue'] = { pending: 0, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0, ...c.jobs };
+  const queue: StoreStats['queue'] = { pending: 0, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0, cancelled: 0, ...c.jobs };
   if (c.paused) {
     queue.paused = queue.pending + queue.retrying;
     queue.pending = 0;

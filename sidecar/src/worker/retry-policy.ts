@@ -4,7 +4,9 @@
  * - 5xx, timeouts, connection resets, an open circuit: exponential backoff with full jitter, capped; after
  *   maxAttempts the job is dead-lettered.
  * - 400-class: dead at once, keeping Klaviyo's error detail (retrying cannot fix the request).
- * - 401/403: pause the store until a valid key is saved; nothing is lost.
+ * - 401/403: pause the store until a valid key is saved; nothing is lost. A 403 on a deletion request is the key's
+ *   missing `data-privacy:write` scope, which no other request needs: that request is dead (replayed once the scope
+ *   is added), the store keeps syncing.
  * - 409 duplicate_profile on a profile upsert: retry once without the conflicting phone, then dead.
  */
 import { backoffMs, type BackoffOptions } from '../backoff.js';
@@ -21,6 +23,12 @@ export type Decision =
   | { action: 'pause'; reason: string }
   | { action: 'retry_without_phone' };
 
+/** The scope Klaviyo's data-privacy-deletion-jobs needs. */
+export const PRIVACY_SCOPE = 'data-privacy:write';
+
+export const missingScope = (scope: string, detail: string): string =>
+  `The Klaviyo private key lacks the \`${scope}\` scope: add it to the key in Klaviyo, then replay this request. ${detail}`;
+
 /** attempt = how many attempts have been made, including the one that just failed. */
 export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx: { kind: RequestKind; phoneDropped?: boolean }): Decision {
   const random = opts.random ?? Math.random;
@@ -34,6 +42,7 @@ export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx:
       return { action: 'retry', delayMs: delay, consumesAttempt: false };
     }
     case 'auth':
+      if (ctx.kind === 'privacy_deletion' && error.status === 403) return { action: 'dead', reason: missingScope(PRIVACY_SCOPE, error.message) };
       return { action: 'pause', reason: error.message };
     case 'conflict':
       if (ctx.kind === 'profile' && !ctx.phoneDropped) return { action: 'retry_without_phone' };

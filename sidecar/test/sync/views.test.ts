@@ -76,11 +76,11 @@ describe('sync core: views', () => {
       errorCounts: { auth: 1 }, oldestWaitingAt: null,
     };
     const s = storeStats(counters);
-    assert.deepEqual(s.queue, { pending: 0, in_flight: 1, retrying: 0, paused: 3, done: 4, dead: 0 });
+    assert.deepEqual(s.queue, { pending: 0, in_flight: 1, retrying: 0, paused: 3, done: 4, dead: 0, cancelled: 0 });
     assert.deepEqual(s.deliveries, { total: 5, byStatus: { paused: 2, succeeded: 3 } });
     assert.equal(s.lastSuccessAt, '2026-01-01T00:00:00.000Z');
     assert.deepEqual(s.lastError, { at: '2026-01-01T00:00:00.000Z', class: 'auth', message: 'no', deliveryId: '9' });
-    assert.deepEqual(storeStats({ ...counters, paused: false }).queue, { pending: 2, in_flight: 1, retrying: 1, paused: 0, done: 4, dead: 0 });
+    assert.deepEqual(storeStats({ ...counters, paused: false }).queue, { pending: 2, in_flight: 1, retrying: 1, paused: 0, done: 4, dead: 0, cancelled: 0 });
     assert.equal(storeStats({ ...counters, lastSuccessAt: null, lastError: null }).lastError, null);
   });
 

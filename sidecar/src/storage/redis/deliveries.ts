@@ -37,6 +37,8 @@ export interface DeliveryPatch {
   fields?: Record<string, string | null>;
   /** Put the delivery back in the index of deliveries waiting to be mapped. */
   received?: boolean;
+  /** Take the delivery out of that index (it is marked mapped without being mapped). */
+  unreceived?: boolean;
   jobs?: JobPatch[];
 }
 
@@ -87,7 +89,7 @@ export class DeliveryPatcher {
         const chunk = planned.slice(i, i + CHUNK);
         const items = chunk.map(({ d, patch }) => ({
           id: d.id, store: d.storeId, ver: d.ver, paused: d.paused ? '1' : '0', status: patch.status, fields: patch.fields,
-          received: patch.received, jobs: patch.jobs ?? [],
+          received: patch.received, unreceived: patch.unreceived, jobs: patch.jobs ?? [],
         }));
         const [conflicted, queued] = await this.c.run('wckPatch', JSON.stringify(items)) as [string[], string[]];
         for (const id of conflicted) conflicts.add(String(id));

@@ -125,11 +125,11 @@ export class RedisJobs implements JobQueue {
     const failure = outcome.kind !== 'done';
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
       const [row, jobs, ver, pausedN] = await this.c.exec(this.c.pipeline()
-        .hmget(`${p}j:${job.id}`, 'status', 'next_at')
+        .hmget(`${p}j:${job.id}`, 'status', 'next_at', 'error_class', 'error_message')
         .hgetall(`${p}dj:${job.deliveryId}`)
         .hget(`${p}d:${job.deliveryId}`, 'ver')
         .sismember(`${p}paused`, job.storeId)) as [(string | null)[], Hash, string | null, number];
-      const [status, nextAt] = row;
+      const [status, nextAt, errorClass, errorMessage] = row;
       // Already recorded as accepted (by this replica before a lost reply, or by another): nothing to change.
       if (!status || status === 'done') {
         if (claim) await this.bull.finish(claim, { complete: true }).catch(() => {});
@@ -139,7 +139,7 @@ export class RedisJobs implements JobQueue {
       if (failure && !claim) return;
       const paused = pausedN === 1;
       const siblings = Object.entries(jobs).filter(([id]) => id !== job.id).map(([, s]) => s as JobStatus);
-      const s = settle({ deliveryId: job.deliveryId, kind: job.request.kind }, outcome, siblings, paused, now);
+      const s = settle({ deliveryId: job.deliveryId, kind: job.request.kind, errorClass, errorMessage }, outcome, siblings, paused, now);
       const c = s.job;
       const st = s.store;
       const waits = c.status === 'pending' || c.status === 'retrying';
@@ -150,7 +150,7 @@ export class RedisJobs implements JobQueue {
         c.status, String(c.attemptsDelta), opt(c.nextAt), opt(c.responseStatus), c.error?.class ?? '', c.error?.message ?? '',
         c.error?.detail ?? '', opt(c.doneAt), s.deliveryStatus ?? '', opt(st.lastSuccessAt),
         opt(st.lastError?.at), st.lastError?.class ?? '', st.lastError?.message ?? '', st.lastError?.deliveryId ?? '', st.countError ?? '',
-        opt(st.eventSentAt), String(now - 2 * EVENTS_WINDOW_MS), hold ? 'add' : waits ? '' : 'remove', dueAt) as 'ok' | 'conflict' | 'lost';
+        opt(st.eventSentAt), String(now - 2 * EVENTS_WINDOW_MS), hold ? 'add' : waits ? '' : 'remove', dueAt, c.clearBody ? '1' : '') as 'ok' | 'conflict' | 'lost';
       if (res === 'conflict') continue;
       if (!claim) return;
       if (res === 'lost') this.bull.release(claim);

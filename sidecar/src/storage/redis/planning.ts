@@ -87,6 +87,7 @@ export class RedisPlanning implements PlanningStore {
       delivery: {
         state: plan.state, resource: field(plan.resource), resource_id: field(plan.resourceId), order_number: field(plan.orderNumber),
         email: field(plan.email), note: field(plan.note), error_class: field(plan.error?.class), error_message: field(plan.error?.message),
+        ...(plan.body !== undefined ? { body: plan.body } : {}),
       },
       status: plan.status,
       jobs: plan.requests.map((r) => ({

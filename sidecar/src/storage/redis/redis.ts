@@ -69,7 +69,7 @@ export class RedisStorage implements Storage {
     this.jobs = new RedisJobs(c, this.bull, this.outbox, deliveries, opts.leaseMs, () => this.closed);
     this.log = new RedisSyncLog(c, deliveries);
     this.consent = new RedisConsent(c);
-    this.privacy = new RedisPrivacy(c, this.log);
+    this.privacy = new RedisPrivacy(c, this.log, deliveries);
     this.history = new RedisHistory(c);
     this.productIndex = new RedisProducts(c);
     this.gaps = new RedisGaps(c);
@@ -150,7 +150,7 @@ export class RedisStorage implements Storage {
   pruneBodies(cutoff: number, limit: number): Promise<number> { return this.log.pruneBodies(cutoff, limit); }
 
   subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]> { return this.privacy.subjectDeliveries(storeId, email, limit); }
-  eraseSubject(storeId: string, email: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email); }
+  eraseSubject(storeId: string, email: string, requestId: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email, requestId); }
 
   consentRecords(storeId: string, email: string): Promise<ConsentRecordView[]> { return this.consent.consentRecords(storeId, email); }
   klaviyoUnsubscribes(storeId: string, email: string): Promise<Partial<Record<'email' | 'sms', string>>> { return this.consent.klaviyoUnsubscribes(storeId, email); }

@@ -273,7 +273,7 @@ return {'send', row}
  * status, attempts to add, next_at ('' keep), response status ('' none), error class ('' clears the error), error
  * message, error detail ('' none), done_at ('' keep), delivery status ('' keep), last_success_at ('' keep), last
  * error at ('' keep), its class, message and delivery, error class to count ('' none), event sent at ('' none),
- * events cutoff, held set (add|remove|''), held score. Returns 'ok' | 'conflict' | 'lost'.
+ * events cutoff, held set (add|remove|''), held score, clear the job's body (1|''). Returns 'ok' | 'conflict' | 'lost'.
  */
 const settle = `
 local jid, did, store = ARGV[2], ARGV[3], ARGV[4]
@@ -303,6 +303,7 @@ if ARGV[24] ~= '' then
 end
 if ARGV[26] == 'add' then redis.call('ZADD', P .. 'held:' .. store, ARGV[27], jid)
 elseif ARGV[26] == 'remove' then redis.call('ZREM', P .. 'held:' .. store, jid) end
+if ARGV[28] == '1' then redis.call('HSET', jk, 'body', '{}') end
 bump(did)
 return 'ok'
 `;
@@ -310,8 +311,8 @@ return 'ok'
 /**
  * Changes of several deliveries and their jobs, each applied only if its delivery's version and its store's paused
  * flag are still the ones read (replay, statuses after a pause or resume, a job set aside, moving the earlier queue
- * layout over). ARGV: prefix, JSON [{ id, store, ver, paused, status?, fields?, received?, jobs: [{ id, status,
- * fields?, queue?, hold? }] }]. Returns {ids of the deliveries that conflicted, outbox entries}.
+ * layout over, an erasure). ARGV: prefix, JSON [{ id, store, ver, paused, status?, fields?, received?, unreceived?,
+ * jobs: [{ id, status, fields?, queue?, hold? }] }]. Returns {ids of the deliveries that conflicted, outbox entries}.
  */
 const patch = `
 local conflicts = {}
@@ -328,6 +329,7 @@ for _, it in ipairs(cjson.decode(ARGV[2])) do
     setFields(P .. 'd:' .. it.id, it.fields)
     if given(it.status) then deliveryStatus(it.id, it.status) end
     if it.received then redis.call('ZADD', P .. 'received', it.id, it.id) end
+    if it.unreceived then redis.call('ZREM', P .. 'received', it.id) end
     bump(it.id)
   end
 end
@@ -377,33 +379,6 @@ for i = 3, #ARGV do
 end
 local cur = tonumber(redis.call('GET', P .. 'prune:d') or '0')
 if tonumber(ARGV[2]) > cur then redis.call('SET', P .. 'prune:d', ARGV[2]) end
-return n
-`;
-
-/**
- * Erasure. ARGV: prefix, the note, the job statuses whose request body is cleared (comma-separated), then the
- * delivery ids the sync core's isSubject and erasedDelivery chose. Compares: each is still mapped; sets: body,
- * headers and email cleared, the note, the bodies of its jobs in those statuses, the version bumped.
- */
-const erase = `
-local P = ARGV[1] .. ':'
-local clear = {}
-for s in string.gmatch(ARGV[3], '[^,]+') do clear[s] = true end
-local n = 0
-for i = 4, #ARGV do
-  local k = P .. 'd:' .. ARGV[i]
-  local state = redis.call('HGET', k, 'state')
-  if state and state ~= 'received' then
-    redis.call('HSET', k, 'body', '', 'headers', '{}', 'note', ARGV[2])
-    redis.call('HDEL', k, 'email')
-    redis.call('HINCRBY', k, 'ver', 1)
-    local dj = redis.call('HGETALL', P .. 'dj:' .. ARGV[i])
-    for j = 1, #dj, 2 do
-      if clear[dj[j + 1]] then redis.call('HSET', P .. 'j:' .. dj[j], 'body', '{}') end
-    end
-    n = n + 1
-  end
-end
 return n
 `;
 
@@ -462,7 +437,6 @@ export const SCRIPTS = {
   wckHold: hold,
   wckTakeHeld: PRELUDE + takeHeld,
   wckPruneBodies: pruneBodies,
-  wckErase: erase,
   wckApplyPlan: PRELUDE + applyPlan,
   wckClaim: PRELUDE + claim,
   wckSettle: PRELUDE + settle,

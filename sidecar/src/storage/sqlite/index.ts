@@ -104,7 +104,7 @@ export class SqliteStorage implements Storage {
   recover(): Promise<void> { return this.jobs.recover(); }
 
   subjectDeliveries(storeId: string, email: string, limit: number): Promise<DeliveryView[]> { return this.privacy.subjectDeliveries(storeId, email, limit); }
-  eraseSubject(storeId: string, email: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email); }
+  eraseSubject(storeId: string, email: string, requestId: string): Promise<ErasureCounts> { return this.privacy.eraseSubject(storeId, email, requestId); }
 
   listDeliveries(storeId: string, f: DeliveryFilter): Promise<{ items: DeliveryView[]; nextCursor: string | null }> { return this.log.listDeliveries(storeId, f); }
   getDelivery(storeId: string, id: string): Promise<DeliveryView | null> { return this.log.getDelivery(storeId, id); }

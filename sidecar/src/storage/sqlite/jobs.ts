@@ -1,6 +1,6 @@
 /** The job queue: claims in claim order (through the jobs_ready index), send outcomes as the sync core settles them. */
 import type { KlaviyoRequest } from '../../klaviyo/types.js';
-import { settle, toJob, type Job, type JobStatus, type SendOutcome } from '../../sync/index.js';
+import { ERASURE_CANCELLED, settle, toJob, type Job, type JobStatus, type SendOutcome } from '../../sync/index.js';
 import type { JobQueue } from '../types.js';
 import type { SqliteDb } from './db.js';
 import { jobRecord, type Row } from './schema.js';
@@ -24,12 +24,14 @@ export class SqliteJobs implements JobQueue {
     return this.db.write(() => {
       const siblings = (this.db.sql(`SELECT status FROM jobs WHERE delivery_id = ? AND id <> ?`).all(job.deliveryId, job.id) as Row[])
         .map((r) => r.status as JobStatus);
-      const s = settle({ deliveryId: job.deliveryId, kind: job.request.kind }, outcome, siblings, storePaused(this.db, job.storeId), now);
+      const mark = this.db.sql(`SELECT error_class, error_message FROM jobs WHERE id = ?`).get(job.id) as Row | undefined;
+      const s = settle({ deliveryId: job.deliveryId, kind: job.request.kind, errorClass: mark?.error_class as string | null, errorMessage: mark?.error_message as string | null },
+        outcome, siblings, storePaused(this.db, job.storeId), now);
       const c = s.job;
       this.db.sql(`UPDATE jobs SET status = ?, attempts = attempts + ?, next_at = coalesce(?, next_at), response_status = ?,
-        error_class = ?, error_message = ?, error_detail = ?, done_at = coalesce(?, done_at) WHERE id = ?`).run(
+        error_class = ?, error_message = ?, error_detail = ?, done_at = coalesce(?, done_at), body = CASE WHEN ? THEN '{}' ELSE body END WHERE id = ?`).run(
         c.status, c.attemptsDelta, c.nextAt ?? null, c.responseStatus, c.error?.class ?? null, c.error?.message ?? null,
-        c.error?.detail ?? null, c.doneAt ?? null, job.id);
+        c.error?.detail ?? null, c.doneAt ?? null, c.clearBody ? 1 : 0, job.id);
       applyStoreChange(this.db, job.storeId, s.store);
       if (s.deliveryStatus) setDeliveryStatus(this.db, job.deliveryId, s.deliveryStatus);
     });
@@ -53,7 +55,9 @@ export class SqliteJobs implements JobQueue {
 
   recover(): Promise<void> {
     return this.db.write(() => {
-      this.db.sql(`UPDATE jobs SET status = 'pending' WHERE status = 'in_flight'`).run();
+      // A job an erasure marked while it was in flight is never sent again (erasedJob).
+      this.db.sql(`UPDATE jobs SET status = 'pending' WHERE status = 'in_flight' AND (error_class IS NULL OR error_class <> ?)`).run(ERASURE_CANCELLED);
+      this.db.sql(`UPDATE jobs SET status = 'cancelled', body = '{}' WHERE status = 'in_flight'`).run();
     });
   }
 }

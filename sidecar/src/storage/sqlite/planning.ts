@@ -80,8 +80,8 @@ export class SqlitePlanning implements PlanningStore {
         planKey.run(storeId, r.key, j.lastInsertRowid);
       }
       this.db.sql(`UPDATE deliveries SET state = ?, status = ?, resource = ?, resource_id = ?, order_number = ?, email = ?, note = ?,
-        error_class = ?, error_message = ? WHERE id = ?`).run(plan.state, plan.status, plan.resource, plan.resourceId, plan.orderNumber,
-        plan.email, plan.note, plan.error?.class ?? null, plan.error?.message ?? null, plan.deliveryId);
+        error_class = ?, error_message = ?, body = coalesce(?, body) WHERE id = ?`).run(plan.state, plan.status, plan.resource, plan.resourceId, plan.orderNumber,
+        plan.email, plan.note, plan.error?.class ?? null, plan.error?.message ?? null, plan.body ?? null, plan.deliveryId);
       applyStoreChange(this.db, storeId, planStoreChange(plan, now));
       if (plan.recordVersion) {
         this.db.sql(`INSERT OR IGNORE INTO record_versions (store_id, version, delivery_id) VALUES (?, ?, ?)`).run(storeId, plan.recordVersion, plan.deliveryId);

@@ -1,8 +1,11 @@
 /** Privacy requests: a person's sync-log entries read back, and erased (the sync core says which and what is left). */
-import { deliveryView, erasedDelivery, erasesJobBody, isSubject, privacySubject, type DeliveryView, type JobStatus } from '../../sync/index.js';
+import {
+  deliveryView, erasedEntry, isErasureTarget, isSubject, privacySubject, type DeliveryStatus, type DeliveryView, type JobStatus,
+} from '../../sync/index.js';
 import type { ErasureCounts, PrivacyStore } from '../types.js';
 import type { SqliteDb } from './db.js';
 import { deliveryRecord, jobRecord, type Row } from './schema.js';
+import { storePaused } from './shared.js';
 
 export class SqlitePrivacy implements PrivacyStore {
   constructor(private readonly db: SqliteDb) {}
@@ -18,18 +21,25 @@ export class SqlitePrivacy implements PrivacyStore {
       .map((r) => deliveryView(deliveryRecord(r), (jobsOf.all(r.id) as Row[]).map(jobRecord), false));
   }
 
-  eraseSubject(storeId: string, email: string): Promise<ErasureCounts> {
+  eraseSubject(storeId: string, email: string, requestId: string): Promise<ErasureCounts> {
     const subject = privacySubject(email);
     return this.db.write(() => {
-      const setDelivery = this.db.sql(`UPDATE deliveries SET body = ?, headers = ?, email = ?, note = ? WHERE id = ?`);
-      const jobsOf = this.db.sql(`SELECT id, status FROM jobs WHERE delivery_id = ?`);
-      const clearJob = this.db.sql(`UPDATE jobs SET body = '{}' WHERE id = ?`);
+      const paused = storePaused(this.db, storeId);
+      const setDelivery = this.db.sql(`UPDATE deliveries SET state = ?, status = ?, body = ?, headers = ?, email = ?, note = ? WHERE id = ?`);
+      const jobsOf = this.db.sql(`SELECT id, status FROM jobs WHERE delivery_id = ? ORDER BY id`);
+      const setJob = this.db.sql(`UPDATE jobs SET status = ?, body = '{}', error_class = coalesce(?, error_class), error_message = coalesce(?, error_message),
+        error_detail = CASE WHEN ? IS NULL THEN error_detail ELSE NULL END WHERE id = ?`);
+      // Entries waiting to be mapped hold the email only in their body (a substring search narrows, the core decides).
+      const unmapped = this.db.sql(`SELECT id, state, status, email, body FROM deliveries WHERE store_id = ? AND state = 'received' AND instr(lower(body), ?) > 0`)
+        .all(storeId, JSON.stringify(subject)) as Row[];
       let deliveries = 0;
-      for (const r of this.candidates(storeId, subject, Number.MAX_SAFE_INTEGER)) {
-        const erased = erasedDelivery(r.state as string);
-        if (!erased) continue;
-        setDelivery.run(erased.body, erased.headers, erased.email, erased.note, r.id as number);
-        for (const j of jobsOf.all(r.id) as Row[]) if (erasesJobBody(j.status as JobStatus)) clearJob.run(j.id as number);
+      for (const r of [...this.candidates(storeId, subject, Number.MAX_SAFE_INTEGER), ...unmapped]) {
+        const d = { id: String(r.id), state: r.state as string, email: r.email as string | null, body: r.body as string };
+        if (!isErasureTarget(d, subject, requestId)) continue;
+        const jobs = (jobsOf.all(r.id) as Row[]).map((j) => ({ id: String(j.id), status: j.status as JobStatus }));
+        const e = erasedEntry({ state: d.state, status: r.status as DeliveryStatus }, jobs, paused, requestId);
+        setDelivery.run(e.delivery.state, e.delivery.status, e.delivery.body, e.delivery.headers, e.delivery.email, e.delivery.note, r.id as number);
+        for (const j of e.jobs) setJob.run(j.status, j.error?.class ?? null, j.error?.message ?? null, j.error?.class ?? null, Number(j.id));
         deliveries++;
       }
       const consentRecords = this.db.sql(`DELETE FROM consent_records WHERE store_id = ? AND email = ?`).run(storeId, subject).changes;
