@@ -58,7 +58,7 @@ describe(`conformance (${TEST_BACKEND}): jobs`, () => {
     ]);
 
     const stats = await s.stats('s', Date.now());
-    assert.deepEqual(stats.queue, { pending: 0, in_flight: 0, retrying: 1, paused: 0, done: 1, dead: 1 });
+    assert.deepEqual(stats.queue, { pending: 0, in_flight: 0, retrying: 1, paused: 0, done: 1, dead: 1, cancelled: 0 });
     assert.deepEqual(stats.errorCounts, { server: 1, bad_request: 1 });
     assert.equal(stats.lastError?.class, 'bad_request');
     assert.equal(stats.lastError?.deliveryId, id);
@@ -117,7 +117,7 @@ describe(`conformance (${TEST_BACKEND}): jobs`, () => {
     assert.equal((await s.getStore('s'))?.paused, true);
     assert.equal((await s.getStore('s'))?.pauseReason, 'Klaviyo refused the private key.');
     const stats = await s.stats('s', Date.now());
-    assert.deepEqual(stats.queue, { pending: 0, in_flight: 0, retrying: 0, paused: 2, done: 0, dead: 0 });
+    assert.deepEqual(stats.queue, { pending: 0, in_flight: 0, retrying: 0, paused: 2, done: 0, dead: 0, cancelled: 0 });
     assert.deepEqual(stats.deliveries.byStatus, { paused: 1 });
     const claimed = await claimUntil(s, 3);
     assert.deepEqual(claimed.map((j) => j.deliveryId), [otherId], 'only the store that is not paused');
@@ -125,7 +125,7 @@ describe(`conformance (${TEST_BACKEND}): jobs`, () => {
 
     await s.setPaused('s', false, null);
     assert.equal((await s.getDelivery('s', id))?.status, 'pending');
-    assert.deepEqual((await s.stats('s', Date.now())).queue, { pending: 2, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0 });
+    assert.deepEqual((await s.stats('s', Date.now())).queue, { pending: 2, in_flight: 0, retrying: 0, paused: 0, done: 0, dead: 0, cancelled: 0 });
     assert.deepEqual((await claimUntil(s, 2, 2000)).map((j) => j.request.key).sort(), ['p1', 'p2']);
   });
 
