@@ -3,7 +3,7 @@
  * Storage finds the candidates and writes what these rules say; it decides nothing itself.
  */
 import type { RequestKind } from '../klaviyo/types.js';
-import type { DeliveryStatus, JobStatus } from './records.js';
+import type { DeliveryState, DeliveryStatus, JobStatus } from './records.js';
 import { countJobs, deliveryStatus } from './status.js';
 
 /** A person as the sidecar keys them: the email, trimmed and in lower case. */
@@ -36,10 +36,16 @@ export function bodyNamesSubject(body: string, subject: string): boolean {
   return body.toLowerCase().includes(JSON.stringify(privacySubject(subject)));
 }
 
-/** Whether erasure finds an entry: mapped and naming the person, or waiting to be mapped with a body that names them. */
+/**
+ * Entries that were never mapped and keep their body: waiting to be mapped, held (a staging copy sent them) or
+ * discarded. They name no email yet; their body does.
+ */
+export const UNMAPPED_STATES: readonly DeliveryState[] = ['received', 'held', 'discarded'];
+
+/** Whether erasure finds an entry: mapped and naming the person, or never mapped with a body that names them. */
 export function isErasureTarget(d: { id: string; state: string; email: string | null; body: string }, subject: string, requestId: string): boolean {
   if (d.id === requestId) return false;
-  return d.state === 'received' ? bodyNamesSubject(d.body, subject) : isSubject(d.email, subject);
+  return (UNMAPPED_STATES as readonly string[]).includes(d.state) ? bodyNamesSubject(d.body, subject) : isSubject(d.email, subject);
 }
 
 export interface ErasedJob {
@@ -56,8 +62,8 @@ export interface ErasedEntry {
 }
 
 /**
- * What erasure does to one of the person's entries. One waiting to be mapped is marked mapped (skipped) without
- * being mapped: it is never sent. Of a mapped one, the payload, headers and email go; its requests waiting to be
+ * What erasure does to one of the person's entries. One never mapped (waiting, held, discarded) is marked mapped
+ * (skipped) without being mapped: it is never sent, nor released. Of a mapped one, the payload, headers and email go; its requests waiting to be
  * sent (pending, retrying) or given up (dead, so no replay sends them) are cancelled, and sent ones keep their
  * status; every one of them loses its body. A request in flight cannot be called back: it is marked (its error says
  * the erasure cancelled it), and its outcome is settled as cancelled, or done without its body (Klaviyo's deletion,
@@ -68,7 +74,7 @@ export function erasedEntry(
   d: { state: string; status: DeliveryStatus }, jobs: readonly { id: string; status: JobStatus }[], paused: boolean, requestId: string,
 ): ErasedEntry {
   const cleared = { body: '' as const, headers: '{}' as const, email: null };
-  if (d.state === 'received') return { delivery: { ...cleared, state: 'processed', status: 'skipped', note: ERASED_UNMAPPED_NOTE }, jobs: [] };
+  if ((UNMAPPED_STATES as readonly string[]).includes(d.state)) return { delivery: { ...cleared, state: 'processed', status: 'skipped', note: ERASED_UNMAPPED_NOTE }, jobs: [] };
   const changed: ErasedJob[] = [];
   const after: JobStatus[] = [];
   let cancelled = 0;

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { mapConsent } from '../../src/mapping/consent.js';
 import type { MappingOutcome } from '../../src/storage/types.js';
 import { createHash } from 'node:crypto';
-import { cancelledByErasure, ERASED_NOTE, ERASED_UNMAPPED_NOTE, ERASURE_CANCELLED, planDelivery } from '../../src/sync/index.js';
+import { cancelledByErasure, ERASED_NOTE, heldNote, ERASED_UNMAPPED_NOTE, ERASURE_CANCELLED, planDelivery } from '../../src/sync/index.js';
 import { mapReceived, planAndApply } from '../../src/worker/planning.js';
 import { claimUntil, delivery, events, openBackend, receiveAndPlan, store, TEST_BACKEND, type Backend } from './backend.js';
 
@@ -120,6 +120,21 @@ describe(`conformance (${TEST_BACKEND}): privacy`, () => {
     const d = await s.getDelivery('c1', id);
     assert.deepEqual([d?.status, d?.email, d?.requests.length], ['skipped', null, 0]);
     assert.deepEqual(await claimUntil(s, 1, 200), []);
+  });
+
+  it('purges held deliveries (a staging copy sent them) naming the person: they leave the held list and are never released', async () => {
+    const s = b.storage;
+    const COPY = 'https://staging.shop.example';
+    const held = { held: { source: COPY, note: heldNote(COPY, 'https://shop.example') } };
+    const mine = (await s.recordDelivery(delivery('c1', { body: '{"billing":{"email":"hal@example.com"}}', ...held }))).id;
+    const theirs = (await s.recordDelivery(delivery('c1', { body: '{"billing":{"email":"ida@example.com"}}', ...held }))).id;
+    assert.deepEqual((await s.heldSources('c1')).map((h) => [h.source, h.count]), [[COPY, 2]]);
+    assert.deepEqual(await s.eraseSubject('c1', 'HAL@example.com', '0'), { deliveries: 1, consentRecords: 0 });
+    const d = await s.getDelivery('c1', mine);
+    assert.deepEqual([d?.status, d?.payload, d?.note], ['skipped', undefined, ERASED_UNMAPPED_NOTE]);
+    assert.deepEqual((await s.heldSources('c1')).map((h) => [h.source, h.count]), [[COPY, 1]], 'the held list counts only the other one');
+    assert.equal(await s.releaseHeld('c1', COPY), 1);
+    assert.deepEqual((await s.takeReceived(10)).map((r) => r.id), [theirs], 'a release maps only the other person\'s');
   });
 
   it('a request in flight when the person is erased is never retried: a failure settles as cancelled, a success keeps no body', async () => {

@@ -39,6 +39,8 @@ export interface DeliveryPatch {
   received?: boolean;
   /** Take the delivery out of that index (it is marked mapped without being mapped). */
   unreceived?: boolean;
+  /** Take the delivery out of the held index of this source (it is no longer held). */
+  unhold?: string;
   jobs?: JobPatch[];
 }
 
@@ -89,7 +91,7 @@ export class DeliveryPatcher {
         const chunk = planned.slice(i, i + CHUNK);
         const items = chunk.map(({ d, patch }) => ({
           id: d.id, store: d.storeId, ver: d.ver, paused: d.paused ? '1' : '0', status: patch.status, fields: patch.fields,
-          received: patch.received, unreceived: patch.unreceived, jobs: patch.jobs ?? [],
+          received: patch.received, unreceived: patch.unreceived, unhold: patch.unhold, jobs: patch.jobs ?? [],
         }));
         const [conflicted, queued] = await this.c.run('wckPatch', JSON.stringify(items)) as [string[], string[]];
         for (const id of conflicted) conflicts.add(String(id));

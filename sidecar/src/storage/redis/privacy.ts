@@ -1,11 +1,11 @@
 /**
  * Privacy requests on Redis. The sync log has no email index, so a person's entries are found by walking the store's
  * log newest first (a privacy request is rare; a chunk of ids and their emails per round trip); which entries are the
- * person's is the sync core's isSubject (entries still waiting to be mapped: the `received` index, and the core's
- * isErasureTarget on their bodies), what erasure leaves of one and its jobs the core's erasedEntry, applied by the
+ * person's is the sync core's isSubject (entries never mapped, found through the `received` index and, held or
+ * discarded, in the log: the core's isErasureTarget on their bodies), what erasure leaves of one and its jobs the core's erasedEntry, applied by the
  * DeliveryPatcher's compare-and-set (wckPatch).
  */
-import { erasedEntry, isErasureTarget, isSubject, privacySubject, type DeliveryView } from '../../sync/index.js';
+import { erasedEntry, isErasureTarget, isSubject, privacySubject, UNMAPPED_STATES, type DeliveryView } from '../../sync/index.js';
 import type { ErasureCounts, PrivacyStore } from '../types.js';
 import type { RedisConnection } from './connection.js';
 import type { DeliveryPatcher } from './deliveries.js';
@@ -16,8 +16,11 @@ const CHUNK = 1000;
 export class RedisPrivacy implements PrivacyStore {
   constructor(private readonly c: RedisConnection, private readonly log: RedisSyncLog, private readonly deliveries: DeliveryPatcher) {}
 
-  /** The ids of the store's entries naming the person (with their state), newest first, at most `limit`. */
-  private async find(storeId: string, subject: string, limit: number): Promise<{ id: string; state: string }[]> {
+  /**
+   * The ids of the store's entries naming the person (with their state), newest first, at most `limit`; with
+   * `unmapped`, the ids of its held and discarded entries (never mapped, no email: their bodies are checked).
+   */
+  private async find(storeId: string, subject: string, limit: number, unmapped?: string[]): Promise<{ id: string; state: string }[]> {
     const found: { id: string; state: string }[] = [];
     let max = '+inf';
     for (;;) {
@@ -28,6 +31,7 @@ export class RedisPrivacy implements PrivacyStore {
       const rows = await this.c.exec(pipe) as (string | null)[][];
       for (let i = 0; i < ids.length; i++) {
         const [email, state] = rows[i]!;
+        if (unmapped && state !== 'received' && (UNMAPPED_STATES as readonly (string | null)[]).includes(state ?? null)) unmapped.push(ids[i]!);
         if (!isSubject(email, subject)) continue;
         found.push({ id: ids[i]!, state: state ?? 'received' });
         if (found.length >= limit) return found;
@@ -63,8 +67,22 @@ export class RedisPrivacy implements PrivacyStore {
 
   async eraseSubject(storeId: string, email: string, requestId: string): Promise<ErasureCounts> {
     const subject = privacySubject(email);
-    const mapped = (await this.find(storeId, subject, Number.MAX_SAFE_INTEGER)).map((f) => f.id).filter((id) => id !== requestId);
+    const heldOrDiscarded: string[] = [];
+    const mapped = (await this.find(storeId, subject, Number.MAX_SAFE_INTEGER, heldOrDiscarded)).map((f) => f.id).filter((id) => id !== requestId);
     const unmapped = await this.findUnmapped(storeId, subject, requestId);
+    const holds = new Map<string, string>();
+    for (let i = 0; i < heldOrDiscarded.length; i += CHUNK) {
+      const ids = heldOrDiscarded.slice(i, i + CHUNK);
+      const pipe = this.c.pipeline();
+      for (const id of ids) pipe.hmget(`${this.c.p}d:${id}`, 'state', 'body', 'held_source');
+      const rows = await this.c.exec(pipe) as (string | null)[][];
+      ids.forEach((id, k) => {
+        const [state, body, source] = rows[k]!;
+        if (!isErasureTarget({ id, state: state ?? '', email: null, body: body ?? '' }, subject, requestId)) return;
+        unmapped.push(id);
+        if (source) holds.set(id, source);
+      });
+    }
     // Read, computed by the core, compared and set by wckPatch: one planned or claimed meanwhile is read again.
     const applied = await this.deliveries.update(storeId, [...mapped, ...unmapped], (d) => {
       const e = erasedEntry(d, d.jobs, d.paused, requestId);
@@ -72,6 +90,7 @@ export class RedisPrivacy implements PrivacyStore {
         status: e.delivery.status,
         fields: { state: e.delivery.state, body: e.delivery.body, headers: e.delivery.headers, email: null, note: e.delivery.note },
         unreceived: d.state === 'received',
+        ...(d.state === 'held' && holds.has(d.id) ? { unhold: holds.get(d.id)! } : {}),
         jobs: e.jobs.map((j) => ({
           id: j.id, status: j.status,
           fields: { body: '{}', ...(j.error ? { error_class: j.error.class, error_message: j.error.message, error_detail: null } : {}) },

@@ -312,7 +312,7 @@ return 'ok'
  * Changes of several deliveries and their jobs, each applied only if its delivery's version and its store's paused
  * flag are still the ones read (replay, statuses after a pause or resume, a job set aside, moving the earlier queue
  * layout over, an erasure). ARGV: prefix, JSON [{ id, store, ver, paused, status?, fields?, received?, unreceived?,
- * jobs: [{ id, status, fields?, queue?, hold? }] }]. Returns {ids of the deliveries that conflicted, outbox entries}.
+ * unhold? (a held source whose index it leaves), jobs: [{ id, status, fields?, queue?, hold? }] }]. Returns {ids of the deliveries that conflicted, outbox entries}.
  */
 const patch = `
 local conflicts = {}
@@ -330,6 +330,14 @@ for _, it in ipairs(cjson.decode(ARGV[2])) do
     if given(it.status) then deliveryStatus(it.id, it.status) end
     if it.received then redis.call('ZADD', P .. 'received', it.id, it.id) end
     if it.unreceived then redis.call('ZREM', P .. 'received', it.id) end
+    if given(it.unhold) then
+      local hk = P .. 'hold:' .. it.store .. ':' .. it.unhold
+      redis.call('ZREM', hk, it.id)
+      redis.call('HDEL', P .. 'd:' .. it.id, 'held_source')
+      local left = redis.call('ZCARD', hk)
+      if left == 0 then redis.call('HDEL', P .. 'holds:' .. it.store, it.unhold)
+      else redis.call('HSET', P .. 'holds:' .. it.store, it.unhold, left) end
+    end
     bump(it.id)
   end
 end

@@ -1,10 +1,10 @@
 /** Privacy requests: a person's sync-log entries read back, and erased (the sync core says which and what is left). */
 import {
-  deliveryView, erasedEntry, isErasureTarget, isSubject, privacySubject, type DeliveryStatus, type DeliveryView, type JobStatus,
+  deliveryView, erasedEntry, isErasureTarget, isSubject, privacySubject, UNMAPPED_STATES, type DeliveryStatus, type DeliveryView, type JobStatus,
 } from '../../sync/index.js';
 import type { ErasureCounts, PrivacyStore } from '../types.js';
 import type { SqliteDb } from './db.js';
-import { deliveryRecord, jobRecord, type Row } from './schema.js';
+import { deliveryRecord, jobRecord, sqlList, type Row } from './schema.js';
 import { storePaused } from './shared.js';
 
 export class SqlitePrivacy implements PrivacyStore {
@@ -29,9 +29,10 @@ export class SqlitePrivacy implements PrivacyStore {
       const jobsOf = this.db.sql(`SELECT id, status FROM jobs WHERE delivery_id = ? ORDER BY id`);
       const setJob = this.db.sql(`UPDATE jobs SET status = ?, body = '{}', error_class = coalesce(?, error_class), error_message = coalesce(?, error_message),
         error_detail = CASE WHEN ? IS NULL THEN error_detail ELSE NULL END WHERE id = ?`);
-      // Entries waiting to be mapped hold the email only in their body (a substring search narrows, the core decides).
-      const unmapped = this.db.sql(`SELECT id, state, status, email, body FROM deliveries WHERE store_id = ? AND state = 'received' AND instr(lower(body), ?) > 0`)
-        .all(storeId, JSON.stringify(subject)) as Row[];
+      // Entries never mapped hold the email only in their body (a substring search narrows, the core decides).
+      const unmapped = this.db.sql(`SELECT id, state, status, email, body FROM deliveries WHERE store_id = ? AND state IN ${sqlList(UNMAPPED_STATES)}
+        AND instr(lower(body), ?) > 0`).all(storeId, JSON.stringify(subject)) as Row[];
+      const unhold = this.db.sql(`DELETE FROM held_deliveries WHERE delivery_id = ?`);
       let deliveries = 0;
       for (const r of [...this.candidates(storeId, subject, Number.MAX_SAFE_INTEGER), ...unmapped]) {
         const d = { id: String(r.id), state: r.state as string, email: r.email as string | null, body: r.body as string };
@@ -39,6 +40,7 @@ export class SqlitePrivacy implements PrivacyStore {
         const jobs = (jobsOf.all(r.id) as Row[]).map((j) => ({ id: String(j.id), status: j.status as JobStatus }));
         const e = erasedEntry({ state: d.state, status: r.status as DeliveryStatus }, jobs, paused, requestId);
         setDelivery.run(e.delivery.state, e.delivery.status, e.delivery.body, e.delivery.headers, e.delivery.email, e.delivery.note, r.id as number);
+        if (d.state === 'held') unhold.run(r.id as number);
         for (const j of e.jobs) setJob.run(j.status, j.error?.class ?? null, j.error?.message ?? null, j.error?.class ?? null, Number(j.id));
         deliveries++;
       }
