@@ -133,6 +133,7 @@ const logRoutes: Record< string, Fake > = {
 					paused: 0,
 					done: 9,
 					dead: 1,
+					cancelled: 0,
 				},
 				deliveries: { total: 10, byStatus: { succeeded: 9, dead: 1 } },
 				eventsPerMinute: 1,

@@ -220,6 +220,7 @@ const status = sidecarStatus( {
 		paused: 4,
 		done: 50,
 		dead: 1,
+		cancelled: 0,
 	},
 	deliveries: { total: 30, byStatus: { succeeded: 20, dead: 1 } },
 	eventsPerMinute: 3.5,

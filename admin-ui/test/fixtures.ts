@@ -67,6 +67,7 @@ export function sidecarStatus(
 			paused: 0,
 			done: 0,
 			dead: 0,
+			cancelled: 0,
 		},
 		deliveries: { total: 0, byStatus: {} },
 		eventsPerMinute: 0,

@@ -22,6 +22,7 @@ test( 'queue depth is pending + in flight + retrying + paused, not done or dead'
 			paused: 5,
 			done: 100,
 			dead: 7,
+			cancelled: 0,
 		} ),
 		14
 	);
@@ -34,6 +35,7 @@ test( 'queue depth is pending + in flight + retrying + paused, not done or dead'
 			paused: 0,
 			done: 1,
 			dead: 1,
+			cancelled: 0,
 		} ),
 		0
 	);

@@ -29,6 +29,7 @@ const okStatus: StatusResponse = {
 			paused: 0,
 			done: 40,
 			dead: 1,
+			cancelled: 0,
 		},
 		deliveries: { total: 3, byStatus: { succeeded: 2, dead: 1 } },
 		eventsPerMinute: 1,
