@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { NotFoundError, SidecarError, SiteNotPinnedError } from '../errors.js';
-import { canonicalSite, sameSite, sourceLabel } from '../sync/index.js';
+import { canonicalSite, reusableKeyCheck, sameSite, sourceLabel } from '../sync/index.js';
 import type { KlaviyoClient } from '../klaviyo/client.js';
 import { KlaviyoAuthError, KlaviyoError } from '../klaviyo/errors.js';
 import type { Pipeline } from '../worker/pipeline.js';
@@ -69,7 +69,8 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
     config: { auth: 'store' },
     schema: {
       operationId: 'saveStore', summary: 'Register or update a store', tags,
-      description: 'The key is checked with Klaviyo\'s `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it. '
+      description: 'The key is checked with Klaviyo\'s `GET /api/accounts` (a save with the same key Klaviyo accepted less than a minute ago reuses '
+        + 'that answer: the endpoint allows 15 calls a minute per account). A key Klaviyo refuses saves the store paused; saving a valid key resumes it. '
         + 'The store is pinned to the `siteUrl` it is first saved with: a save with another site (`sameSite` in the sync core: host, port and '
         + 'path, any scheme) is refused `409 site_not_pinned` (a staging copy must not re-point the store; a domain move re-pins through `/sources/release`).',
       params: StoreIdParams,
@@ -93,7 +94,9 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
         + '(a copy of the shop, such as a staging site?). Nothing was changed. Its orders are held, not sent to Klaviyo: connect the copy '
         + 'as a store of its own, or, if the shop moved to this address, release its deliveries with a re-pin on the settings page.');
     }
-    const key = await checkKey(client, body.klaviyo.privateKey);
+    const now = new Date();
+    const known = reusableKeyCheck(existing, body.klaviyo.privateKey, now);
+    const key = known ?? { ...await checkKey(client, body.klaviyo.privateKey), checkedAt: now.toISOString() };
     const invalid = key.status === 'invalid';
     await storage.saveStore({
       id: storeId,
@@ -104,7 +107,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
       listId: body.klaviyo.listId ?? null,
       keyStatus: key.status,
       keyDetail: key.detail,
-      keyCheckedAt: new Date().toISOString(),
+      keyCheckedAt: key.checkedAt,
       paused: invalid,
       pauseReason: invalid ? 'Klaviyo refused the private key. Save a valid key to resume.' : null,
     });
@@ -116,7 +119,7 @@ export async function storeRoutes(app: FastifyInstance, deps: { storage: Storage
     return {
       storeId,
       webhookUrl: `${base}/v1/stores/${storeId}/webhooks/woocommerce`,
-      key: { status: key.status, last4: last4(body.klaviyo.privateKey), checkedAt: new Date().toISOString(), detail: key.detail },
+      key: { status: key.status, last4: last4(body.klaviyo.privateKey), checkedAt: key.checkedAt, detail: key.detail },
       listId: body.klaviyo.listId ?? null,
       paused: invalid,
     };

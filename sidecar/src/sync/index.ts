@@ -16,3 +16,4 @@ export * from './privacy.js';
 export * from './history.js';
 export * from './sources.js';
 export * from './gaps.js';
+export * from './key-check.js';
