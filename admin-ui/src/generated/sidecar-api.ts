@@ -126,7 +126,7 @@ export interface paths {
         get?: never;
         /**
          * Register or update a store
-         * @description The key is checked with Klaviyo's `GET /api/accounts`. A key Klaviyo refuses saves the store paused; saving a valid key resumes it. The store is pinned to the `siteUrl` it is first saved with: a save with another site (`sameSite` in the sync core: host, port and path, any scheme) is refused `409 site_not_pinned` (a staging copy must not re-point the store; a domain move re-pins through `/sources/release`).
+         * @description The key is checked with Klaviyo's `GET /api/accounts` (a save with the same key Klaviyo accepted less than a minute ago reuses that answer: the endpoint allows 15 calls a minute per account). A key Klaviyo refuses saves the store paused; saving a valid key resumes it. The store is pinned to the `siteUrl` it is first saved with: a save with another site (`sameSite` in the sync core: host, port and path, any scheme) is refused `409 site_not_pinned` (a staging copy must not re-point the store; a domain move re-pins through `/sources/release`).
          */
         put: operations["saveStore"];
         post?: never;
