@@ -65,6 +65,14 @@ const flowBase =
 const settingsRoutes: Record< string, Fake > = {
 	'GET /settings': { body: settings },
 	'GET /alerts': { body: alertsOff },
+	'GET /sources': {
+		body: {
+			pinned: 'http://shop.example',
+			site: { url: 'http://shop.example', relation: 'pinned' },
+			held: [],
+			heldTotal: 0,
+		},
+	},
 	'GET /history': { body: { run: null } },
 	'GET /consent-settings': {
 		body: consentSettings( {

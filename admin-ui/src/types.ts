@@ -132,6 +132,23 @@ export interface FlowWebhookSettingsInput {
 
 /** GET /history (and every POST /history…): the sidecar's history sync status, proxied unchanged. */
 export type HistoryStatus = SidecarSchemas[ 'HistoryStatus' ];
+
+/** Staging copies: the pinned site, whether this site is it, and the other sites whose deliveries are held. */
+export type SourcesResponse = SidecarSchemas[ 'Sources' ];
+export type HeldSource = SidecarSchemas[ 'HeldSource' ];
+export interface SourceReleased {
+	source: string;
+	released: number;
+	pinned: string;
+}
+export interface SourceDiscarded {
+	source: string;
+	discarded: number;
+}
+export interface SourceSeparated {
+	storeId: string;
+	discarded: number;
+}
 export type HistoryRun = NonNullable< HistoryStatus[ 'run' ] >;
 export type HistoryInput =
 	{ scope: 'all' } | { scope: 'months'; months: number };

@@ -46,17 +46,31 @@ const lists = {
 const mount = mountEachTest();
 
 const alertsOff = { alerts: [], checkedAt: null, emailAlerts: false };
+/** Nothing held and this site is the pinned one: the "Other sites" panel shows nothing. */
+const noSources = {
+	pinned: 'http://shop.example',
+	site: { url: 'http://shop.example', relation: 'pinned' },
+	held: [],
+	heldTotal: 0,
+};
 
 async function open( routes: Parameters< typeof fakeApi >[ 0 ] ) {
-	const all = fakeApi( { 'GET /alerts': () => alertsOff, ...routes } );
+	const all = fakeApi( {
+		'GET /alerts': () => alertsOff,
+		'GET /sources': () => noSources,
+		...routes,
+	} );
 	const page = await mount( <SettingsPage /> );
-	/** The calls of the form (the alert email setting loads on its own); `all` has every call. */
+	/** The calls of the form (the alert email setting and the other sites load on their own); `all` has every call. */
 	const calls = new Proxy( all, {
 		get: ( target, prop ) =>
 			prop === 'all'
 				? target
 				: Reflect.get(
-						target.filter( ( c ) => c.path !== '/alerts' ),
+						target.filter(
+							( c ) =>
+								c.path !== '/alerts' && c.path !== '/sources'
+						),
 						prop
 					),
 	} ) as typeof all & { all: typeof all };

@@ -507,6 +507,14 @@ final class Connector {
 		if ( 'wck_sidecar_auth' === $error->get_error_code() ) {
 			return self::field_error( 'connectionCode', $error->get_error_message() );
 		}
+		if ( 'wck_sidecar_site_not_pinned' === $error->get_error_code() ) {
+			return new WP_Error(
+				'wck_site_not_pinned',
+				/* translators: %s: this site's address */
+				sprintf( __( 'The sync service keeps this store connected to another site, and this site (%s) looks like a copy of it, such as a staging site. Nothing was changed. This site\'s orders are held, not sent to Klaviyo: connect this site as a store of its own, or, if the shop moved here, make this the shop\'s new address (both under "Other sites" on this page).', 'wc-klaviyo-sync' ), home_url() ),
+				array( 'status' => 409 )
+			);
+		}
 		$data = $error->get_error_data();
 		if ( 'wck_sidecar_invalid_request' === $error->get_error_code() && is_array( $data ) && isset( $data['details'][0]['field'] ) ) {
 			$map   = array(

@@ -33,6 +33,7 @@ use WcKlaviyoSync\Privacy\PersonalData;
 use WcKlaviyoSync\Rest\AlertsController;
 use WcKlaviyoSync\Rest\FlowWebhooksController;
 use WcKlaviyoSync\Rest\HistoryController;
+use WcKlaviyoSync\Rest\SourcesController;
 use WcKlaviyoSync\Rest\ConsentController;
 use WcKlaviyoSync\Rest\DeliveriesController;
 use WcKlaviyoSync\Rest\ListsController;
@@ -218,7 +219,8 @@ final class Plugin {
 			new OrdersController( $proxy ),
 			new AlertsController( $this->alerts ),
 			new FlowWebhooksController( $proxy ),
-			new HistoryController( $proxy )
+			new HistoryController( $proxy ),
+			new SourcesController( $proxy, $this->connector )
 		);
 	}
 

@@ -12,6 +12,7 @@ import { FlowWebhooksPanel } from './FlowWebhooksPanel';
 import { HistorySyncPanel } from './HistorySyncPanel';
 import { ListField } from './ListField';
 import { SettingsFields } from './SettingsFields';
+import { SourcesPanel } from './SourcesPanel';
 import { canLoadLists, useSettingsForm } from './useSettingsForm';
 
 export { savedNotice } from './useSettingsForm';
@@ -42,6 +43,7 @@ export function SettingsPage() {
 				notice={ form.notice }
 				onRemove={ () => form.setNotice( null ) }
 			/>
+			{ saved.configured && <SourcesPanel /> }
 			<form
 				onSubmit={ ( event ) => {
 					event.preventDefault();

@@ -20,6 +20,10 @@ import type {
 	SaveSettingsResponse,
 	Settings,
 	SettingsInput,
+	SourceDiscarded,
+	SourceReleased,
+	SourceSeparated,
+	SourcesResponse,
 	StatusResponse,
 	TestConnectionResponse,
 } from '../types';
@@ -212,6 +216,44 @@ export function changeHistory(
 ): Promise< HistoryStatus > {
 	return apiFetch< HistoryStatus >( {
 		path: `${ NAMESPACE }/history/${ verb }`,
+		method: 'POST',
+	} );
+}
+
+/** Staging copies: the pinned site, whether this site is it, and the held sources. */
+export function getSources(): Promise< SourcesResponse > {
+	return apiFetch< SourcesResponse >( { path: `${ NAMESPACE }/sources` } );
+}
+
+/**
+ * Sends a source's held deliveries.
+ * @param input        What to release.
+ * @param input.source The source as listed (this site's without it).
+ * @param input.repin  Also make it the shop's address (a domain move).
+ */
+export function releaseSource( input: {
+	source?: string;
+	repin?: boolean;
+} ): Promise< SourceReleased > {
+	return apiFetch< SourceReleased >( {
+		path: `${ NAMESPACE }/sources/release`,
+		method: 'POST',
+		data: input,
+	} );
+}
+
+export function discardSource( source?: string ): Promise< SourceDiscarded > {
+	return apiFetch< SourceDiscarded >( {
+		path: `${ NAMESPACE }/sources/discard`,
+		method: 'POST',
+		data: source === undefined ? {} : { source },
+	} );
+}
+
+/** This site (a copy) connects as a store of its own. */
+export function separateSite(): Promise< SourceSeparated > {
+	return apiFetch< SourceSeparated >( {
+		path: `${ NAMESPACE }/sources/separate`,
 		method: 'POST',
 	} );
 }

@@ -77,6 +77,35 @@ final class AlertCatalog {
 					'action' => __( 'See why in the sync log and send them again', 'wc-klaviyo-sync' ),
 					'url'    => self::log_url(),
 				);
+			case 'held_deliveries':
+				$count = (int) ( $facts['count'] ?? 0 );
+				$from  = implode( ', ', array_map( 'strval', (array) ( $facts['sources'] ?? array() ) ) );
+				return array(
+					'title'  => __( 'deliveries from another site are held', 'wc-klaviyo-sync' ),
+					'what'   => sprintf(
+						/* translators: 1: number of held deliveries, 2: the other site(s) */
+						_n( '%1$d delivery from another site (%2$s) is held and was not sent to Klaviyo.', '%1$d deliveries from another site (%2$s) are held and were not sent to Klaviyo.', $count, 'wc-klaviyo-sync' ),
+						$count,
+						$from
+					),
+					'means'  => __( 'That site looks like a copy of this shop (a staging site with the same webhooks). Its orders reach Klaviyo only if you release them; discard them if they are test orders.', 'wc-klaviyo-sync' ),
+					'action' => __( 'Release or discard them', 'wc-klaviyo-sync' ),
+					'url'    => self::settings_url(),
+				);
+			case 'site_copy':
+				$count = (int) ( $facts['count'] ?? 0 );
+				return array(
+					'title'  => __( 'this site looks like a copy of the shop', 'wc-klaviyo-sync' ),
+					/* translators: %s: the shop's site */
+					'what'   => sprintf( __( 'This looks like a copy of %s: its orders are not sent to Klaviyo.', 'wc-klaviyo-sync' ), (string) ( $facts['pinned'] ?? '' ) )
+						. ( $count > 0
+							/* translators: %d: number of held deliveries */
+							? ' ' . sprintf( _n( '%d delivery from this site is held.', '%d deliveries from this site are held.', $count, 'wc-klaviyo-sync' ), $count )
+							: '' ),
+					'means'  => __( 'The sync service keeps the store connected to the shop\'s own site, so a staging copy does not send test orders to Klaviyo. Connect this site as a store of its own to sync it, or, if the shop moved here, make this its new address.', 'wc-klaviyo-sync' ),
+					'action' => __( 'Decide on the settings page', 'wc-klaviyo-sync' ),
+					'url'    => self::settings_url(),
+				);
 			default:
 				return array(
 					'title'  => __( 'nothing could be sent to Klaviyo for 15 minutes', 'wc-klaviyo-sync' ),

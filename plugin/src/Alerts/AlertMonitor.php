@@ -186,9 +186,12 @@ final class AlertMonitor {
 		$now      = time();
 		$state    = $this->state();
 		$previous = (array) ( $state['alerts'] ?? array() );
-		$found    = $this->settings->is_configured()
-			? self::facts_to_alerts( $this->proxy->fetch( 'GET', '/status' ), $this->registrar->describe() )
-			: array();
+		$found    = array();
+		if ( $this->settings->is_configured() ) {
+			$status  = $this->proxy->fetch( 'GET', '/status' );
+			$sources = is_wp_error( $status ) ? null : $this->proxy->fetch( 'GET', '/sources', array( 'site' => home_url() ) );
+			$found   = self::facts_to_alerts( $status, $this->registrar->describe(), is_array( $sources ) ? $sources : null );
+		}
 		$seq      = (int) ( $state['seq'] ?? 0 );
 		$alerts   = array();
 		foreach ( $found as $id => $facts ) {
@@ -224,11 +227,15 @@ final class AlertMonitor {
 	 * Reads the sidecar's status (or why it could not be had) and our webhooks into alerts: id => facts. Decides
 	 * nothing the sidecar did not say; the webhooks are WooCommerce's own facts.
 	 *
+	 * The sources (staging copies) are the sidecar's facts too: whether this site is the store's pinned site, and
+	 * which other sites' deliveries are held.
+	 *
 	 * @param array<string, mixed>|WP_Error $status   The sidecar's status JSON, or the error.
 	 * @param list<array<string, mixed>>    $webhooks Our webhooks (WebhookRegistrar::describe()).
+	 * @param array<string, mixed>|null     $sources  The sidecar's sources JSON for this site (null: not had).
 	 * @return array<string, array<string, mixed>>
 	 */
-	public static function facts_to_alerts( $status, array $webhooks ): array {
+	public static function facts_to_alerts( $status, array $webhooks, ?array $sources = null ): array {
 		$alerts = array();
 		if ( is_wp_error( $status ) ) {
 			$alerts['sidecar_unreachable'] = array( 'error' => $status->get_error_message() );
@@ -248,6 +255,25 @@ final class AlertMonitor {
 				$alerts['stalled']  = array(
 					'since'   => (string) ( $status['stalledSince'] ?? '' ),
 					'waiting' => (int) ( $queue['pending'] ?? 0 ) + (int) ( $queue['retrying'] ?? 0 ) + (int) ( $queue['in_flight'] ?? 0 ),
+				);
+			}
+		}
+		if ( null !== $sources ) {
+			$held = array();
+			foreach ( (array) ( $sources['held'] ?? array() ) as $source ) {
+				$held[ (string) ( $source['source'] ?? '' ) ] = (int) ( $source['count'] ?? 0 );
+			}
+			$site = (array) ( $sources['site'] ?? array() );
+			if ( 'other' === ( $site['relation'] ?? '' ) ) {
+				$alerts['site_copy'] = array(
+					'pinned' => (string) ( $sources['pinned'] ?? '' ),
+					'site'   => (string) ( $site['url'] ?? '' ),
+					'count'  => (int) ( $held[ (string) ( $site['url'] ?? '' ) ] ?? 0 ),
+				);
+			} elseif ( array() !== $held ) {
+				$alerts['held_deliveries'] = array(
+					'count'   => (int) array_sum( $held ),
+					'sources' => array_keys( $held ),
 				);
 			}
 		}

@@ -92,7 +92,7 @@ final class AlertNotices {
 				),
 				self::ACTION
 			);
-			$class   = in_array( $alert['id'], array( 'dead_letters', 'stalled' ), true ) ? 'notice-warning' : 'notice-error';
+			$class   = in_array( $alert['id'], array( 'dead_letters', 'stalled', 'held_deliveries', 'site_copy' ), true ) ? 'notice-warning' : 'notice-error';
 			echo '<div class="notice ' . esc_attr( $class ) . ' wck-alert" data-wck-alert="' . esc_attr( $alert['id'] ) . '"><p><strong>'
 				. esc_html__( 'Klaviyo Sync:', 'wc-klaviyo-sync' ) . '</strong> ' . esc_html( $text['what'] ) . ' ' . esc_html( $text['means'] )
 				. '</p><p><a class="button button-primary" href="' . esc_url( $text['url'] ) . '">' . esc_html( $text['action'] ) . '</a> '

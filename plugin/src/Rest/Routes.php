@@ -96,6 +96,13 @@ final class Routes {
 	private HistoryController $history;
 
 	/**
+	 * Staging copies: held sources.
+	 *
+	 * @var SourcesController
+	 */
+	private SourcesController $sources;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param SettingsController   $settings   Settings, save and connection test.
@@ -108,8 +115,9 @@ final class Routes {
 	 * @param AlertsController     $alerts     Alerts and their email setting.
 	 * @param FlowWebhooksController $flows    Klaviyo flow webhook settings.
 	 * @param HistoryController      $history  The history sync.
+	 * @param SourcesController      $sources  Staging copies: held sources.
 	 */
-	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts, FlowWebhooksController $flows, HistoryController $history ) {
+	public function __construct( SettingsController $settings, ListsController $lists, StatusController $status, DeliveriesController $deliveries, WebhooksController $webhooks, ConsentController $consent, OrdersController $orders, AlertsController $alerts, FlowWebhooksController $flows, HistoryController $history, SourcesController $sources ) {
 		$this->settings   = $settings;
 		$this->lists      = $lists;
 		$this->status     = $status;
@@ -120,6 +128,7 @@ final class Routes {
 		$this->alerts     = $alerts;
 		$this->flows      = $flows;
 		$this->history    = $history;
+		$this->sources    = $sources;
 	}
 
 	/**
@@ -324,6 +333,43 @@ final class Routes {
 				array(
 					'methods'  => WP_REST_Server::CREATABLE,
 					'callback' => array( $this->history, 'cancel_history' ),
+				),
+			),
+			'/sources'                       => array(
+				array(
+					'methods'  => WP_REST_Server::READABLE,
+					'callback' => array( $this->sources, 'get_sources' ),
+				),
+			),
+			'/sources/release'               => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->sources, 'release_source' ),
+					'args'     => array(
+						'source' => array(
+							'type'      => 'string',
+							'maxLength' => 2000,
+						),
+						'repin'  => array( 'type' => 'boolean' ),
+					),
+				),
+			),
+			'/sources/discard'               => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->sources, 'discard_source' ),
+					'args'     => array(
+						'source' => array(
+							'type'      => 'string',
+							'maxLength' => 2000,
+						),
+					),
+				),
+			),
+			'/sources/separate'              => array(
+				array(
+					'methods'  => WP_REST_Server::CREATABLE,
+					'callback' => array( $this->sources, 'separate' ),
 				),
 			),
 			'/alerts'                        => array(

@@ -30,6 +30,10 @@ final class RouteTableTest extends WckTestCase {
 		'/history/pause'                                 => array( 'POST' ),
 		'/history/resume'                                => array( 'POST' ),
 		'/history/cancel'                                => array( 'POST' ),
+		'/sources'                                       => array( 'GET' ),
+		'/sources/release'                               => array( 'POST' ),
+		'/sources/discard'                               => array( 'POST' ),
+		'/sources/separate'                              => array( 'POST' ),
 		'/alerts'                                        => array( 'GET', 'POST' ),
 	);
 
@@ -71,7 +75,7 @@ final class RouteTableTest extends WckTestCase {
 	}
 
 	public function test_every_endpoint_is_registered_with_the_manage_woocommerce_check(): void {
-		$this->assertCount( 25, $this->requests() );
+		$this->assertCount( 29, $this->requests() );
 		$manager = $this->make_user( 'shop_manager' );
 		$others  = array( 0, $this->make_user( 'subscriber' ), $this->make_user( 'customer' ) );
 		foreach ( $this->registered() as $route => $endpoints ) {
@@ -143,7 +147,7 @@ final class RouteTableTest extends WckTestCase {
 	public function test_the_status_filter_accepts_exactly_the_sidecar_contract_statuses(): void {
 		$args = $this->registered()['/deliveries'][0]['args'];
 		$this->assertSame( SidecarContract::DELIVERY_STATUSES, $args['status']['enum'] );
-		$this->assertSame( array( 'rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead' ), SidecarContract::DELIVERY_STATUSES );
+		$this->assertSame( array( 'rejected', 'duplicate', 'skipped', 'pending', 'retrying', 'paused', 'succeeded', 'dead', 'held', 'discarded' ), SidecarContract::DELIVERY_STATUSES );
 		foreach ( SidecarContract::DELIVERY_STATUSES as $status ) {
 			// Not configured yet: the value passed validation and reached the controller.
 			$this->assertSame( 'wck_not_configured', $this->rest( 'GET', '/deliveries', null, array( 'status' => $status ) )->as_error()->get_error_code(), $status );

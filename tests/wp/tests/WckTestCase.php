@@ -236,14 +236,15 @@ abstract class WckTestCase extends TestCase {
 
 	/**
 	 * Creates a paid order for $email in another process and lets WooCommerce deliver it: the stand-in delivers
-	 * synchronously; the real WooCommerce queues in Action Scheduler, run in a later process.
+	 * synchronously; the real WooCommerce queues in Action Scheduler, run in a later process. `$prelude` is PHP run
+	 * first in each of those processes (e.g. a filter that makes the site another one).
 	 */
-	protected function place_order( string $email ): int {
+	protected function place_order( string $email, string $prelude = '' ): int {
 		if ( self::is_standin() ) {
-			$id = $this->wp_php( 'echo wc_standin_create_order( array( "billing" => array( "email" => ' . var_export( $email, true ) . ', "first_name" => "Ann", "country" => "US" ), "line_items" => array( array( "name" => "Blue Mug", "product_id" => 11, "sku" => "MUG-BLUE", "quantity" => 2, "price" => 12.5 ) ) ) );' );
+			$id = $this->wp_php( $prelude . 'echo wc_standin_create_order( array( "billing" => array( "email" => ' . var_export( $email, true ) . ', "first_name" => "Ann", "country" => "US" ), "line_items" => array( array( "name" => "Blue Mug", "product_id" => 11, "sku" => "MUG-BLUE", "quantity" => 2, "price" => 12.5 ) ) ) );' );
 		} else {
-			$id = $this->wp_php( '$o = wc_create_order(); $o->set_billing_email( ' . var_export( $email, true ) . ' ); $o->set_billing_first_name( "Ann" ); $o->set_billing_country( "US" ); $o->set_status( "processing" ); $o->set_total( 25 ); $o->save(); echo $o->get_id();' );
-			$this->run_action_scheduler();
+			$id = $this->wp_php( $prelude . '$o = wc_create_order(); $o->set_billing_email( ' . var_export( $email, true ) . ' ); $o->set_billing_first_name( "Ann" ); $o->set_billing_country( "US" ); $o->set_status( "processing" ); $o->set_total( 25 ); $o->save(); echo $o->get_id();' );
+			$this->run_action_scheduler( $prelude );
 		}
 		return (int) trim( (string) preg_replace( '/\D+/', ' ', $id ) );
 	}
@@ -259,8 +260,8 @@ abstract class WckTestCase extends TestCase {
 		return (int) trim( (string) preg_replace( '/\D+/', ' ', $id ) );
 	}
 
-	protected function run_action_scheduler(): void {
-		$this->wp_php( 'ActionScheduler_QueueRunner::instance()->run( "WP CLI" );' );
+	protected function run_action_scheduler( string $prelude = '' ): void {
+		$this->wp_php( $prelude . 'ActionScheduler_QueueRunner::instance()->run( "WP CLI" );' );
 	}
 
 	protected function assertNotWPError( $value ): void {
