@@ -15,6 +15,9 @@ use WcKlaviyoSync\Admin\Notices;
 use WcKlaviyoSync\Admin\OrderBox;
 use WcKlaviyoSync\Alerts\AlertMonitor;
 use WcKlaviyoSync\Alerts\AlertNotices;
+use WcKlaviyoSync\BackInStock\BackInStockForm;
+use WcKlaviyoSync\BackInStock\BackInStockRoute;
+use WcKlaviyoSync\BackInStock\BackInStockSender;
 use WcKlaviyoSync\Cart\CartCapture;
 use WcKlaviyoSync\Cart\CartRestore;
 use WcKlaviyoSync\Cart\CartSender;
@@ -202,6 +205,11 @@ final class Plugin {
 		$carts->register();
 		( new CartCapture( $this->settings, $carts ) )->register();
 		( new CartRestore() )->register();
+		$back_in_stock = new BackInStockSender( $this->settings, $this->sidecar );
+		$back_in_stock->register();
+		$signups = new BackInStockRoute( $back_in_stock, new ConsentSettings() );
+		$signups->register();
+		( new BackInStockForm( array( $signups, 'sms_enabled' ) ) )->register();
 	}
 
 	/**

@@ -70,7 +70,7 @@ final class AdminPages {
 	 *
 	 * @param string $file File name inside build/.
 	 */
-	private static function build_path( string $file ): string {
+	public static function build_path( string $file ): string {
 		return plugin_dir_path( WC_KLAVIYO_SYNC_FILE ) . 'build/' . $file;
 	}
 

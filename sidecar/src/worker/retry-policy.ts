@@ -3,7 +3,8 @@
  * - 429: wait as Retry-After (or the detail text) says, plus jitter; does not consume an attempt.
  * - 5xx, timeouts, connection resets, an open circuit: exponential backoff with full jitter, capped; after
  *   maxAttempts the job is dead-lettered.
- * - 400-class: dead at once, keeping Klaviyo's error detail (retrying cannot fix the request).
+ * - 400-class: dead at once, keeping Klaviyo's error detail (retrying cannot fix the request); but a back-in-stock
+ *   subscription for a catalog variant Klaviyo does not hold yet is retried like a 5xx (its catalog job may be in flight).
  * - 401/403: pause the store until a valid key is saved; nothing is lost. A 403 on a deletion request is the key's
  *   missing `data-privacy:write` scope, which no other request needs: that request is dead (replayed once the scope
  *   is added), the store keeps syncing.
@@ -48,6 +49,12 @@ export function decide(error: unknown, attempt: number, opts: RetryOptions, ctx:
       if (ctx.kind === 'profile' && !ctx.phoneDropped) return { action: 'retry_without_phone' };
       return { action: 'dead', reason: error.message };
     case 'bad_request':
+      // A back-in-stock subscription for a variant Klaviyo does not hold yet: the product's catalog job may still be on
+      // its way (a new product), so it is tried again like a 5xx before it is dead.
+      if (ctx.kind === 'back_in_stock' && error.errors.some((e) => /catalog variant .* does not exist/i.test(e.detail ?? ''))) {
+        if (attempt >= opts.maxAttempts) return { action: 'dead', reason: `${error.message} (gave up after ${attempt} attempts)` };
+        return { action: 'retry', delayMs: backoffMs(attempt, opts), consumesAttempt: true };
+      }
       return { action: 'dead', reason: error.message };
     case 'circuit_open':
       return { action: 'retry', delayMs: Math.max((error as { retryInMs?: number }).retryInMs ?? 0, opts.baseMs), consumesAttempt: false };

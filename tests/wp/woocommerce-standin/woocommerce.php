@@ -22,6 +22,7 @@ require __DIR__ . '/includes/class-wc-webhook.php';
 require __DIR__ . '/includes/features-util.php';
 require __DIR__ . '/includes/store.php';
 require __DIR__ . '/includes/action-scheduler.php';
+require __DIR__ . '/includes/products.php';
 
 final class WooCommerce {
 	public $version = WC_VERSION;
