@@ -68,7 +68,8 @@ final class GapCheckTrigger {
 	 * Adds the hooks.
 	 */
 	public function register(): void {
-		add_action( 'woocommerce_before_webhook_object_save', array( $this, 'before_save' ), 10, 1 );
+		// WC_Webhook keeps WC_Data's object type: its save fires the generic hook (any WC_Data without a type of its own).
+		add_action( 'woocommerce_before_data_object_save', array( $this, 'before_save' ), 10, 1 );
 		add_action( 'woocommerce_webhook_updated', array( $this, 'updated' ), 10, 1 );
 	}
 

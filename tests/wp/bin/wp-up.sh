@@ -2,7 +2,8 @@
 # Brings up a real WordPress for tests, served by php -S on 127.0.0.1:$WP_PORT, and prints its base URL.
 # env: WP_PORT (required), WP_DB (default wck_wp_$WP_PORT), WP_DIR (default /tmp/wck-wp-$WP_PORT),
 #      WC=standin|real (default standin; real needs WPCORE_GIT and WC_GIT, the fetched mirrors' git dirs),
-#      PLUGIN=link|none (default link: symlink the repo's plugin/ and activate it).
+#      PLUGIN=link|none (default link: symlink the repo's plugin/ and activate it),
+#      HPOS=on|off and HPOS_SYNC=on|off (WC=real: the order storage and its compatibility mode; unset: the installer's).
 # WordPress lives in $WP_DIR/wordpress; $WP_DIR/server.pid, server.log and debug.log beside it.
 # Admin: admin / admin (admin@example.com). Idempotent: stops a previous server of this WP_DIR first.
 set -euo pipefail
@@ -87,6 +88,9 @@ CFG
 # Install without a browser, then activate WooCommerce (and the plugin).
 WCK_PLUGIN_MODE=$PLUGIN php -d memory_limit=512M "$HARNESS/lib/install.php" "$WP_ROOT" "$WP_URL" >&2 || die "installation failed (see $WP_DIR/debug.log)"
 php -d memory_limit=512M "$HARNESS/lib/run.php" "$WP_ROOT" "$HARNESS/lib/activate-wc.php" >&2 || die "could not activate WooCommerce (see $WP_DIR/debug.log)"
+if [ "$WC" = real ]; then
+  php -d memory_limit=512M "$HARNESS/lib/run.php" "$WP_ROOT" "$HARNESS/lib/hpos.php" >&2 || die "could not set the order storage (see $WP_DIR/debug.log)"
+fi
 if [ "$PLUGIN" = link ]; then
   ln -sfn "$REPO/plugin" "$WP_ROOT/wp-content/plugins/wc-klaviyo-sync"
   php -d memory_limit=512M "$HARNESS/lib/run.php" "$WP_ROOT" -r '

@@ -10,7 +10,9 @@
 defined( 'ABSPATH' ) || exit;
 
 class WC_Webhook extends WC_Data {
-	protected $object_type = 'webhook';
+	// As in WooCommerce: WC_Webhook keeps WC_Data's object type, so its save hooks are woocommerce_before_data_object_save
+	// and woocommerce_after_data_object_save.
+	protected $object_type = 'data';
 	protected $data        = array(
 		'date_created'     => null,
 		'date_modified'    => null,
