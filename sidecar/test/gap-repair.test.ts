@@ -111,9 +111,17 @@ describe('gap repair', () => {
     assert.equal((await h.admin('GET', `/v1/stores/${STORE}/deliveries?limit=20`)).body.items.length, entries, 'nothing stored');
   });
 
-  it('a page WordPress fails is shown and the check is tried again later', async () => {
-    const prior = (await gapStatus()).lastCheckAt;
-    wp.orders = [order(21, 60_000), order(22, 3 * HOUR)]; // 22 changed before the last check's window: not compared again
+  it('a store\'s first check only marks where watching starts; a page WordPress fails is shown and the check is tried again later', async () => {
+    wp.orders = [order(20, 60_000)];
+    await h.admin('POST', `/v1/stores/${STORE}/gap-check`, {});
+    const first = await checked(null);
+    assert.deepEqual([first.lastCompared, first.lastRecovered], [0, 0], 'compared nothing');
+    assert.deepEqual(wp.calls, [], 'WordPress was not asked');
+    const prior = first.lastCheckAt;
+    // 21 changes after the first check (WooCommerce's times are to the second; the window ends at the check's second).
+    await new Promise((r) => setTimeout(r, 1100));
+    wp.orders = [order(20, 60_000), order(21, 0)]; // 20 changed before the first check: not compared
+    await new Promise((r) => setTimeout(r, 1100));
     wp.failNext.push(503);
     await h.admin('POST', `/v1/stores/${STORE}/gap-check`, {});
     const failed = await waitFor('the failure', async () => {
@@ -129,6 +137,6 @@ describe('gap repair', () => {
     assert.equal(g.lastRecovered, 1);
     assert.equal(g.lastError, null);
     await h.drain(STORE);
-    assert.equal(placed().length, 1);
+    assert.deepEqual(placed().map((e) => /:order:(\d+):/.exec(e.uniqueId ?? '')?.[1]), ['21']);
   });
 });

@@ -74,6 +74,8 @@ export interface GapCheck {
   lastReason: GapReason | null;
   /** The end of the window the last check compared (ISO); the next one starts there, less the overlap. */
   checkedUntil: string | null;
+  /** Where the store's first check began watching (ISO): no window starts before it (absent in checks saved before it existed). */
+  watchingSince?: string | null;
   /** Orders the last check compared and recovered. */
   lastCompared: number | null;
   lastRecovered: number | null;
@@ -130,11 +132,14 @@ export function beginGapCheck(held: GapCheck | null, storeId: string, now: numbe
   const until = reason === 'webhook_reenabled' ? now + 1000 : now - policy.settleMs;
   if (!c.checkedUntil && reason !== 'webhook_reenabled') {
     return {
-      ...c, running: null, lastCheckAt: now, lastStartedAt: now, lastReason: reason, checkedUntil: isoSecond(until), lastCompared: 0, lastRecovered: 0,
+      ...c, running: null, lastCheckAt: now, lastStartedAt: now, lastReason: reason, checkedUntil: isoSecond(until), watchingSince: isoSecond(until),
+      lastCompared: 0, lastRecovered: 0,
       lastError: null, retryAt: null, version: c.version + 1,
     };
   }
-  const from = c.checkedUntil ? Date.parse(c.checkedUntil) - GAP_OVERLAP_MS : now - GAP_FIRST_LOOKBACK_MS;
+  const from = c.checkedUntil
+    ? Math.max(Date.parse(c.checkedUntil) - GAP_OVERLAP_MS, c.watchingSince ? Date.parse(c.watchingSince) : -Infinity)
+    : now - GAP_FIRST_LOOKBACK_MS;
   return {
     ...c, version: c.version + 1, retryAt: null,
     running: { reason, startedAt: now, from: isoSecond(Math.min(from, until)), until: isoSecond(until), cursor: null, compared: 0, recovered: 0, leaseUntil: now + GAP_LEASE_MS },

@@ -32,7 +32,7 @@ describe('gap repair rules', () => {
     assert.equal(baseline.running, null, 'a store\'s first check compares nothing: watching starts now');
     assert.deepEqual([baseline.lastCompared, baseline.checkedUntil], [0, new Date(T - GAP_SETTLE_MS).toISOString().replace('.000', '')]);
     const daily = beginGapCheck(baseline, 's', T + DAY)!.running!;
-    assert.equal(Date.parse(daily.from), T - GAP_SETTLE_MS - GAP_OVERLAP_MS);
+    assert.equal(Date.parse(daily.from), T - GAP_SETTLE_MS, 'never before watching began (no overlap before the first check)');
     const reenabled = beginGapCheck(requestGapCheck(null, 's', 'webhook_reenabled', T), 's', T)!.running!;
     assert.equal(Date.parse(reenabled.from), T - DAY, 'a re-enabled webhook\'s first check looks back a day');
     const B = T + DAY;
@@ -42,7 +42,7 @@ describe('gap repair rules', () => {
     assert.deepEqual([done.lastCompared, done.lastRecovered, done.checkedUntil], [105, 2, first.until]);
     assert.equal(applyGapPage(done, { from: 'c1', next: null, compared: 5, recovered: 0 }, B + 30), null, 'a page read from another cursor no longer applies');
     const next = beginGapCheck(requestGapCheck(done, 's', 'webhook_reenabled', B + DAY / 4), 's', B + DAY / 4)!.running!;
-    assert.equal(Date.parse(next.from), Date.parse(first.until) - GAP_OVERLAP_MS);
+    assert.equal(Date.parse(next.from), Date.parse(first.until) - GAP_OVERLAP_MS, 'later windows overlap the one before');
     assert.equal(Date.parse(next.until), Math.floor((B + DAY / 4) / 1000) * 1000 + 1000, 'to now, this second included: a disabled webhook queued nothing');
     const taken = beginGapCheck(page, 's', B + 10 + GAP_LEASE_MS)!;
     assert.equal(taken.running!.cursor, 'c1');

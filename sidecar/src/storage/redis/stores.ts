@@ -115,7 +115,7 @@ export class RedisStores implements StoreRepository, CredentialStore, FlowSettin
 
   async removeStore(storeId: string, now: number): Promise<boolean> {
     const removed = (await this.c.run('wckRemoveStore', storeId, String(now)) as number) > 0;
-    await this.c.redis.del(`${this.c.p}flow:${storeId}`, `${this.c.p}history:${storeId}`, `${this.c.p}products:${storeId}`);
+    await this.c.redis.del(`${this.c.p}flow:${storeId}`, `${this.c.p}history:${storeId}`, `${this.c.p}products:${storeId}`, `${this.c.p}gap:${storeId}`);
     await this.c.redis.srem(`${this.c.p}history:running`, storeId);
     return removed;
   }

@@ -105,6 +105,7 @@ export class SqliteStores implements StoreRepository, CredentialStore, FlowSetti
       const b = this.db.sql(`DELETE FROM credentials WHERE store_id = ?`).run(storeId).changes;
       this.db.sql(`DELETE FROM flow_settings WHERE store_id = ?`).run(storeId);
       this.db.sql(`DELETE FROM history_runs WHERE store_id = ?`).run(storeId);
+      this.db.sql(`DELETE FROM gap_checks WHERE store_id = ?`).run(storeId);
       this.db.sql(`DELETE FROM product_index WHERE store_id = ?`).run(storeId);
       this.db.sql(`UPDATE connect_codes SET revoked_at = ? WHERE store_id = ? AND revoked_at IS NULL`).run(now, storeId);
       return a + b > 0;
