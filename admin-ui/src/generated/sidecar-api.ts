@@ -2228,7 +2228,7 @@ export interface operations {
     replayDelivery: {
         parameters: {
             query?: {
-                /** @description `1` replays every job of the delivery, not only the dead ones. */
+                /** @description `1` replays every job of the delivery, not only the dead ones (except those whose request body retention or an erasure removed: they would send an empty request). */
                 all?: string;
             };
             header?: never;

@@ -48,7 +48,7 @@ export const DeliveriesQuery = z.object({
 });
 
 export const ReplayDeliveryQuery = z.object({
-  all: z.string().optional().describe('`1` replays every job of the delivery, not only the dead ones.'),
+  all: z.string().optional().describe('`1` replays every job of the delivery, not only the dead ones (except those whose request body retention or an erasure removed: they would send an empty request).'),
 });
 
 export const ReplayStoreQuery = z.object({

@@ -14,7 +14,11 @@ export const REMAPPED = { state: 'received', status: 'pending', errorClass: null
   state: DeliveryState; status: DeliveryStatus; errorClass: null; errorMessage: null;
 };
 
-/** Job statuses a replay of one delivery resets: dead ones, or with `all` every job not in flight. */
+/**
+ * Job statuses a replay of one delivery resets: dead ones, or with `all` every job not in flight. A job whose request
+ * body is gone (retention removed a done job's body after its days; an erasure removed the person's) is never reset:
+ * it would send an empty request.
+ */
 export function replayableStatuses(all: boolean): readonly JobStatus[] {
   return all ? ['dead', 'done', 'retrying', 'pending'] : ['dead'];
 }
@@ -28,9 +32,9 @@ export interface DeliveryReplay {
   count: number;
 }
 
-export function replayDelivery(d: { state: DeliveryState; status: DeliveryStatus }, jobs: Iterable<{ id: string; status: JobStatus }>, all: boolean): DeliveryReplay {
+export function replayDelivery(d: { state: DeliveryState; status: DeliveryStatus }, jobs: Iterable<{ id: string; status: JobStatus; bodyGone?: boolean }>, all: boolean): DeliveryReplay {
   const allowed = replayableStatuses(all);
-  const ids = [...jobs].filter((j) => allowed.includes(j.status)).map((j) => j.id);
+  const ids = [...jobs].filter((j) => allowed.includes(j.status) && !j.bodyGone).map((j) => j.id);
   if (ids.length > 0) return { jobs: ids, remap: false, count: ids.length };
   const remap = mayRemap(d, false);
   return { jobs: [], remap, count: remap ? 1 : 0 };

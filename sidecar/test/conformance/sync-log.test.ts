@@ -59,6 +59,22 @@ describe(`conformance (${TEST_BACKEND}): sync log and replay`, () => {
     assert.equal(await s.replayDelivery('other', id, false), null, 'another store\'s delivery');
   });
 
+  it('a replay of everything leaves out the done jobs whose body retention removed: it would send an empty request', async () => {
+    const s = b.storage;
+    const id = await receiveAndPlan(s, 's', events(['kept-a', 'kept-b']));
+    const [first, second] = await claimUntil(s, 2);
+    await s.settleJob(first!, { kind: 'done', responseStatus: 202 }, Date.now());
+    await s.settleJob(second!, { kind: 'dead', failure: dead }, Date.now());
+    assert.ok(await s.pruneBodies(Date.now() + 1000, 100) >= 1, 'retention removed the done job\'s body');
+    assert.equal(await s.replayDelivery('s', id, true), 1, 'only the dead job, whose body is kept');
+    const v = await s.getDelivery('s', id);
+    assert.deepEqual(v?.requests.map((r) => r.status).sort(), ['done', 'pending']);
+    const [again] = await claimUntil(s, 1, 2000);
+    assert.notDeepEqual(again?.request.body, {}, 'the replayed job still has its body');
+    await s.settleJob(again!, { kind: 'done', responseStatus: 202 }, Date.now());
+    assert.equal(await s.replayDelivery('s', id, true), 1, 'all: the replayed job, done again with its body, is replayed again');
+  });
+
   it('replays every dead delivery of a store, mapping again the ones that died in mapping', async () => {
     const s = b.storage;
     const a = await deadDelivery(s, 'all-a');

@@ -53,6 +53,8 @@ describe('sync core: replay', () => {
     const d = { state: 'processed' as const, status: 'dead' as const };
     assert.deepEqual(replayDelivery(d, jobs, false), { jobs: ['1'], remap: false, count: 1 });
     assert.deepEqual(replayDelivery(d, jobs, true), { jobs: ['1', '2'], remap: false, count: 2 });
+    assert.deepEqual(replayDelivery(d, jobs.map((j) => ({ ...j, bodyGone: j.id === '2' })), true), { jobs: ['1'], remap: false, count: 1 },
+      'a job whose body is gone is never replayed');
     assert.deepEqual(replayableStatuses(false), ['dead']);
     assert.deepEqual(replayedJob(50), { status: 'pending', attempts: 0, nextAt: 50, priority: 1 });
   });

@@ -10,6 +10,7 @@ import {
   searchQuery, SEARCH_SCAN_LIMIT, storeStats, WAITING_DELIVERY_STATUSES, DELIVERY_STATUSES, type DeliveryState, type DeliveryView, type JobRecord, type StoreCounters, type StoreStats,
 } from '../../sync/index.js';
 import type { DeliveryFilter, SyncLogStore } from '../types.js';
+import type { JobStatus } from '../../sync/index.js';
 import { deliveryRecord, jobRecord, type Hash, type RedisConnection } from './connection.js';
 import { withStatus, type DeliveryPatch, type DeliveryPatcher, type DeliverySnapshot } from './deliveries.js';
 
@@ -86,6 +87,16 @@ export class RedisSyncLog implements SyncLogStore {
     return known ? n : null;
   }
 
+  /** The jobs of these deliveries whose request body is gone (`{}`: removed by retention or an erasure). */
+  private async goneBodies(ids: readonly string[]): Promise<Set<string>> {
+    const p = this.c.p;
+    const lists = await this.c.exec(ids.reduce((pipe, id) => pipe.hkeys(`${p}dj:${id}`), this.c.pipeline()));
+    const jobs = (lists as string[][]).flat();
+    if (jobs.length === 0) return new Set();
+    const bodies = await this.c.exec(jobs.reduce((pipe, j) => pipe.hget(`${p}j:${j}`, 'body'), this.c.pipeline()));
+    return new Set(jobs.filter((_, i) => bodies[i] === '{}'));
+  }
+
   async replayByStatus(storeId: string, status: 'dead'): Promise<number> {
     return this.replay(storeId, await this.c.redis.zrange(`${this.c.p}log:${storeId}:${status}`, '0', '-1'), false);
   }
@@ -154,9 +165,11 @@ export class RedisSyncLog implements SyncLogStore {
   private async replay(storeId: string, ids: string[], all: boolean, seen?: () => void): Promise<number> {
     const now = Date.now();
     const counts = new Map<string, number>();
+    // Only `all` resets done jobs, the ones whose body retention may have removed: look their bodies up first.
+    const gone = all ? await this.goneBodies(ids) : new Set<string>();
     const applied = await this.deliveries.update(storeId, ids, (d) => {
       seen?.();
-      const { patch, count } = replayPatch(d, all, now);
+      const { patch, count } = replayPatch({ ...d, jobs: d.jobs.map((j) => ({ ...j, bodyGone: gone.has(j.id) })) }, all, now);
       counts.set(d.id, count);
       return patch;
     });
@@ -164,7 +177,7 @@ export class RedisSyncLog implements SyncLogStore {
   }
 }
 
-function replayPatch(d: DeliverySnapshot, all: boolean, now: number): { patch: DeliveryPatch | null; count: number } {
+function replayPatch(d: DeliverySnapshot & { jobs: { id: string; status: JobStatus; bodyGone?: boolean }[] }, all: boolean, now: number): { patch: DeliveryPatch | null; count: number } {
   const r = replayDelivery(d, d.jobs, all);
   if (r.count === 0) return { patch: null, count: 0 };
   if (r.remap) {

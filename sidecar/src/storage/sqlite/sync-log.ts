@@ -174,8 +174,9 @@ export class SqliteSyncLog implements SyncLogStore {
 
   /** Inside a write: what the sync core says a replay resets, applied. */
   private replay(d: Row, all: boolean, now: number): number {
-    const jobs = this.db.sql(`SELECT id, status FROM jobs WHERE delivery_id = ?`).all(d.id) as Row[];
-    const r = replayDelivery({ state: d.state as DeliveryState, status: d.status as DeliveryStatus }, jobs.map((j) => ({ id: String(j.id), status: j.status as JobStatus })), all);
+    const jobs = this.db.sql(`SELECT id, status, body = '{}' AS gone FROM jobs WHERE delivery_id = ?`).all(d.id) as Row[];
+    const r = replayDelivery({ state: d.state as DeliveryState, status: d.status as DeliveryStatus },
+      jobs.map((j) => ({ id: String(j.id), status: j.status as JobStatus, bodyGone: j.gone === 1 })), all);
     if (r.jobs.length > 0) {
       const j = replayedJob(now);
       const reset = this.db.sql(`UPDATE jobs SET status = ?, attempts = ?, next_at = ?, priority = ? WHERE id = ?`);
