@@ -10,6 +10,8 @@ export interface DoubleRequest {
 export interface DoubleEvent {
   metric: string; uniqueId: string | null; profile: Record<string, unknown>; properties: Record<string, unknown>;
   value?: number | null; apiKey: string; receivedAt: string;
+  /** Sent with `backfill: true` (recorded, no flow fires). */
+  backfill?: boolean;
 }
 export interface DoubleState {
   events: DoubleEvent[]; requests: Record<string, number>; invalid: DoubleRequest[];
