@@ -23,10 +23,11 @@ const run = ( over: Partial< HistoryRun > = {} ): HistoryRun => ( {
 	startedAt: '2026-12-03T11:00:00.000Z',
 	updatedAt: '2026-12-03T11:02:00.000Z',
 	finishedAt: null,
+	products: { done: 12, total: 12, finished: true },
 	customers: { done: 40, total: 40, finished: true },
 	orders: { done: 80, total: 260, finished: false },
-	done: 120,
-	total: 300,
+	done: 132,
+	total: 312,
 	percent: 40,
 	eventsQueued: 310,
 	ratePerMinute: 60,
@@ -79,7 +80,9 @@ test( 'Sync history starts the chosen scope, then shows progress, errors with th
 	)!;
 	assert.deepEqual( start.data, { scope: 'months', months: 6 } );
 	assert.ok(
-		text().includes( 'Customers: 40 of 40 · Orders: 80 of 260' ),
+		text().includes(
+			'Products: 12 of 12 · Customers: 40 of 40 · Orders: 80 of 260'
+		),
 		text()
 	);
 	assert.ok( text().includes( '310 events for Klaviyo' ) );

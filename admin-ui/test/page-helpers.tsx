@@ -98,7 +98,7 @@ export async function settle( ms = 0 ) {
 }
 
 /**
- * Waits (in real time, flushing React) until `condition` holds, up to `timeoutMs`; false when it never did.
+ * Waits (in real time, flushing React) until `condition` holds, up to `timeoutMs`; throws when it never did.
  *
  * @param condition What to wait for.
  * @param timeoutMs Longest wait.
@@ -107,7 +107,10 @@ export async function waitUntil( condition: () => boolean, timeoutMs = 3000 ) {
 	const end = Date.now() + timeoutMs;
 	while ( ! condition() ) {
 		if ( Date.now() > end ) {
-			return false;
+			// Throws rather than answering false, so a bare `await waitUntil( … )` fails the test at the wait.
+			throw new Error(
+				`waitUntil: the condition did not hold within ${ timeoutMs } ms: ${ condition.toString() }`
+			);
 		}
 		await settle( 20 );
 	}

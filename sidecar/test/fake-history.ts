@@ -1,5 +1,5 @@
 /**
- * A WordPress with the plugin's history routes for sidecar tests: `history/orders` and `history/customers` answer
+ * A WordPress with the plugin's history routes for sidecar tests: `history/products`, `history/customers` and `history/orders` answer
  * pages of the given records (WooCommerce webhook JSON) ordered by date_modified_gmt then id, keyset cursor
  * `<date_modified_gmt>|<id>`, `modifiedAfter` and `limit` (0: the total only), after checking the signature and the
  * 5-minute window as the plugin does. Pages can be made to fail or be slow. The plugin's own side is tested in tests/wp.
@@ -14,6 +14,7 @@ export interface FakeHistoryWp {
   url: string;
   orders: Rec[];
   customers: Rec[];
+  products: Rec[];
   /** Statuses the next page requests answer with, in order. */
   failNext: number[];
   /** Milliseconds each page waits before answering. */
@@ -26,13 +27,13 @@ export interface FakeHistoryWp {
 const keyOf = (r: Rec) => `${r.date_modified_gmt}|${String(r.id).padStart(12, '0')}`;
 
 export function fakeHistoryWp(secret: string): Promise<FakeHistoryWp> {
-  const wp: FakeHistoryWp = { url: '', orders: [], customers: [], failNext: [], delayMs: 0, calls: [], close: async () => {} };
+  const wp: FakeHistoryWp = { url: '', orders: [], customers: [], products: [], failNext: [], delayMs: 0, calls: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => { raw += c; });
     req.on('end', () => {
       const send = (status: number, b: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(b)); };
-      const m = /rest_route=\/wc-klaviyo-sync-sidecar\/v1\/history\/(orders|customers)$/.exec(decodeURIComponent(req.url ?? ''));
+      const m = /rest_route=\/wc-klaviyo-sync-sidecar\/v1\/history\/(orders|customers|products)$/.exec(decodeURIComponent(req.url ?? ''));
       if (!m) return send(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
       if (req.headers['x-wck-signature'] !== createHmac('sha256', secret).update(raw).digest('base64')) {
         return send(401, { code: 'wck_invalid_signature', message: 'The signature does not match.', data: { status: 401 } });
@@ -45,7 +46,7 @@ export function fakeHistoryWp(secret: string): Promise<FakeHistoryWp> {
         const fail = wp.failNext.shift();
         if (fail) return send(fail, { code: 'wck_fail', message: `failing with ${fail}`, data: { status: fail } });
         const since = body.modifiedAfter ? body.modifiedAfter.replace(/Z$/, '').slice(0, 19) : null;
-        const all = (resource === 'orders' ? wp.orders : wp.customers).filter((r) => since === null || r.date_modified_gmt >= since).sort((a, b) => keyOf(a) < keyOf(b) ? -1 : 1);
+        const all = (resource === 'orders' ? wp.orders : resource === 'products' ? wp.products : wp.customers).filter((r) => since === null || r.date_modified_gmt >= since).sort((a, b) => keyOf(a) < keyOf(b) ? -1 : 1);
         const rest = body.after === null ? all : all.filter((r) => keyOf(r) > body.after!);
         const items = rest.slice(0, body.limit);
         const next = body.limit === 0 ? body.after : rest.length > items.length ? keyOf(items.at(-1)!) : null;

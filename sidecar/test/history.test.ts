@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { buildOrder } from './builders.js';
 import { fakeHistoryWp, historyCustomers, historyOrders, type FakeHistoryWp } from './fake-history.js';
-import { FIXTURE_SECRET, withFakeWordPress, type Harness } from './helpers.js';
+import { FIXTURE_SECRET, loadFixtures, withFakeWordPress, type Harness } from './helpers.js';
 
 const STORE = 'history-store';
 
@@ -25,7 +25,7 @@ async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | 
 describe('history sync', () => {
   const ctx = withFakeWordPress({
     store: STORE, start: () => fakeHistoryWp(FIXTURE_SECRET), removeStore: true,
-    reset: (wp) => { wp.calls.length = 0; wp.failNext.length = 0; wp.delayMs = 0; },
+    reset: (wp) => { wp.calls.length = 0; wp.failNext.length = 0; wp.delayMs = 0; wp.products = []; },
   });
   let h: Harness;
   let wp: FakeHistoryWp;
@@ -104,18 +104,41 @@ describe('history sync', () => {
     for (const i of [0, 1, 2]) assert.ok(h.double.profileByEmail(`shopper${i}@example.com`));
   });
 
+  it('fills the catalog first, whatever the scope: the real 10.0.2 products are items, variants and categories before any order is read', async () => {
+    const products = loadFixtures().filter((f) => f.name.includes('product-created')).map((f) => JSON.parse(f.body) as { id: number; date_modified_gmt: string });
+    assert.equal(products.length, 5);
+    wp.products = products;
+    wp.customers = [];
+    wp.orders = historyOrders(5, 5);
+    await h.admin('POST', `/v1/stores/${STORE}/history`, { scope: 'months', months: 1 });
+    const run = await finished();
+    assert.equal(run.state, 'done');
+    assert.deepEqual(run.products, { done: 5, total: 5, finished: true });
+    assert.equal(run.done, 5 + run.orders.done);
+    const productPages = wp.calls.filter((c) => c.resource === 'products' && c.limit > 0);
+    const firstOrders = wp.calls.findIndex((c) => c.resource === 'orders' && c.limit > 0);
+    assert.ok(productPages.length > 0 && wp.calls.indexOf(productPages.at(-1)!) < firstOrders, 'products before orders');
+    await h.drain(STORE, 60_000);
+    const c = h.double.catalog();
+    assert.deepEqual(c.items.map((i) => i.id).sort(), ['11', '12', '13'].map((n) => `$custom:::$default:::${n}`), 'the three products are items');
+    assert.ok(['14', '15'].every((n) => c.variants.some((v) => v.id === `$custom:::$default:::${n}`)), 'the variations are variants');
+    assert.ok(c.categories.length > 0);
+    assert.deepEqual(h.double.invalidRequests(), []);
+  });
+
   it('reads a failed page again after a backoff and shows the failure; months scope asks only for what changed since', async () => {
     wp.customers = [];
     const recent = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 19);
     wp.orders = [...historyOrders(100, 10), ...historyOrders(50, 10, 5000).map((o) => ({ ...o, date_modified_gmt: recent }))];
-    wp.failNext.push(0, 0, 0, 503); // the two counts and the (empty) customers page pass, the first orders page fails once
+    wp.failNext.push(0, 0, 0, 0, 0, 503); // the three counts and the (empty) products and customers pages pass, the first orders page fails once
     await h.admin('POST', `/v1/stores/${STORE}/history`, { scope: 'months', months: 3 });
     const run = await finished();
     assert.equal(run.state, 'done');
     assert.equal(run.errors.length, 1);
     assert.match(run.errors[0].message, /WordPress answered 503 to the history page of orders: wck_fail: failing with 503/);
     assert.equal(run.errors[0].recordId, null);
-    const since = wp.calls[0]!.modifiedAfter!;
+    assert.ok(wp.calls.filter((c) => c.resource === 'products').every((c) => c.modifiedAfter === null), 'products are read whole');
+    const since = wp.calls.find((c) => c.resource === 'orders')!.modifiedAfter!;
     assert.ok(Math.abs(Date.parse(since) - (Date.now() - 92 * 86_400_000)) < 3 * 86_400_000, `three months back: ${since}`);
     // The orders of 2025 are older than three months: only the 50 changed 20 days ago are in scope.
     assert.deepEqual(run.orders, { done: 50, total: 50, finished: true });

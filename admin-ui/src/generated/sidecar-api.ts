@@ -489,7 +489,7 @@ export interface paths {
         put?: never;
         /**
          * Start a history sync
-         * @description Reads the store's customers, then its orders, from the plugin's signed history route, page by page (100 records, ordered by modified date and id), and stores each record as a sync-log entry of topic `history.customer` / `history.order`, mapped like the live webhook with the same event `unique_id`s (so nothing Klaviyo has is sent again), without consent (history never subscribes anyone), and sent after live traffic. Refused while a run is running or paused.
+         * @description Reads the store's products (the whole catalog, as WooCommerce's `product.updated` deliveries), then its customers, then its orders, from the plugin's signed history route, page by page (100 records, ordered by modified date and id), and stores each record as a sync-log entry of topic `history.customer` / `history.order`, mapped like the live webhook with the same event `unique_id`s (so nothing Klaviyo has is sent again), without consent (history never subscribes anyone), and sent after live traffic. Refused while a run is running or paused.
          */
         post: operations["startHistorySync"];
         delete?: never;
@@ -928,6 +928,14 @@ export interface components {
                 /** @description ISO 8601 UTC */
                 updatedAt: string;
                 finishedAt: string | null;
+                /** @description The catalog: every product and variation, whatever the scope (a run started before products were read shows 0, finished). */
+                products: {
+                    /** @description Records read from the store and stored as deliveries. */
+                    done: number;
+                    /** @description Records in the scope, as the plugin counted them (null before it answered). */
+                    total: number | null;
+                    finished: boolean;
+                };
                 customers: {
                     /** @description Records read from the store and stored as deliveries. */
                     done: number;
@@ -942,9 +950,9 @@ export interface components {
                     total: number | null;
                     finished: boolean;
                 };
-                /** @description Customers and orders done. */
+                /** @description Products, customers and orders done. */
                 done: number;
-                /** @description Customers and orders in the scope (null until both are counted). */
+                /** @description Products, customers and orders in the scope (null until all are counted). */
                 total: number | null;
                 percent: number | null;
                 /** @description Klaviyo events the records stored imply (Placed Order, Ordered Product, …); those Klaviyo already has are not sent again. */
@@ -959,7 +967,7 @@ export interface components {
                     /** @description ISO 8601 UTC */
                     at: string;
                     /** @enum {string} */
-                    resource: "customers" | "orders";
+                    resource: "products" | "customers" | "orders";
                     /** @description The WooCommerce id of the record the problem belongs to (null: the page). */
                     recordId: number | null;
                     message: string;

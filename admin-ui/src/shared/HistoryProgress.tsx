@@ -1,5 +1,5 @@
 /**
- * A history sync's progress: state, a progress bar, done / total (customers and orders), events, rate and time left,
+ * A history sync's progress: state, a progress bar, done / total (products, customers and orders), events, rate and time left,
  * the newest problems with the record they belong to, and pause / resume / cancel. Shown on the sync log page and,
  * once a sync was started, on the settings page. Reads GET /history every few seconds while the page is visible.
  */
@@ -62,8 +62,12 @@ export function progressLines( run: HistoryRun ): string[] {
 				sprintf( __( '%1$d of %2$d', 'wc-klaviyo-sync' ), done, total );
 	const lines: string[] = [
 		sprintf(
-			/* translators: 1: customers done (of total), 2: orders done (of total) */
-			__( 'Customers: %1$s · Orders: %2$s', 'wc-klaviyo-sync' ),
+			/* translators: 1: products done (of total), 2: customers done (of total), 3: orders done (of total) */
+			__(
+				'Products: %1$s · Customers: %2$s · Orders: %3$s',
+				'wc-klaviyo-sync'
+			),
+			of( run.products.done, run.products.total ),
 			of( run.customers.done, run.customers.total ),
 			of( run.orders.done, run.orders.total )
 		),
@@ -198,20 +202,25 @@ export function HistoryProgress( {
 							<li key={ `${ e.at }-${ e.recordId ?? 'page' }` }>
 								{ e.recordId !== null
 									? sprintf(
-											/* translators: 1: customers or orders, 2: WooCommerce id, 3: the problem */
+											/* translators: 1: product, customer or order, 2: WooCommerce id, 3: the problem */
 											__(
 												'%1$s #%2$d: %3$s',
 												'wc-klaviyo-sync'
 											),
-											e.resource === 'orders'
-												? __(
-														'Order',
-														'wc-klaviyo-sync'
-													)
-												: __(
-														'Customer',
-														'wc-klaviyo-sync'
-													),
+											{
+												orders: __(
+													'Order',
+													'wc-klaviyo-sync'
+												),
+												customers: __(
+													'Customer',
+													'wc-klaviyo-sync'
+												),
+												products: __(
+													'Product',
+													'wc-klaviyo-sync'
+												),
+											}[ e.resource ],
 											e.recordId,
 											e.message
 										)

@@ -143,6 +143,48 @@ final class HistoryPages {
 	}
 
 	/**
+	 * A page of the catalog: products and their variations, of any status but trash, in id order (a variable product
+	 * before its variations, which WooCommerce creates after it). Read whole whatever the history's scope: the catalog
+	 * is what the shop sells now. Each record is what WooCommerce's product webhook carries (a variation included).
+	 *
+	 * @param string|null $after The last id returned, or null from the start.
+	 * @param int         $limit Records (0: the total only).
+	 * @return array{items: list<array<string, mixed>>, next: string|null, total: int|null}
+	 */
+	public function products( ?string $after, int $limit ): array {
+		$args = array(
+			'post_type'        => array( 'product', 'product_variation' ),
+			'post_status'      => array( 'publish', 'private', 'draft', 'pending', 'future' ),
+			'orderby'          => 'ID',
+			'order'            => 'ASC',
+			'fields'           => 'ids',
+			'no_found_rows'    => 0 !== $limit,
+			'suppress_filters' => false,
+		);
+		if ( 0 === $limit ) {
+			$q = new \WP_Query( $args + array( 'posts_per_page' => 1 ) );
+			return array( 'items' => array(), 'next' => $after, 'total' => (int) $q->found_posts );
+		}
+		$after_id = null !== $after && ctype_digit( $after ) ? (int) $after : 0;
+		$filter   = static function ( string $where ) use ( $after_id ): string {
+			global $wpdb;
+			return $where . $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", $after_id );
+		};
+		add_filter( 'posts_where', $filter );
+		$ids = array_map( 'intval', ( new \WP_Query( $args + array( 'posts_per_page' => $limit ) ) )->posts );
+		remove_filter( 'posts_where', $filter );
+		$items = array();
+		foreach ( $ids as $id ) {
+			$payload = $this->as_webhook( '/wc/v3/products/' . $id );
+			if ( null !== $payload ) {
+				$items[] = $payload;
+			}
+		}
+		$next = count( $ids ) < $limit ? null : (string) end( $ids );
+		return array( 'items' => $items, 'next' => $next, 'total' => null );
+	}
+
+	/**
 	 * The wc_get_orders argument for "modified at or after".
 	 *
 	 * @param int|null $ts Unix time, or null for no bound.

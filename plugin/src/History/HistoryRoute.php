@@ -63,7 +63,7 @@ final class HistoryRoute {
 	 * Registers the routes.
 	 */
 	public function register_routes(): void {
-		foreach ( array( 'orders', 'customers' ) as $resource ) {
+		foreach ( array( 'products', 'orders', 'customers' ) as $resource ) {
 			register_rest_route(
 				SignedRequest::NAMESPACE,
 				'/history/' . $resource,
@@ -81,7 +81,7 @@ final class HistoryRoute {
 	/**
 	 * Answers one page.
 	 *
-	 * @param string          $resource orders|customers.
+	 * @param string          $resource products|orders|customers.
 	 * @param WP_REST_Request $request  Request.
 	 * @return WP_REST_Response|WP_Error
 	 */
@@ -102,7 +102,11 @@ final class HistoryRoute {
 				return new WP_Error( 'wck_invalid_field', __( 'modifiedAfter is not an ISO 8601 time.', 'wc-klaviyo-sync' ), array( 'status' => 400, 'field' => 'modifiedAfter' ) );
 			}
 		}
-		$page = 'orders' === $resource ? $this->pages->orders( $after, $since, $limit ) : $this->pages->customers( $after, $since, $limit );
+		if ( 'products' === $resource ) {
+			$page = $this->pages->products( $after, $limit );
+		} else {
+			$page = 'orders' === $resource ? $this->pages->orders( $after, $since, $limit ) : $this->pages->customers( $after, $since, $limit );
+		}
 		return new WP_REST_Response( $page );
 	}
 }

@@ -10,7 +10,7 @@ import { SidecarError, StorageError, ValidationError } from '../errors.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import {
-  cancelRun, historyProgress, HistoryTransitionError, pauseRun, resumeRun, startRun, type HistoryRun, type HistoryScope,
+  cancelRun, historyProgress, HistoryTransitionError, pauseRun, resumeRun, startRun, withAllResources, type HistoryRun, type HistoryScope,
 } from '../sync/index.js';
 import { answer, storeErrors, unknownStore, ErrorBody, HistoryStartBody, HistoryStatus, StoreIdParams } from './schemas.js';
 import { requireStore, storeOf } from './stores.js';
@@ -18,14 +18,16 @@ import { requireStore, storeOf } from './stores.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The run as the status route shows it. */
-export function historyView(run: HistoryRun | null, now: number) {
-  if (!run) return { run: null };
+export function historyView(stored: HistoryRun | null, now: number) {
+  if (!stored) return { run: null };
+  const run = withAllResources(stored);
   const p = historyProgress(run, now);
   const res = (r: HistoryRun['resources']['orders']) => ({ done: r.done, total: r.total, finished: r.finished });
   return {
     run: {
       runId: run.runId, state: run.state, scope: run.scope, since: run.since, startedAt: iso(run.startedAt), updatedAt: iso(run.updatedAt),
-      finishedAt: run.finishedAt === null ? null : iso(run.finishedAt), customers: res(run.resources.customers), orders: res(run.resources.orders),
+      finishedAt: run.finishedAt === null ? null : iso(run.finishedAt), products: res(run.resources.products),
+      customers: res(run.resources.customers), orders: res(run.resources.orders),
       done: p.done, total: p.total, percent: p.percent, eventsQueued: run.eventsQueued, ratePerMinute: p.ratePerMinute, secondsLeft: p.secondsLeft,
       lastError: run.lastError, errors: run.errors.map((e) => ({ ...e, at: iso(e.at) })),
     },
@@ -76,7 +78,7 @@ export async function historyRoutes(app: FastifyInstance, deps: { storage: Stora
     config: { auth: 'store' },
     schema: {
       operationId: 'startHistorySync', summary: 'Start a history sync', tags: ['history'],
-      description: 'Reads the store\'s customers, then its orders, from the plugin\'s signed history route, page by page (100 records, '
+      description: 'Reads the store\'s products (the whole catalog, as WooCommerce\'s `product.updated` deliveries), then its customers, then its orders, from the plugin\'s signed history route, page by page (100 records, '
         + 'ordered by modified date and id), and stores each record as a sync-log entry of topic `history.customer` / `history.order`, mapped '
         + 'like the live webhook with the same event `unique_id`s (so nothing Klaviyo has is sent again), without consent (history never '
         + 'subscribes anyone), and sent after live traffic. Refused while a run is running or paused.',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DELIVERY_STATUSES, JOB_STATUSES } from '../storage/types.js';
-import { CONSENT_OUTCOMES, GAP_REASONS, HISTORY_STATES } from '../sync/index.js';
+import { CONSENT_OUTCOMES, GAP_REASONS, HISTORY_RESOURCES, HISTORY_STATES } from '../sync/index.js';
 
 const count = z.int().min(0);
 const isoTime = z.string().describe('ISO 8601 UTC');
@@ -448,10 +448,11 @@ export const HistoryStatus = z.object({
     startedAt: isoTime,
     updatedAt: isoTime,
     finishedAt: isoTime.nullable(),
+    products: ResourceProgressView.describe('The catalog: every product and variation, whatever the scope (a run started before products were read shows 0, finished).'),
     customers: ResourceProgressView,
     orders: ResourceProgressView,
-    done: count.describe('Customers and orders done.'),
-    total: count.nullable().describe('Customers and orders in the scope (null until both are counted).'),
+    done: count.describe('Products, customers and orders done.'),
+    total: count.nullable().describe('Products, customers and orders in the scope (null until all are counted).'),
     percent: z.int().min(0).max(100).nullable(),
     eventsQueued: count.describe('Klaviyo events the records stored imply (Placed Order, Ordered Product, …); those Klaviyo already has are not sent again.'),
     ratePerMinute: count.nullable().describe('Records per minute over the time spent running.'),
@@ -459,7 +460,7 @@ export const HistoryStatus = z.object({
     lastError: z.string().nullable(),
     errors: z.array(z.object({
       at: isoTime,
-      resource: z.enum(['customers', 'orders']),
+      resource: z.enum(HISTORY_RESOURCES),
       recordId: z.int().nullable().describe('The WooCommerce id of the record the problem belongs to (null: the page).'),
       message: z.string(),
     })).describe('The newest problems (at most 50), oldest first.'),

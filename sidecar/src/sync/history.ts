@@ -6,8 +6,12 @@
  * reads the page again, and its records are recognised as repeats when they are planned (same content, same keys).
  */
 
-/** The resources a run reads, in the order it reads them (profiles first, so orders find their profile). */
-export const HISTORY_RESOURCES = ['customers', 'orders'] as const;
+/**
+ * The resources a run reads, in the order it reads them: the catalog first (so Klaviyo's catalog is filled, and the
+ * orders' items find their categories and URLs in the product index), then profiles (so orders find their profile),
+ * then orders. Products are read whole whatever the scope: the catalog is what the shop sells now.
+ */
+export const HISTORY_RESOURCES = ['products', 'customers', 'orders'] as const;
 export type HistoryResource = (typeof HISTORY_RESOURCES)[number];
 
 export const HISTORY_STATES = ['running', 'paused', 'cancelled', 'done', 'failed'] as const;
@@ -94,7 +98,7 @@ export function startRun(held: HistoryRun | null, storeId: string, runId: string
   const fresh = (): ResourceProgress => ({ cursor: null, done: 0, total: null, finished: false });
   return {
     storeId, runId, scope, since: scopeSince(scope, now), state: 'running', startedAt: now, updatedAt: now, finishedAt: null,
-    runningMs: 0, runningSince: now, resources: { customers: fresh(), orders: fresh() }, eventsQueued: 0, pageFailures: 0,
+    runningMs: 0, runningSince: now, resources: { products: fresh(), customers: fresh(), orders: fresh() }, eventsQueued: 0, pageFailures: 0,
     nextAt: now, lastError: null, errors: [], version: (held?.version ?? 0) + 1,
   };
 }
@@ -121,10 +125,23 @@ export function cancelRun(run: HistoryRun | null, now: number): HistoryRun {
   return { ...run, ...stopClock(run, now), state: 'cancelled', finishedAt: now, updatedAt: now, version: run.version + 1 };
 }
 
+/**
+ * A run as stored, with every resource: a run saved before products were read has none, and counts them as
+ * finished (it did not read them).
+ */
+export function withAllResources(run: HistoryRun): HistoryRun {
+  if (HISTORY_RESOURCES.every((r) => run.resources[r])) return run;
+  const none: ResourceProgress = { cursor: null, done: 0, total: 0, finished: true };
+  return { ...run, resources: Object.fromEntries(HISTORY_RESOURCES.map((r) => [r, run.resources[r] ?? none])) as HistoryRun['resources'] };
+}
+
 /** The resource the run reads next, or null when every one is finished. */
 export function currentResource(run: HistoryRun): HistoryResource | null {
-  return HISTORY_RESOURCES.find((r) => !run.resources[r].finished) ?? null;
+  return HISTORY_RESOURCES.find((r) => !withAllResources(run).resources[r].finished) ?? null;
 }
+
+/** The modified-after bound a resource's pages are read with: products are read whole. */
+export const pageSince = (run: HistoryRun, resource: HistoryResource): string | null => (resource === 'products' ? null : run.since);
 
 /** What one page held, as the worker saw it. */
 export interface PageResult {
@@ -148,7 +165,8 @@ const keepErrors = (held: HistoryError[], more: HistoryError[]) => [...held, ...
  * The run after a page was stored; null when the page no longer applies (the run is not running, or its cursor
  * moved on: another replica kept the same page first).
  */
-export function applyPage(run: HistoryRun, page: PageResult, now: number): HistoryRun | null {
+export function applyPage(stored: HistoryRun, page: PageResult, now: number): HistoryRun | null {
+  const run = withAllResources(stored);
   if (run.state !== 'running' || currentResource(run) !== page.resource || run.resources[page.resource].cursor !== page.from) return null;
   const held = run.resources[page.resource];
   const finished = page.next === null;
@@ -187,8 +205,9 @@ export interface HistoryProgress {
 }
 
 /** Progress from the counters: done over total, the rate over the time spent running, the time left at that rate. */
-export function historyProgress(run: HistoryRun, now: number): HistoryProgress {
-  const done = run.resources.customers.done + run.resources.orders.done;
+export function historyProgress(stored: HistoryRun, now: number): HistoryProgress {
+  const run = withAllResources(stored);
+  const done = HISTORY_RESOURCES.reduce((n, r) => n + run.resources[r].done, 0);
   const totals = HISTORY_RESOURCES.map((r) => run.resources[r].total);
   const total = totals.every((t) => t !== null) ? totals.reduce((a, b) => a! + b!, 0)! : null;
   const ms = run.runningMs + (run.runningSince === null ? 0 : Math.max(0, now - run.runningSince));
@@ -203,7 +222,8 @@ export function historyProgress(run: HistoryRun, now: number): HistoryProgress {
 }
 
 /** The run with the totals the plugin counted for the resources it had none for (null: nothing new). */
-export function applyTotals(run: HistoryRun, totals: Partial<Record<HistoryResource, number>>, now: number): HistoryRun | null {
+export function applyTotals(stored: HistoryRun, totals: Partial<Record<HistoryResource, number>>, now: number): HistoryRun | null {
+  const run = withAllResources(stored);
   const missing = HISTORY_RESOURCES.filter((r) => run.resources[r].total === null && typeof totals[r] === 'number');
   if (!missing.length || run.state !== 'running') return null;
   const resources = { ...run.resources };

@@ -38,11 +38,12 @@ export const ERASURE_TOPIC = 'privacy.erasure' as const;
  */
 export const BACK_IN_STOCK_TOPIC = 'back_in_stock.signup' as const;
 /**
- * Topics of the records a history sync reads from the plugin (the JSON WooCommerce's order and customer webhooks
- * carry), stored as deliveries by the sidecar itself: mapped as `order.updated` / `customer.updated` with the same keys,
- * their consent left out (history never subscribes anyone), and sent after live traffic.
+ * Topics of the records a history sync reads from the plugin (the JSON WooCommerce's order, customer and product
+ * webhooks carry), stored as deliveries by the sidecar itself: orders and customers mapped as `order.updated` /
+ * `customer.updated` with the same keys, their consent left out (history never subscribes anyone), and sent after live
+ * traffic; products as WooCommerce's own `product.updated` (a catalog change, and the product index's entry).
  */
-export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.customer' } as const;
+export const HISTORY_TOPICS = { orders: 'history.order', customers: 'history.customer', products: 'product.updated' } as const;
 /**
  * Topics of the orders gap repair recovered (sync/gaps.ts: WooCommerce changed them and the sidecar never got the
  * change), stored by the sidecar itself: mapped as `order.updated` with the same keys, so what was sent is not sent

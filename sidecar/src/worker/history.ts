@@ -16,7 +16,7 @@ import { mapDelivery, MappingError } from '../mapping/index.js';
 import type { StoreCache } from '../storage/store-cache.js';
 import type { Storage } from '../storage/types.js';
 import {
-  applyPage, applyPageFailure, applyTotals, currentResource, HISTORY_PAGE_SIZE, HISTORY_RESOURCES, type HistoryResource, type HistoryRun, type PageResult,
+  applyPage, applyPageFailure, applyTotals, currentResource, HISTORY_PAGE_SIZE, pageSince, withAllResources, HISTORY_RESOURCES, type HistoryResource, type HistoryRun, type PageResult,
 } from '../sync/history.js';
 import { HISTORY_TOPICS } from '../woo/topics.js';
 import { callPlugin } from './wordpress.js';
@@ -138,7 +138,7 @@ export class HistoryRunner {
     if (!resource) return 'idle';
     const timeout = this.opts.timeoutMs ?? 30_000;
     const read = (r: HistoryResource, after: string | null, limit: number) =>
-      callPlugin(store, `history/${r}`, { after, modifiedAfter: run.since, limit } satisfies HistoryPageQuery, `the history page of ${r}`, timeout)
+      callPlugin(store, `history/${r}`, { after, modifiedAfter: pageSince(run, r), limit } satisfies HistoryPageQuery, `the history page of ${r}`, timeout)
         .then(({ result }) => {
           const page = HistoryPageSchema.safeParse(result);
           if (!page.success) throw new Error(`WordPress answered a history page of ${r} that is not one: ${page.error.issues[0]?.message ?? ''}`);
@@ -147,7 +147,7 @@ export class HistoryRunner {
 
     try {
       // Totals first, so progress shows done / total from the start.
-      const missing = HISTORY_RESOURCES.filter((r) => run.resources[r].total === null);
+      const missing = HISTORY_RESOURCES.filter((r) => withAllResources(run).resources[r].total === null);
       if (missing.length) {
         const totals: Partial<Record<HistoryResource, number>> = {};
         for (const r of missing) {
@@ -158,7 +158,7 @@ export class HistoryRunner {
         if (next) await this.storage.saveHistoryRun(next, run.version);
         return 'more';
       }
-      const from = run.resources[resource].cursor;
+      const from = withAllResources(run).resources[resource].cursor;
       const page = await read(resource, from, this.opts.pageSize ?? HISTORY_PAGE_SIZE);
       const result = await this.storePage(storeId, resource, from, page);
       await this.save(storeId, run, (held) => applyPage(held, result, this.now()));

@@ -103,6 +103,47 @@ final class HistoryTest extends WckTestCase {
 		$this->assertSame( $webhook->build_payload( $made[1] ), $one['items'][0] );
 	}
 
+	public function test_product_pages_are_the_product_webhook_json_of_products_and_variations_in_id_order(): void {
+		if ( self::is_standin() || ! class_exists( 'WC_Product_Variable' ) ) {
+			$this->markTestSkipped( 'needs the real WooCommerce (WC=real): the stand-in has no products REST controller' );
+		}
+		$parent = new WC_Product_Variable();
+		$parent->set_name( 'History Tee ' . wp_generate_password( 4, false, false ) );
+		$parent->set_status( 'publish' );
+		$parent_id = $parent->save();
+		$variation = new WC_Product_Variation();
+		$variation->set_parent_id( $parent_id );
+		$variation->set_regular_price( '12.00' );
+		$variation->set_status( 'publish' );
+		$variation_id = $variation->save();
+
+		list( $status, $count ) = $this->page( 'products', array( 'after' => null, 'modifiedAfter' => '2099-01-01T00:00:00Z', 'limit' => 0 ) );
+		$this->assertSame( 200, $status, wp_json_encode( $count ) );
+		$this->assertGreaterThanOrEqual( 2, $count['total'], 'products are counted whole, whatever modifiedAfter says' );
+		$seen  = array();
+		$after = null;
+		$pages = 0;
+		do {
+			list( $status, $answer ) = $this->page( 'products', array( 'after' => $after, 'modifiedAfter' => null, 'limit' => 2 ) );
+			$this->assertSame( 200, $status, wp_json_encode( $answer ) );
+			foreach ( $answer['items'] as $item ) {
+				$seen[ (int) $item['id'] ] = $item;
+			}
+			$after = $answer['next'];
+		} while ( null !== $after && ++$pages < 500 );
+		$this->assertArrayHasKey( $parent_id, $seen );
+		$this->assertArrayHasKey( $variation_id, $seen );
+		$ids = array_keys( $seen );
+		$this->assertSame( $ids, array_values( array_unique( $ids ) ) );
+		$this->assertLessThan( array_search( $variation_id, $ids, true ), array_search( $parent_id, $ids, true ), 'the variable product before its variation' );
+		$this->assertSame( 'variation', $seen[ $variation_id ]['type'] );
+		$this->assertSame( $parent_id, $seen[ $variation_id ]['parent_id'] );
+		$webhook = ( new WebhookOwnership() )->find( 'product.updated' );
+		$this->assertNotNull( $webhook );
+		$this->assertSame( $webhook->build_payload( $variation_id ), $seen[ $variation_id ], 'what WooCommerce\'s product webhook carries' );
+		$this->assertSame( $webhook->build_payload( $parent_id ), $seen[ $parent_id ] );
+	}
+
 	public function test_a_history_sync_brings_orders_woocommerce_never_delivered_into_klaviyo_as_backfill(): void {
 		$registrar = new WebhookRegistrar( new WebhookOwnership() );
 		// Not as a re-enabled webhook (the gap check would send these recent orders live first): as orders from before.
