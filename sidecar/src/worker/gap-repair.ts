@@ -25,6 +25,7 @@ import { HISTORY_PAGE_SIZE } from '../sync/history.js';
 import { RECOVERED_TOPICS } from '../woo/topics.js';
 import { HistoryPageSchema, type HistoryPageQuery } from './history.js';
 import { callPlugin } from './wordpress.js';
+import { WakeLoop } from './wake-loop.js';
 
 export interface GapRepairOptions {
   /** How often the stores are looked at (a check runs only when due). */
@@ -40,10 +41,7 @@ export interface GapRepairOptions {
 const sha = (topic: string, body: string) => createHash('sha256').update(topic).update('\n').update(body).digest('hex');
 
 export class GapRepair {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly loop = new WakeLoop(() => this.tick());
   private started = false;
   private readonly abort = new AbortController();
   /** The version this process last saved of each check it holds the claim on. */
@@ -95,46 +93,24 @@ export class GapRepair {
   }
 
   wake(): void {
-    if (this.stopping || !this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.running = this.tick().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    if (!this.started) return;
+    this.loop.wake();
   }
 
-  private schedule(ms: number): void {
-    if (this.stopping) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
+  private async tick(): Promise<number> {
     let wait = this.opts.pollMs ?? 60_000;
     try {
       for (const storeId of await this.storage.listStoreIds()) {
-        if (this.stopping) return;
+        if (this.loop.stopped) return wait;
         const r = await this.step(storeId);
         if (r === 'more') wait = 0;
         else if (r === 'held') wait = Math.min(wait, 100);
       }
     } catch (err) {
-      if (!this.stopping) this.log.error({ err }, 'gap repair: a step failed; will try again');
+      if (!this.loop.stopped) this.log.error({ err }, 'gap repair: a step failed; will try again');
       wait = Math.min(wait, 5000);
     }
-    this.schedule(wait);
+    return wait;
   }
 
   /** One page of one store's check: 'more' when another follows, 'held' while deliveries wait to be planned. */
@@ -188,7 +164,7 @@ export class GapRepair {
       }
       return saved ? 'more' : 'idle';
     } catch (err) {
-      if (this.stopping) return 'idle';
+      if (this.loop.stopped) return 'idle';
       const message = (err as Error).message;
       this.log.warn({ err, storeId }, 'gap repair: reading a page of orders failed; the check is tried again later');
       await this.save(storeId, check!, (c) => (c.running ? applyGapFailure(c, message, this.now(), this.opts.retryMs) : null));
@@ -210,9 +186,8 @@ export class GapRepair {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    const stopped = this.loop.stop();
     this.abort.abort();
-    await this.running;
+    await stopped;
   }
 }

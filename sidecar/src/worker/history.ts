@@ -20,6 +20,7 @@ import {
 } from '../sync/history.js';
 import { HISTORY_TOPICS } from '../woo/topics.js';
 import { callPlugin } from './wordpress.js';
+import { WakeLoop } from './wake-loop.js';
 
 /** What the plugin's history route answers. */
 export const HistoryPageSchema = z.object({
@@ -51,10 +52,7 @@ export interface HistoryRunnerOptions {
 const sha = (topic: string, body: string) => createHash('sha256').update(topic).update('\n').update(body).digest('hex');
 
 export class HistoryRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly loop = new WakeLoop(() => this.tick());
 
   constructor(
     private readonly storage: Storage,
@@ -74,37 +72,14 @@ export class HistoryRunner {
 
   /** Look for work now (a run was started or resumed). */
   wake(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.running = this.tick().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.loop.wake();
   }
 
-  private schedule(ms: number): void {
-    if (this.stopping) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
+  private async tick(): Promise<number> {
     let wait = this.opts.pollMs ?? 1000;
     try {
       for (const storeId of await this.storage.runningHistory()) {
-        if (this.stopping) return;
+        if (this.loop.stopped) return wait;
         const r = await this.step(storeId);
         if (r === 'more') wait = 0;
         else if (r === 'held') wait = Math.min(wait, 100);
@@ -114,7 +89,7 @@ export class HistoryRunner {
       this.log.error({ err }, 'history sync: a step failed; will try again');
       wait = 1000;
     }
-    this.schedule(wait);
+    return wait;
   }
 
   /** Whether live work waits: a delivery not yet mapped, or enough jobs to keep the sender busy. */
@@ -206,8 +181,6 @@ export class HistoryRunner {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }
