@@ -106,6 +106,11 @@ export interface DoubleOptions {
    * describe. Shorthand for rateLimits { enabled: true, scale: 1 }.
    */
   realLimits?: boolean;
+  /**
+   * false: forget an accepted event's dedupe key at once (default true, as Klaviyo: a repeat is dropped). Only for a
+   * long benchmark whose events are all new, so the process's memory is the sender's rather than the double's.
+   */
+  keepEventKeys?: boolean;
   /** The double's clock in ms (default Date.now): lets tests cross rate-limit windows without waiting. */
   now?: () => number;
   latencyMs?: number;
@@ -420,7 +425,7 @@ export async function startKlaviyoDouble(opts: DoubleOptions = {}): Promise<Klav
   const recordEvent = (apiKey: string, profile: Json, attrs: Json, backfill: boolean, via: AcceptedEvent['via']) => {
     const dedupe = eventKey(apiKey, profile, attrs);
     if (seenEvents.has(dedupe)) return;
-    seenEvents.add(dedupe);
+    if (opts.keepEventKeys !== false) seenEvents.add(dedupe);
     events.push({
       metric: (((attrs.metric as Json)?.data as Json)?.attributes as Json)?.name as string, uniqueId: (attrs.unique_id as string | null | undefined) ?? null,
       profile, properties: (attrs.properties as Json) ?? {}, value: attrs.value as number | null | undefined,
