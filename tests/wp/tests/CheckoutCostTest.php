@@ -24,6 +24,27 @@ final class CheckoutCostTest extends WckTestCase {
 		$this->configure();
 	}
 
+	/**
+	 * The plugin off or on for the site's HTTP requests, as its deactivation and activation leave the store (its
+	 * webhooks paused, or pushed to the sidecar and resumed), without WordPress's deactivate_plugins(): in this
+	 * process that would also make WooCommerce forget the plugin's HPOS and checkout-blocks declarations, which it
+	 * takes only while WooCommerce starts.
+	 */
+	private function plugin_active( bool $on ): void {
+		$active = array_values( array_diff( (array) get_option( 'active_plugins', array() ), array( self::PLUGIN ) ) );
+		if ( $on ) {
+			$active[] = self::PLUGIN;
+		}
+		if ( ! $on ) {
+			\WcKlaviyoSync\Plugin::deactivate();
+		}
+		update_option( 'active_plugins', $active );
+		if ( $on ) {
+			\WcKlaviyoSync\Plugin::activate();
+		}
+		$this->fresh();
+	}
+
 	private static function address( string $email ): array {
 		return array( 'first_name' => 'Cy', 'last_name' => 'Cost', 'address_1' => '1 High St', 'city' => 'London', 'postcode' => 'SW1A 1AA', 'country' => 'GB', 'email' => $email, 'phone' => '' );
 	}
@@ -95,11 +116,7 @@ final class CheckoutCostTest extends WckTestCase {
 		for ( $round = 0; $round < self::ROUNDS; $round++ ) {
 			foreach ( $all as $which ) {
 				$fresh = 'new' === $which || 'withoutNew' === $which;
-				if ( str_starts_with( $which, 'without' ) ) {
-					deactivate_plugins( self::PLUGIN ); // Its deactivation pauses its webhooks: a store without the plugin has none.
-				} elseif ( ! is_plugin_active( self::PLUGIN ) ) {
-					activate_plugin( self::PLUGIN );
-				}
+				$this->plugin_active( ! str_starts_with( $which, 'without' ) ); // Off, its webhooks are paused: a store without the plugin has none.
 				$this->fresh();
 				$this->update( $apis[ $which ], $fresh ? 'cost-warm-' . ( ++$n ) . '@example.com' : $same, '' ); // Warm-up.
 				for ( $i = 0; $i < self::PER_ROUND; $i++ ) {
@@ -108,10 +125,10 @@ final class CheckoutCostTest extends WckTestCase {
 			}
 		}
 		// One more request of the same cart each way, listing its queries: what the plugin's presence adds.
-		deactivate_plugins( self::PLUGIN );
+		$this->plugin_active( false );
 		$this->update( $apis['withoutSame'], $same, '' );
 		$this->update( $apis['withoutSame'], $same, 'listWithout', true );
-		activate_plugin( self::PLUGIN );
+		$this->plugin_active( true );
 		$this->update( $apis['same'], $same, '' );
 		$this->update( $apis['same'], $same, 'listWith', true );
 

@@ -140,8 +140,10 @@ final class HistoryTest extends WckTestCase {
 		$this->assertSame( $parent_id, $seen[ $variation_id ]['parent_id'] );
 		$webhook = ( new WebhookOwnership() )->find( 'product.updated' );
 		$this->assertNotNull( $webhook );
-		$this->assertSame( $webhook->build_payload( $variation_id ), $seen[ $variation_id ], 'what WooCommerce\'s product webhook carries' );
-		$this->assertSame( $webhook->build_payload( $parent_id ), $seen[ $parent_id ] );
+		// WooCommerce shuffles related_ids on every read (wc_get_related_products): the rest is compared as it is.
+		$same = static fn ( array $p ): array => array_diff_key( $p, array( 'related_ids' => true ) );
+		$this->assertSame( $same( $webhook->build_payload( $variation_id ) ), $same( $seen[ $variation_id ] ), 'what WooCommerce\'s product webhook carries' );
+		$this->assertSame( $same( $webhook->build_payload( $parent_id ) ), $same( $seen[ $parent_id ] ) );
 	}
 
 	public function test_a_history_sync_brings_orders_woocommerce_never_delivered_into_klaviyo_as_backfill(): void {
