@@ -10,20 +10,10 @@ import { emptyGapCheck, isoSecond } from '../src/sync/gaps.js';
 import { RECOVERED_NOTE } from '../src/mapping/index.js';
 import { buildOrder } from './builders.js';
 import { fakeHistoryWp, type FakeHistoryWp } from './fake-history.js';
-import { FIXTURE_SECRET, withFakeWordPress, type Harness } from './helpers.js';
+import { FIXTURE_SECRET, waitFor, withFakeWordPress, type Harness } from './helpers.js';
 
 const STORE = 'gap-store';
 const HOUR = 3600_000;
-
-async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** An order as WooCommerce holds it, modified `agoMs` ago (seconds, like WooCommerce). */
 function order(id: number, agoMs: number, status: 'processing' | 'completed' = 'processing'): Record<string, unknown> & { id: number; date_modified_gmt: string } {

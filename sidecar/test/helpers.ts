@@ -147,6 +147,17 @@ export async function startHarness(opts: { env?: Record<string, string>; double?
   return h;
 }
 
+/** Polls `f` every 25 ms until it gives a truthy value, which it returns; throws naming `what` after `ms`. */
+export async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /**
  * A suite's sidecar against a fake WordPress (a server with the plugin's signed machine routes): registers the hooks
  * that start both before the suite and close both after it, and, before each test, resets the double, lets `reset`

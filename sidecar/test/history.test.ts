@@ -8,19 +8,9 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { buildOrder } from './builders.js';
 import { fakeHistoryWp, historyCustomers, historyOrders, type FakeHistoryWp } from './fake-history.js';
-import { FIXTURE_SECRET, loadFixtures, withFakeWordPress, type Harness } from './helpers.js';
+import { FIXTURE_SECRET, waitFor, loadFixtures, withFakeWordPress, type Harness } from './helpers.js';
 
 const STORE = 'history-store';
-
-async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('history sync', () => {
   const ctx = withFakeWordPress({
